@@ -1,0 +1,54 @@
+# vswitch: `make run` boots the test kernel and shows the switch; `make test` runs all tests.
+# Everything else (packages, test kernel, bindings, module, tool) is prepared on demand.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:/opt/vswitch/venv/bin:$(PATH)
+
+REPO    := $(CURDIR)
+KDIR    := $(shell $(REPO)/scripts/kernel --dir)
+VSWCTL  := $(REPO)/target/release/vswctl
+MODULE  := $(REPO)/vswitch.ko
+
+.PHONY: all setup kernel bindings module tool host-test test run clean help
+
+all: module tool
+
+help:
+	@echo "make run      boot the test kernel in a VM, load vswitch.ko, show vswctl talking to it"
+	@echo "make test     host cargo tests + every selftest in the VM; prints 'N passed, N failed'"
+	@echo "make module   build vswitch.ko against the test kernel (builds the kernel if needed)"
+	@echo "make tool     build vswctl"
+	@echo "make setup    install packages and tools (idempotent)"
+
+setup:
+	@$(REPO)/scripts/setup
+
+kernel: setup
+	@$(REPO)/scripts/kernel >/dev/null
+
+rust/bindings_generated.rs: rust/bindings_helper.h rust/helpers.h scripts/bindgen
+	@$(MAKE) --no-print-directory kernel
+	@echo "[module] bindgen rust/bindings_helper.h"
+	@$(REPO)/scripts/bindgen $(KDIR) $(REPO)/rust/bindings_generated.rs
+
+bindings: rust/bindings_generated.rs
+
+module: kernel bindings
+	@echo "[module] building vswitch.ko against $(KDIR)"
+	@$(MAKE) --no-print-directory -C $(KDIR) M=$(REPO) LLVM=1 modules
+
+tool: setup
+	@cargo build --release --locked -q -p vswctl
+
+host-test: setup
+	@cargo test --locked --workspace
+
+test: module tool
+	@$(REPO)/scripts/test
+
+run: module tool
+	@$(REPO)/scripts/vm -- $(REPO)/scripts/demo
+
+clean:
+	@$(MAKE) --no-print-directory -C $(KDIR) M=$(REPO) LLVM=1 clean 2>/dev/null || true
+	@rm -f rust/bindings_generated.rs
+	@cargo clean

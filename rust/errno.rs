@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Error codes that the 6.12 `kernel::error::code` module does not declare.
+
+use super::bindings;
+use kernel::error::Error;
+
+macro_rules! errno_fns {
+    ($($(#[$m:meta])* $f:ident = $e:ident;)*) => {$(
+        $(#[$m])*
+        pub fn $f() -> Error {
+            Error::from_errno(-(bindings::$e as i32))
+        }
+    )*};
+}
+
+errno_fns! {
+    /// Message too long (a reply did not fit).
+    emsgsize = EMSGSIZE;
+    /// Operation not supported (`EOPNOTSUPP`, as netlink uses it; not the NFS `ENOTSUPP`).
+    eopnotsupp = EOPNOTSUPP;
+}

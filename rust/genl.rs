@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Generic netlink: register a family, read request attributes, build and send replies.
+//!
+//! A family is a type implementing [`Family`]: its name, version, attribute policy and
+//! operations are constants, and [`Family::doit`] handles a request. [`Registration`]
+//! registers it with the kernel and unregisters it when dropped.
+//!
+//! Every operation requires `CAP_NET_ADMIN` in the user namespace owning the request's
+//! network namespace (`GENL_UNS_ADMIN_PERM`), and every request is validated strictly against
+//! the policy by the generic netlink core before [`Family::doit`] runs, so handlers see only
+//! attributes of the declared types and lengths.
+
+use super::bindings;
+use super::errno::emsgsize;
+use core::marker::PhantomData;
+use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
+use kernel::error::{code::*, Error, Result};
+use kernel::ffi::{c_int, c_void};
+use kernel::str::CStr;
+use kernel::types::Opaque;
+use kernel::ThisModule;
+
+/// The type of one attribute in a family's policy, as the kernel validates it.
+#[repr(transparent)]
+pub struct Policy(bindings::nla_policy);
+
+// SAFETY: a `Policy` is immutable plain data after construction (its only pointer member,
+// in the union, is always null here), so sharing it between threads is fine.
+unsafe impl Sync for Policy {}
+
+impl Policy {
+    const fn of(ty: u32, len: u16) -> Self {
+        // SAFETY: `nla_policy` is a C struct of integers, a union of integers, pointers and
+        // an optional function pointer; all-zero is a valid value for each of them.
+        let mut p: bindings::nla_policy = unsafe { core::mem::zeroed() };
+        p.type_ = ty as u8;
+        p.len = len;
+        Policy(p)
+    }
+    /// The attribute number is not used (slot 0 and gaps).
+    pub const fn unused() -> Self {
+        Self::of(bindings::NLA_UNSPEC, 0)
+    }
+    /// A `u8` attribute.
+    pub const fn u8() -> Self {
+        Self::of(bindings::NLA_U8, 0)
+    }
+    /// A `u16` attribute.
+    pub const fn u16() -> Self {
+        Self::of(bindings::NLA_U16, 0)
+    }
+    /// A `u32` attribute.
+    pub const fn u32() -> Self {
+        Self::of(bindings::NLA_U32, 0)
+    }
+    /// A `u64` attribute.
+    pub const fn u64() -> Self {
+        Self::of(bindings::NLA_U64, 0)
+    }
+    /// A flag (no payload).
+    pub const fn flag() -> Self {
+        Self::of(bindings::NLA_FLAG, 0)
+    }
+    /// A NUL-terminated string of at most `max` bytes before the NUL.
+    pub const fn nul_string(max: u16) -> Self {
+        Self::of(bindings::NLA_NUL_STRING, max)
+    }
+    /// Opaque bytes of exactly `len` bytes (e.g. a MAC address), as `NLA_POLICY_EXACT_LEN`.
+    pub const fn exact(len: u16) -> Self {
+        let mut p = Self::of(bindings::NLA_BINARY, len);
+        p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_MIN as u8;
+        p.0.__bindgen_anon_1.__bindgen_anon_1 =
+            bindings::nla_policy__bindgen_ty_1__bindgen_ty_1 { min: len as i16, max: 0 };
+        p
+    }
+    /// A nested attribute (its contents are checked by the handler).
+    pub const fn nested() -> Self {
+        Self::of(bindings::NLA_NESTED, 0)
+    }
+}
+
+/// One operation of a family.
+pub struct Op {
+    /// The command number (`genlmsghdr.cmd`).
+    pub cmd: u8,
+}
+
+/// A generic netlink family implemented in Rust.
+pub trait Family: 'static {
+    /// Family name (at most 15 bytes).
+    const NAME: &'static str;
+    /// Family version.
+    const VERSION: u8;
+    /// The policy, indexed by attribute type; its length is `maxattr + 1`.
+    const POLICY: &'static [Policy];
+    /// The operations; each is handled by [`Family::doit`].
+    const OPS: &'static [Op];
+    /// Handles one request. An error is returned to the sender as a netlink error, with the
+    /// message set by [`Request::set_err_msg`] if any.
+    fn doit(req: &Request<'_>) -> Result;
+}
+
+/// An attribute of a request, valid while the request is.
+///
+/// # Invariants
+/// `ptr` points to a valid `nlattr` in the request's skb, already validated against the
+/// family's policy, for the lifetime `'a`.
+pub struct Attr<'a> {
+    ptr: *const bindings::nlattr,
+    _p: PhantomData<&'a ()>,
+}
+
+impl<'a> Attr<'a> {
+    /// The payload bytes.
+    pub fn bytes(&self) -> &'a [u8] {
+        // SAFETY: by the type invariant `ptr` is a valid attribute; `nla_data`/`nla_len`
+        // describe its payload, which lives as long as the request (`'a`).
+        unsafe {
+            let len = bindings::vsw_nla_len(self.ptr);
+            let data = bindings::vsw_nla_data(self.ptr) as *const u8;
+            core::slice::from_raw_parts(data, len.max(0) as usize)
+        }
+    }
+    /// The payload as a `u8` (the policy guarantees the length for `u8` attributes).
+    pub fn u8(&self) -> Result<u8> {
+        self.bytes().first().copied().ok_or(EINVAL)
+    }
+    /// The payload as a `u16` in host order.
+    pub fn u16(&self) -> Result<u16> {
+        let b = self.bytes().get(..2).ok_or(EINVAL)?;
+        Ok(u16::from_ne_bytes([b[0], b[1]]))
+    }
+    /// The payload as a `u32` in host order.
+    pub fn u32(&self) -> Result<u32> {
+        let b = self.bytes().get(..4).ok_or(EINVAL)?;
+        Ok(u32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    /// The payload as a `u64` in host order.
+    pub fn u64(&self) -> Result<u64> {
+        let b = self.bytes().get(..8).ok_or(EINVAL)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Ok(u64::from_ne_bytes(a))
+    }
+    /// The payload as a string (a NUL-terminated string attribute, without the NUL).
+    pub fn str(&self) -> Result<&'a str> {
+        let b = self.bytes();
+        let b = match b.iter().position(|&c| c == 0) {
+            Some(n) => &b[..n],
+            None => b,
+        };
+        core::str::from_utf8(b).map_err(|_| EINVAL)
+    }
+}
+
+/// A request being handled by [`Family::doit`].
+///
+/// # Invariants
+/// `skb` and `info` are the valid pointers the generic netlink core passed to the `doit`
+/// callback, valid for `'a`, and `family` is the registered family of that request.
+pub struct Request<'a> {
+    info: *mut bindings::genl_info,
+    family: *const bindings::genl_family,
+    _p: PhantomData<&'a ()>,
+}
+
+impl<'a> Request<'a> {
+    /// The command number.
+    pub fn cmd(&self) -> u8 {
+        // SAFETY: `info` is valid (type invariant) and its `genlhdr` points into the request.
+        unsafe { bindings::vsw_genl_info_cmd(self.info) }
+    }
+
+    /// The attribute of type `ty`, if the request carries it.
+    pub fn attr(&self, ty: u16) -> Option<Attr<'a>> {
+        // SAFETY: `info` is valid (type invariant); the helper bounds-checks `ty`.
+        let ptr = unsafe { bindings::vsw_genl_info_attr(self.info, ty.into()) };
+        if ptr.is_null() {
+            None
+        } else {
+            // INVARIANT: non-null entries of `info->attrs` are validated attributes of the
+            // request, alive as long as the request.
+            Some(Attr { ptr, _p: PhantomData })
+        }
+    }
+
+    /// Sets the extended ack message returned with the result.
+    pub fn set_err_msg(&self, msg: &'static CStr) {
+        // SAFETY: `info` is valid; `msg` is a static NUL-terminated string, so it outlives the
+        // reply built from it.
+        unsafe { bindings::vsw_genl_set_err_msg(self.info, msg.as_char_ptr()) }
+    }
+
+    /// Sets the extended ack message and points it at the offending attribute `ty`.
+    pub fn set_err_attr(&self, ty: u16, msg: &'static CStr) {
+        // SAFETY: as in `set_err_msg`; the helper looks the attribute up with bounds checks.
+        unsafe { bindings::vsw_genl_set_err_msg_attr(self.info, ty.into(), msg.as_char_ptr()) }
+    }
+
+    /// Returns `err` after setting `msg` as the extended ack message.
+    pub fn fail(&self, err: Error, msg: &'static CStr) -> Error {
+        self.set_err_msg(msg);
+        err
+    }
+
+    /// Starts a reply to this request with command `cmd`.
+    pub fn reply(&self, cmd: u8) -> Result<Msg> {
+        // SAFETY: allocating a new skb has no preconditions.
+        let skb = unsafe { bindings::vsw_genlmsg_new() };
+        if skb.is_null() {
+            return Err(ENOMEM);
+        }
+        // SAFETY: `skb` is a fresh netlink skb, `info` and `family` are valid (invariant).
+        let hdr = unsafe { bindings::vsw_genlmsg_put_reply(skb, self.info, self.family, cmd) };
+        // INVARIANT: `skb` is owned by the new `Msg` from here.
+        let msg = Msg { skb, hdr };
+        if hdr.is_null() {
+            return Err(emsgsize());
+        }
+        Ok(msg)
+    }
+
+    /// Sends a reply built with [`Request::reply`].
+    pub fn send(&self, msg: Msg) -> Result {
+        let skb = msg.skb;
+        // SAFETY: `skb` holds a complete message whose header is `msg.hdr`.
+        unsafe { bindings::vsw_genlmsg_end(skb, msg.hdr) };
+        core::mem::forget(msg);
+        // SAFETY: `genlmsg_reply` consumes `skb` (we forgot `msg`, so it is not freed twice);
+        // `info` is valid.
+        let ret = unsafe { bindings::vsw_genlmsg_reply(skb, self.info) };
+        if ret < 0 {
+            Err(Error::from_errno(ret))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// A netlink message being built.
+///
+/// # Invariants
+/// `skb` is a netlink skb owned by this value, `hdr` its generic netlink header (or null if
+/// the header did not fit, in which case the message is only ever freed).
+pub struct Msg {
+    skb: *mut bindings::sk_buff,
+    hdr: *mut c_void,
+}
+
+/// A nested attribute being built; close it with [`Msg::nest_end`].
+pub struct Nest(*mut bindings::nlattr);
+
+impl Msg {
+    fn put(&mut self, ty: u16, data: &[u8]) -> Result {
+        let len = c_int::try_from(data.len()).map_err(|_| emsgsize())?;
+        // SAFETY: `skb` is owned by us (invariant); `data` is valid for `len` bytes.
+        let ret = unsafe { bindings::nla_put(self.skb, ty.into(), len, data.as_ptr().cast()) };
+        if ret < 0 {
+            Err(emsgsize())
+        } else {
+            Ok(())
+        }
+    }
+    /// Appends a `u8` attribute.
+    pub fn put_u8(&mut self, ty: u16, v: u8) -> Result {
+        self.put(ty, &[v])
+    }
+    /// Appends a `u16` attribute (host order).
+    pub fn put_u16(&mut self, ty: u16, v: u16) -> Result {
+        self.put(ty, &v.to_ne_bytes())
+    }
+    /// Appends a `u32` attribute (host order).
+    pub fn put_u32(&mut self, ty: u16, v: u32) -> Result {
+        self.put(ty, &v.to_ne_bytes())
+    }
+    /// Appends a `u64` attribute (host order).
+    pub fn put_u64(&mut self, ty: u16, v: u64) -> Result {
+        // SAFETY: `skb` is owned by us; the value is copied from a valid local.
+        let ret = unsafe {
+            bindings::nla_put_64bit(self.skb, ty.into(), 8, (&v as *const u64).cast(), 0)
+        };
+        if ret < 0 {
+            Err(emsgsize())
+        } else {
+            Ok(())
+        }
+    }
+    /// Appends a flag attribute.
+    pub fn put_flag(&mut self, ty: u16) -> Result {
+        self.put(ty, &[])
+    }
+    /// Appends raw bytes.
+    pub fn put_bytes(&mut self, ty: u16, v: &[u8]) -> Result {
+        self.put(ty, v)
+    }
+    /// Appends a NUL-terminated string attribute.
+    pub fn put_str(&mut self, ty: u16, s: &str) -> Result {
+        let len = c_int::try_from(s.len() + 1).map_err(|_| emsgsize())?;
+        // SAFETY: `skb` is owned by us; `nla_reserve` returns room for `len` payload bytes or
+        // null.
+        let nla = unsafe { bindings::nla_reserve(self.skb, ty.into(), len) };
+        if nla.is_null() {
+            return Err(emsgsize());
+        }
+        // SAFETY: the reserved payload has `s.len() + 1` writable bytes.
+        unsafe {
+            let data = bindings::vsw_nla_data(nla) as *mut u8;
+            core::ptr::copy_nonoverlapping(s.as_ptr(), data, s.len());
+            *data.add(s.len()) = 0;
+        }
+        Ok(())
+    }
+    /// Opens a nested attribute.
+    pub fn nest_start(&mut self, ty: u16) -> Result<Nest> {
+        // SAFETY: `skb` is owned by us.
+        let n = unsafe { bindings::vsw_nla_nest_start(self.skb, ty.into()) };
+        if n.is_null() {
+            Err(emsgsize())
+        } else {
+            Ok(Nest(n))
+        }
+    }
+    /// Closes a nested attribute opened on this message.
+    pub fn nest_end(&mut self, nest: Nest) {
+        // SAFETY: `nest` was opened on this message's skb, which we own.
+        unsafe { bindings::vsw_nla_nest_end(self.skb, nest.0) }
+    }
+}
+
+impl Drop for Msg {
+    fn drop(&mut self) {
+        // SAFETY: we own `skb` (invariant) and nobody else frees it.
+        unsafe { bindings::vsw_nlmsg_free(self.skb) }
+    }
+}
+
+/// Trampoline for `genl_small_ops.doit`.
+///
+/// # Safety
+/// Called by the generic netlink core with valid `skb` and `info` of a request to family `F`.
+unsafe extern "C" fn doit_tramp<F: Family>(
+    _skb: *mut bindings::sk_buff,
+    info: *mut bindings::genl_info,
+) -> c_int {
+    // SAFETY: `info` is valid during the callback (function contract).
+    let family = unsafe { (*info).family };
+    // INVARIANT: the pointers come from the core and are valid for the callback's duration.
+    let req = Request { info, family, _p: PhantomData };
+    match F::doit(&req) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+struct Inner {
+    family: Opaque<bindings::genl_family>,
+    ops: KVec<bindings::genl_small_ops>,
+}
+
+/// A registered generic netlink family; unregistered on drop.
+///
+/// # Invariants
+/// `inner.family` is registered with the generic netlink core, and `inner` (with the ops
+/// array the family points to) stays at the same address until drop unregisters it.
+pub struct Registration<F: Family> {
+    inner: KBox<Inner>,
+    _f: PhantomData<F>,
+}
+
+// SAFETY: after registration the family is only accessed by the generic netlink core, which
+// does its own locking; `Registration` itself only unregisters on drop.
+unsafe impl<F: Family> Send for Registration<F> {}
+// SAFETY: `Registration` exposes no methods that touch the family through `&self`.
+unsafe impl<F: Family> Sync for Registration<F> {}
+
+impl<F: Family> Registration<F> {
+    /// Registers family `F`, owned by `module`.
+    pub fn register(module: &'static ThisModule) -> Result<Self> {
+        let name = F::NAME.as_bytes();
+        if name.is_empty() || name.len() >= bindings::GENL_NAMSIZ as usize {
+            return Err(EINVAL);
+        }
+        if F::POLICY.is_empty() || F::OPS.is_empty() {
+            return Err(EINVAL);
+        }
+        let mut ops = KVec::with_capacity(F::OPS.len(), GFP_KERNEL)?;
+        for op in F::OPS {
+            ops.push(
+                bindings::genl_small_ops {
+                    doit: Some(doit_tramp::<F>),
+                    dumpit: None,
+                    cmd: op.cmd,
+                    internal_flags: 0,
+                    flags: bindings::GENL_UNS_ADMIN_PERM as u8,
+                    validate: 0,
+                },
+                GFP_KERNEL,
+            )?;
+        }
+        // SAFETY: all-zero is the documented initial state of a `genl_family` (C users
+        // declare it static, zero-initialised, and fill in the public fields).
+        let family: bindings::genl_family = unsafe { core::mem::zeroed() };
+        let inner = KBox::new(Inner { family: Opaque::new(family), ops }, GFP_KERNEL)?;
+        let f = inner.family.get();
+        // SAFETY: `f` points to our boxed, not yet registered family; nobody else sees it.
+        unsafe {
+            for (i, b) in name.iter().enumerate() {
+                (*f).name[i] = *b;
+            }
+            (*f).version = F::VERSION.into();
+            (*f).maxattr = (F::POLICY.len() - 1) as u32;
+            (*f).set_netnsok(1);
+            (*f).set_parallel_ops(0);
+            (*f).resv_start_op = 0;
+            (*f).policy = F::POLICY.as_ptr().cast();
+            (*f).small_ops = inner.ops.as_ptr();
+            (*f).n_small_ops = inner.ops.len() as u8;
+            (*f).module = module.as_ptr().cast();
+        }
+        // SAFETY: the family is fully initialised and lives in `inner`, which outlives the
+        // registration (dropped only after `genl_unregister_family` in `Drop`).
+        let ret = unsafe { bindings::genl_register_family(f) };
+        if ret < 0 {
+            return Err(Error::from_errno(ret));
+        }
+        // INVARIANT: registered above; `inner` is boxed and never moved out.
+        Ok(Self { inner, _f: PhantomData })
+    }
+}
+
+impl<F: Family> Drop for Registration<F> {
+    fn drop(&mut self) {
+        // SAFETY: the family is registered (type invariant). Unregistering waits for running
+        // operations, after which the core no longer touches `inner`.
+        unsafe { bindings::genl_unregister_family(self.inner.family.get()) };
+    }
+}

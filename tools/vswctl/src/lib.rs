@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Library part of `vswctl`: netlink client, output, commands. `main.rs` holds the clap tree.
+//!
+//! The netlink UAPI comes from the one shared definition, `vswitch/uapi.rs`.
+#![forbid(unsafe_code)]
+
+use std::fmt;
+use std::io;
+
+pub mod cmd;
+pub mod errno;
+pub mod netlink;
+pub mod output;
+#[path = "../../../vswitch/uapi.rs"]
+pub mod uapi;
+
+/// Error of a command: from the kernel/netlink layer or from writing the output.
+#[derive(Debug)]
+pub enum Error {
+    Netlink(netlink::Error),
+    Io(io::Error),
+}
+
+impl From<netlink::Error> for Error {
+    fn from(e: netlink::Error) -> Self {
+        Error::Netlink(e)
+    }
+}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Self {
+        Error::Io(e)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Netlink(e) => write!(f, "{e}"),
+            Error::Io(e) => write!(f, "cannot write output: {e}"),
+        }
+    }
+}

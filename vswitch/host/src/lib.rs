@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Host build of the module's pure files. The very same source files that `vswitch.ko`
+//! compiles (they depend only on `core`) are included here with `#[path]`, so their logic is
+//! tested by `cargo test` in seconds, without a kernel.
+#![no_std]
+
+#[path = "../../uapi.rs"]
+pub mod uapi;

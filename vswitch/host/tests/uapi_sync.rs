@@ -1,0 +1,79 @@
+//! `vswitch/uapi.h` (the C view) must say exactly what `vswitch/uapi.rs` (the source of
+//! truth) says: same names, same numbers, nothing missing or extra.
+use std::collections::BTreeMap;
+use vswitch_host::uapi;
+
+fn header() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../uapi.h")).unwrap()
+}
+
+/// `NAME = value,` lines of `enum tag { ... }` (skipping the `__X_MAX` helpers).
+fn c_enum(h: &str, tag: &str) -> BTreeMap<String, i64> {
+    let start = h.find(&format!("enum {tag} {{")).unwrap_or_else(|| panic!("enum {tag} missing"));
+    let body = &h[start..start + h[start..].find("};").unwrap()];
+    let mut out = BTreeMap::new();
+    for line in body.lines().skip(1) {
+        let line = line.split("/*").next().unwrap().trim().trim_end_matches(',');
+        if line.is_empty() || line.starts_with("__") || line.contains("_MAX") {
+            continue;
+        }
+        let (name, val) = line.split_once('=').unwrap_or_else(|| panic!("no explicit value: {line}"));
+        out.insert(name.trim().to_string(), val.trim().parse().unwrap());
+    }
+    out
+}
+
+fn c_define(h: &str, name: &str) -> String {
+    h.lines()
+        .find_map(|l| {
+            let mut it = l.split_whitespace();
+            (it.next() == Some("#define") && it.next() == Some(name)).then(|| it.collect::<Vec<_>>().join(" "))
+        })
+        .unwrap_or_else(|| panic!("#define {name} missing"))
+}
+
+/// `pub const NAME: T = value;` lines of `pub mod m { ... }` in uapi.rs.
+fn rs_mod(m: &str) -> BTreeMap<String, i64> {
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../uapi.rs")).unwrap();
+    let start = src.find(&format!("pub mod {m} {{")).unwrap();
+    let body = &src[start..start + src[start..].find("\n}").unwrap()];
+    body.lines()
+        .filter_map(|l| l.trim().strip_prefix("pub const "))
+        .filter(|l| !l.starts_with("MAX"))
+        .map(|l| {
+            let (name, rest) = l.split_once(':').unwrap();
+            let val = rest.split('=').nth(1).unwrap().trim().trim_end_matches(';');
+            (name.to_string(), val.parse().unwrap_or_else(|_| panic!("{m}::{name}: literal expected")))
+        })
+        .collect()
+}
+
+fn prefixed(m: BTreeMap<String, i64>, prefix: &str) -> BTreeMap<String, i64> {
+    m.into_iter().map(|(k, v)| (format!("{prefix}{k}"), v)).collect()
+}
+
+#[test]
+fn commands_match() {
+    assert_eq!(c_enum(&header(), "vswitch_cmd"), prefixed(rs_mod("cmd"), "VSWITCH_CMD_"));
+}
+
+#[test]
+fn attributes_match() {
+    assert_eq!(c_enum(&header(), "vswitch_attr"), prefixed(rs_mod("attr"), "VSWITCH_ATTR_"));
+}
+
+#[test]
+fn max_is_the_highest_number() {
+    assert_eq!(rs_mod("cmd").values().max().copied(), Some(uapi::cmd::MAX as i64));
+    assert_eq!(rs_mod("attr").values().max().copied(), Some(uapi::attr::MAX as i64));
+}
+
+#[test]
+fn names_and_versions_match() {
+    let h = header();
+    assert_eq!(c_define(&h, "VSWITCH_FAMILY_NAME"), format!("\"{}\"", uapi::FAMILY_NAME));
+    assert_eq!(c_define(&h, "VSWITCH_FAMILY_VERSION"), uapi::FAMILY_VERSION.to_string());
+    assert_eq!(c_define(&h, "VSWITCH_VERSION"), format!("\"{}\"", uapi::VERSION));
+    // genl family names are limited to GENL_NAMSIZ - 1 bytes
+    assert!(uapi::FAMILY_NAME.len() < 16);
+}
