@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# kselftest-style TAP helpers for vswitch selftests. Source it, then:
+#   ktap_begin N            print the header and plan
+#   ok NAME | not_ok NAME [WHY] | skip NAME WHY
+#   check NAME CMD...       ok if CMD exits 0, not ok (with its output) otherwise
+#   ktap_end                exit 0 when nothing failed, 1 otherwise
+# Tests run as root inside the VM (scripts/vm); VSWITCH_REPO is the repository.
+REPO=${VSWITCH_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+MODULE=$REPO/vswitch.ko
+_n=0; _fail=0
+
+ktap_begin() { echo "TAP version 13"; echo "1..$1"; }
+ok() { _n=$((_n + 1)); echo "ok $_n $1"; }
+not_ok() {
+    _n=$((_n + 1)); _fail=$((_fail + 1)); echo "not ok $_n $1"
+    [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/# /'
+    return 0
+}
+skip() { _n=$((_n + 1)); echo "ok $_n $1 # SKIP $2"; }
+check() {
+    local name=$1; shift
+    local out
+    if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$out"; fi
+}
+ktap_end() { [ $_fail -eq 0 ]; exit $?; }
+
+# expect_fail OUTVAR CMD...: CMD must exit non-zero; its combined output goes to OUTVAR.
+expect_fail() {
+    local __var=$1; shift
+    local __out __rc=0
+    __out=$("$@" 2>&1) || __rc=$?
+    printf -v "$__var" '%s' "$__out"
+    [ $__rc -ne 0 ]
+}
+
+module_loaded() { [ -d /sys/module/vswitch ]; }
+load_module() { module_loaded || insmod "$MODULE"; }
+unload_module() { ! module_loaded || rmmod vswitch; }
+
+# The kernel log must not show a crash or a warning since MARK was taken (dmesg_mark).
+dmesg_mark() { _dmesg_lines=$(dmesg | wc -l); }
+dmesg_clean() {
+    local new; new=$(dmesg | tail -n +"$((_dmesg_lines + 1))")
+    if printf '%s\n' "$new" | grep -qE 'BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|kernel panic|refcount_t|list_(add|del) corruption'; then
+        printf '%s\n' "$new" | grep -E -A5 'BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|panic|refcount_t|corruption' | head -40
+        return 1
+    fi
+}
+
+debugfs() { mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug; }
+kmemleak_on() { debugfs; [ -w /sys/kernel/debug/kmemleak ] && echo clear > /sys/kernel/debug/kmemleak 2>/dev/null; }
+# Print unreferenced objects found since the last clear (empty when there is no leak).
+kmemleak_report() {
+    echo scan > /sys/kernel/debug/kmemleak; sleep 1; echo scan > /sys/kernel/debug/kmemleak
+    cat /sys/kernel/debug/kmemleak
+}
