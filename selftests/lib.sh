@@ -48,7 +48,14 @@ dmesg_clean() {
 }
 
 debugfs() { mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug; }
-kmemleak_on() { debugfs; [ -w /sys/kernel/debug/kmemleak ] && echo clear > /sys/kernel/debug/kmemleak 2>/dev/null; }
+# Succeeds only when kmemleak is active (booted with kmemleak=on): "clear" is accepted even
+# when it is off, "scan" is not.
+kmemleak_on() {
+    debugfs
+    [ -e /sys/kernel/debug/kmemleak ] || return 1
+    { echo scan > /sys/kernel/debug/kmemleak; } 2>/dev/null || return 1
+    echo clear > /sys/kernel/debug/kmemleak
+}
 # Print unreferenced objects found since the last clear (empty when there is no leak).
 kmemleak_report() {
     echo scan > /sys/kernel/debug/kmemleak; sleep 1; echo scan > /sys/kernel/debug/kmemleak
