@@ -6,3 +6,12 @@
 
 #[path = "../../uapi.rs"]
 pub mod uapi;
+
+#[path = "../../mac.rs"]
+pub mod mac;
+
+#[path = "../../vlan.rs"]
+pub mod vlan;
+
+#[path = "../../fdb.rs"]
+pub mod fdb;

@@ -14,7 +14,7 @@ fn c_enum(h: &str, tag: &str) -> BTreeMap<String, i64> {
     let mut out = BTreeMap::new();
     for line in body.lines().skip(1) {
         let line = line.split("/*").next().unwrap().trim().trim_end_matches(',');
-        if line.is_empty() || line.starts_with("__") || line.contains("_MAX") {
+        if line.is_empty() || line.starts_with("__") || line.contains("= __") {
             continue;
         }
         let (name, val) = line.split_once('=').unwrap_or_else(|| panic!("no explicit value: {line}"));
@@ -63,9 +63,16 @@ fn attributes_match() {
 }
 
 #[test]
+fn stats_and_vlan_modes_match() {
+    assert_eq!(c_enum(&header(), "vswitch_stats"), prefixed(rs_mod("stats"), "VSWITCH_STATS_"));
+    assert_eq!(c_enum(&header(), "vswitch_vlan_mode"), prefixed(rs_mod("vlan_mode"), "VSWITCH_VLAN_MODE_"));
+}
+
+#[test]
 fn max_is_the_highest_number() {
     assert_eq!(rs_mod("cmd").values().max().copied(), Some(uapi::cmd::MAX as i64));
     assert_eq!(rs_mod("attr").values().max().copied(), Some(uapi::attr::MAX as i64));
+    assert_eq!(rs_mod("stats").values().max().copied(), Some(uapi::stats::MAX as i64));
 }
 
 #[test]
@@ -74,6 +81,11 @@ fn names_and_versions_match() {
     assert_eq!(c_define(&h, "VSWITCH_FAMILY_NAME"), format!("\"{}\"", uapi::FAMILY_NAME));
     assert_eq!(c_define(&h, "VSWITCH_FAMILY_VERSION"), uapi::FAMILY_VERSION.to_string());
     assert_eq!(c_define(&h, "VSWITCH_VERSION"), format!("\"{}\"", uapi::VERSION));
+    assert_eq!(c_define(&h, "VSWITCH_MCGRP_EVENTS"), format!("\"{}\"", uapi::MCGRP_EVENTS));
+    assert_eq!(c_define(&h, "VSWITCH_NAME_MAX"), uapi::NAME_MAX.to_string());
+    assert_eq!(c_define(&h, "VSWITCH_DEFAULT_AGEING"), uapi::DEFAULT_AGEING.to_string());
+    assert_eq!(c_define(&h, "VSWITCH_DEFAULT_FDB_MAX"), uapi::DEFAULT_FDB_MAX.to_string());
+    assert_eq!(c_define(&h, "VSWITCH_VLAN_BITMAP_LEN"), uapi::VLAN_BITMAP_LEN.to_string());
     // genl family names are limited to GENL_NAMSIZ - 1 bytes
     assert!(uapi::FAMILY_NAME.len() < 16);
 }
