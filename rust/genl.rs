@@ -83,6 +83,8 @@ impl Policy {
 pub struct Op {
     /// The command number (`genlmsghdr.cmd`).
     pub cmd: u8,
+    /// Whether the command also supports `NLM_F_DUMP` ([`Family::dumpit`]).
+    pub dump: bool,
 }
 
 /// A generic netlink family implemented in Rust.
@@ -98,6 +100,11 @@ pub trait Family: 'static {
     /// Handles one request. An error is returned to the sender as a netlink error, with the
     /// message set by [`Request::set_err_msg`] if any.
     fn doit(req: &Request<'_>) -> Result;
+    /// Fills one dump message with as many entries as fit (see [`Dump`]).
+    fn dumpit(dump: &mut Dump<'_>) -> Result {
+        let _ = dump;
+        Err(super::errno::eopnotsupp())
+    }
 }
 
 /// An attribute of a request, valid while the request is.
@@ -203,6 +210,12 @@ impl<'a> Request<'a> {
         err
     }
 
+    /// The network namespace of the requesting socket.
+    pub fn net(&self) -> super::netdev::Net<'a> {
+        // SAFETY: `info` is valid (invariant); the namespace outlives the request.
+        unsafe { super::netdev::Net::from_raw(bindings::vsw_genl_info_net(self.info)) }
+    }
+
     /// Starts a reply to this request with command `cmd`.
     pub fn reply(&self, cmd: u8) -> Result<Msg> {
         // SAFETY: allocating a new skb has no preconditions.
@@ -213,7 +226,7 @@ impl<'a> Request<'a> {
         // SAFETY: `skb` is a fresh netlink skb, `info` and `family` are valid (invariant).
         let hdr = unsafe { bindings::vsw_genlmsg_put_reply(skb, self.info, self.family, cmd) };
         // INVARIANT: `skb` is owned by the new `Msg` from here.
-        let msg = Msg { skb, hdr };
+        let msg = Msg { skb, hdr, owned: true };
         if hdr.is_null() {
             return Err(emsgsize());
         }
@@ -240,11 +253,13 @@ impl<'a> Request<'a> {
 /// A netlink message being built.
 ///
 /// # Invariants
-/// `skb` is a netlink skb owned by this value, `hdr` its generic netlink header (or null if
-/// the header did not fit, in which case the message is only ever freed).
+/// `skb` is a valid netlink skb, owned by this value when `owned` (a reply), or by the dump
+/// in progress otherwise; `hdr` is the message's generic netlink header (or null if it did
+/// not fit, in which case an owned message is only ever freed).
 pub struct Msg {
     skb: *mut bindings::sk_buff,
     hdr: *mut c_void,
+    owned: bool,
 }
 
 /// A nested attribute being built; close it with [`Msg::nest_end`].
@@ -329,8 +344,98 @@ impl Msg {
 
 impl Drop for Msg {
     fn drop(&mut self) {
-        // SAFETY: we own `skb` (invariant) and nobody else frees it.
-        unsafe { bindings::vsw_nlmsg_free(self.skb) }
+        if self.owned {
+            // SAFETY: we own `skb` (invariant) and nobody else frees it.
+            unsafe { bindings::vsw_nlmsg_free(self.skb) }
+        }
+    }
+}
+
+/// A dump in progress: [`Family::dumpit`] adds entries with [`Dump::entry`] until one does not
+/// fit, remembering where it stopped in [`Dump::cursor`]; it is called again for the rest.
+///
+/// # Invariants
+/// `skb` and `cb` are the valid pointers of the current `dumpit` callback.
+pub struct Dump<'a> {
+    skb: *mut bindings::sk_buff,
+    cb: *mut bindings::netlink_callback,
+    _p: PhantomData<&'a ()>,
+}
+
+impl<'a> Dump<'a> {
+    /// The command being dumped.
+    pub fn cmd(&self) -> u8 {
+        // SAFETY: `cb` is valid (invariant).
+        unsafe { bindings::vsw_dump_cmd(self.cb) }
+    }
+    /// A request attribute (validated against the policy).
+    pub fn attr(&self, ty: u16) -> Option<Attr<'a>> {
+        // SAFETY: `cb` is valid (invariant); the helper bounds-checks `ty`.
+        let ptr = unsafe { bindings::vsw_dump_attr(self.cb, ty.into()) };
+        // INVARIANT: a validated attribute of the dump request, alive for the dump.
+        (!ptr.is_null()).then_some(Attr { ptr, _p: PhantomData })
+    }
+    /// The requester's network namespace.
+    pub fn net(&self) -> super::netdev::Net<'a> {
+        // SAFETY: `cb` is valid; the socket's namespace outlives the dump.
+        unsafe { super::netdev::Net::from_raw(bindings::vsw_dump_net(self.cb)) }
+    }
+    /// Position saved between calls (0 on the first call).
+    pub fn cursor(&self) -> usize {
+        // SAFETY: `cb->args` has 6 longs (invariant: valid `cb`).
+        unsafe { *bindings::vsw_dump_args(self.cb) as usize }
+    }
+    /// Saves the position for the next call.
+    pub fn set_cursor(&mut self, v: usize) {
+        // SAFETY: as in `cursor`.
+        unsafe { *bindings::vsw_dump_args(self.cb) = v as _ };
+    }
+    /// Adds one entry (message `cmd`) filled by `fill`. `Ok(false)` if it did not fit (the
+    /// partial entry is removed): stop and let the next call continue from the cursor.
+    pub fn entry(&mut self, cmd: u8, fill: impl FnOnce(&mut Msg) -> Result) -> Result<bool> {
+        // SAFETY: `skb`/`cb` are valid (invariant); the family is the dump's.
+        let hdr = unsafe {
+            bindings::vsw_genlmsg_put_dump(self.skb, self.cb, bindings::vsw_dump_family(self.cb), cmd)
+        };
+        if hdr.is_null() {
+            return Ok(false);
+        }
+        // INVARIANT: the dump's skb, not owned by the `Msg`.
+        let mut msg = Msg { skb: self.skb, hdr, owned: false };
+        match fill(&mut msg) {
+            Ok(()) => {
+                // SAFETY: `hdr` starts the message just filled in our skb.
+                unsafe { bindings::vsw_genlmsg_end(self.skb, hdr) };
+                Ok(true)
+            }
+            Err(e) => {
+                // SAFETY: removes the partial message starting at `hdr`.
+                unsafe { bindings::vsw_genlmsg_cancel(self.skb, hdr) };
+                if e == emsgsize() {
+                    Ok(false)
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+/// Trampoline for `genl_small_ops.dumpit`.
+///
+/// # Safety
+/// Called by the generic netlink core with valid `skb` and `cb` of a dump of family `F`.
+unsafe extern "C" fn dumpit_tramp<F: Family>(
+    skb: *mut bindings::sk_buff,
+    cb: *mut bindings::netlink_callback,
+) -> c_int {
+    // INVARIANT: valid pointers for the callback's duration (function contract).
+    let mut dump = Dump { skb, cb, _p: PhantomData };
+    match F::dumpit(&mut dump) {
+        // SAFETY: `skb` is valid. A non-zero length asks the core to call again; an empty
+        // message ends the dump.
+        Ok(()) => unsafe { bindings::vsw_raw_skb_len(skb) },
+        Err(e) => e.to_errno(),
     }
 }
 
@@ -388,7 +493,7 @@ impl<F: Family> Registration<F> {
             ops.push(
                 bindings::genl_small_ops {
                     doit: Some(doit_tramp::<F>),
-                    dumpit: None,
+                    dumpit: if op.dump { Some(dumpit_tramp::<F>) } else { None },
                     cmd: op.cmd,
                     internal_flags: 0,
                     flags: bindings::GENL_UNS_ADMIN_PERM as u8,

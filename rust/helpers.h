@@ -28,10 +28,87 @@ struct nlattr *vsw_genl_info_attr(const struct genl_info *info, unsigned int typ
 void vsw_genl_set_err_msg(struct genl_info *info, const char *msg);
 void vsw_genl_set_err_msg_attr(struct genl_info *info, unsigned int type, const char *msg);
 
+/* generic netlink dumps */
+void *vsw_genlmsg_put_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			   const struct genl_family *family, u8 cmd);
+void vsw_genlmsg_cancel(struct sk_buff *skb, void *hdr);
+struct nlattr *vsw_dump_attr(struct netlink_callback *cb, unsigned int type);
+long *vsw_dump_args(struct netlink_callback *cb);
+struct net *vsw_dump_net(struct netlink_callback *cb);
+const struct genl_family *vsw_dump_family(struct netlink_callback *cb);
+u8 vsw_dump_cmd(struct netlink_callback *cb);
+int vsw_raw_skb_len(const struct sk_buff *skb);
+
 /* netlink attributes */
 int vsw_nla_len(const struct nlattr *nla);
 const void *vsw_nla_data(const struct nlattr *nla);
 struct nlattr *vsw_nla_nest_start(struct sk_buff *skb, int type);
 void vsw_nla_nest_end(struct sk_buff *skb, struct nlattr *start);
+
+/* net devices */
+struct net_device;
+struct net;
+struct rtnl_link_stats64;
+void *vsw_netdev_priv(const struct net_device *dev);
+struct net *vsw_genl_info_net(const struct genl_info *info);
+void vsw_dev_net_set(struct net_device *dev, struct net *net);
+void vsw_dev_hold(struct net_device *dev);
+void vsw_dev_put(struct net_device *dev);
+void vsw_eth_hw_addr_random(struct net_device *dev);
+void vsw_eth_hw_addr_set(struct net_device *dev, const u8 *addr);
+const u8 *vsw_dev_addr(const struct net_device *dev);
+void vsw_vport_setup_common(struct net_device *dev);
+int vsw_netif_running(const struct net_device *dev);
+int vsw_netif_carrier_ok(const struct net_device *dev);
+void vsw_netif_tx_start_all(struct net_device *dev);
+void vsw_netif_tx_stop_all(struct net_device *dev);
+int vsw_dev_ifindex(const struct net_device *dev);
+const char *vsw_dev_name(const struct net_device *dev);
+unsigned int vsw_dev_mtu(const struct net_device *dev);
+int vsw_dev_is_ether(const struct net_device *dev);
+void *vsw_rx_handler_data(const struct sk_buff *skb);
+struct net_device *vsw_netdev_notifier_dev(void *ptr);
+int vsw_dev_set_mac(struct net_device *dev, const u8 *addr);
+int vsw_skb_is_loopback(const struct sk_buff *skb);
+
+/* RCU */
+void vsw_rcu_read_lock(void);
+void vsw_rcu_read_unlock(void);
+
+/* sk_buff */
+struct sk_buff *vsw_skb_share_check(struct sk_buff *skb);
+struct sk_buff *vsw_skb_from_xmit(struct sk_buff *skb);
+struct sk_buff *vsw_skb_vlan_normalize(struct sk_buff *skb);
+int vsw_skb_vlan_present(const struct sk_buff *skb);
+u16 vsw_skb_vlan_id(const struct sk_buff *skb);
+void vsw_skb_vlan_set(struct sk_buff *skb, u16 vid);
+void vsw_skb_vlan_clear(struct sk_buff *skb);
+int vsw_skb_eth_addrs(const struct sk_buff *skb, u8 *dst, u8 *src);
+unsigned int vsw_skb_len(const struct sk_buff *skb);
+struct net_device *vsw_skb_dev(const struct sk_buff *skb);
+struct sk_buff *vsw_skb_clone(struct sk_buff *skb);
+void vsw_skb_free(struct sk_buff *skb);
+int vsw_skb_deliver_rx(struct sk_buff *skb, struct net_device *dev);
+int vsw_skb_deliver_xmit(struct sk_buff *skb, struct net_device *dev);
+
+/* BH-safe spinlock, time */
+struct vsw_lock;
+struct vsw_lock *vsw_lock_new(void);
+void vsw_lock_free(struct vsw_lock *l);
+void vsw_lock_bh(struct vsw_lock *l);
+void vsw_unlock_bh(struct vsw_lock *l);
+u64 vsw_jiffies64(void);
+unsigned long vsw_hz(void);
+
+/* periodic process-context work */
+struct vsw_periodic;
+struct vsw_periodic *vsw_periodic_start(void (*fn)(void), unsigned int ms);
+void vsw_periodic_stop(struct vsw_periodic *p);
+
+/* per-CPU memory */
+void *vsw_alloc_percpu(size_t size, size_t align);
+void *vsw_this_cpu_ptr(void *p);
+void *vsw_per_cpu_ptr(void *p, int cpu);
+int vsw_next_possible_cpu(int prev);
 
 #endif

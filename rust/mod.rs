@@ -8,6 +8,13 @@
 //! Code outside (the switch itself) uses only the safe API exported here.
 
 pub mod errno;
+pub mod netdev;
+pub mod percpu;
+pub mod rcuhash;
+pub mod rcu;
+pub mod rtnl;
+pub mod skb;
+pub mod timer;
 pub mod genl;
 
 /// Raw bindings: bindgen over `rust/bindings_helper.h` with the kernel's own bindgen flags
@@ -33,4 +40,22 @@ pub(crate) mod bindings {
     type __kernel_ssize_t = isize;
     type __kernel_ptrdiff_t = isize;
     include!("bindings_generated.rs");
+}
+
+/// Removes and returns element `i` of `v`, shifting the rest down (the 6.12 `KVec` has no
+/// `remove`). `None` if out of range.
+pub fn vec_remove<T>(v: &mut kernel::alloc::KVec<T>, i: usize) -> Option<T> {
+    let len = v.len();
+    if i >= len {
+        return None;
+    }
+    // SAFETY: `i < len`: read element `i` out, move the tail down by one, and shrink the
+    // length so the moved-out slot is not dropped twice.
+    unsafe {
+        let p = v.as_mut_ptr().add(i);
+        let item = core::ptr::read(p);
+        core::ptr::copy(p.add(1), p, len - i - 1);
+        v.set_len(len - 1);
+        Some(item)
+    }
 }
