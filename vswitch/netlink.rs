@@ -1,41 +1,460 @@
 // SPDX-License-Identifier: GPL-2.0
 //! The `vswitch` generic netlink family: policy and command handlers.
+//!
+//! Every handler takes RTNL (the switch configuration lock), validates its attributes with a
+//! clear extack message, and calls the switch (`switch.rs`).
 
-use crate::sys::genl::{Family, Op, Policy, Request};
-use crate::uapi::{attr, cmd};
+use crate::mac::Mac;
+use crate::switch::{cnt, CfgResult, Fail, PortCfg, PortCtl, Registry, Stats, SwitchCfg, SwitchCtl, REGISTRY};
 use crate::sys::errno::eopnotsupp;
+use crate::sys::genl::{Dump, Family, Msg, Op, Policy, Request};
+use crate::sys::rcu;
+use crate::sys::rcuhash::{hz, jiffies64};
+use crate::sys::rtnl::Rtnl;
+use crate::uapi::{self, attr, cmd, stats, vlan_mode};
+use crate::vlan::{check_vid, VlanMode, VlanSet};
+use crate::{fdb, switch};
+use core::sync::atomic::Ordering;
 use kernel::{c_str, prelude::*};
 
 /// Longest version string we accept in a request (the attribute is reply-only).
 const VERSION_MAX: u16 = 32;
+const IFNAME_MAX: u16 = 15;
 
 /// Attribute policy, indexed by attribute number (`uapi::attr`).
 static POLICY: [Policy; attr::MAX as usize + 1] = [
-    Policy::unused(),             // UNSPEC
-    Policy::nul_string(VERSION_MAX), // VERSION
-    Policy::u32(),                // FAMILY_VERSION
+    Policy::unused(),                   // UNSPEC
+    Policy::nul_string(VERSION_MAX),    // VERSION
+    Policy::u32(),                      // FAMILY_VERSION
+    Policy::nul_string(IFNAME_MAX),     // SWITCH
+    Policy::nul_string(IFNAME_MAX),     // UPLINK
+    Policy::flag(),                     // NO_UPLINK
+    Policy::u32(),                      // AGEING
+    Policy::u32(),                      // FDB_MAX
+    Policy::nul_string(IFNAME_MAX),     // PORT
+    Policy::exact(6),                   // MAC
+    Policy::u32(),                      // MTU
+    Policy::u8(),                       // VLAN_MODE
+    Policy::u16(),                      // PVID
+    Policy::exact(uapi::VLAN_BITMAP_LEN as u16), // VLANS
+    Policy::u16(),                      // NATIVE
+    Policy::u16(),                      // VLAN
+    Policy::flag(),                     // STATIC
+    Policy::flag(),                     // FORCE
+    Policy::nested(),                   // STATS
+    Policy::u32(),                      // IFINDEX
+    Policy::u32(),                      // AGE
+    Policy::u32(),                      // FDB_COUNT
+    Policy::u8(),                       // CARRIER
 ];
 
 /// The family (see `uapi.rs` for the protocol).
 pub(crate) struct VswitchFamily;
 
 impl Family for VswitchFamily {
-    const NAME: &'static str = crate::uapi::FAMILY_NAME;
-    const VERSION: u8 = crate::uapi::FAMILY_VERSION;
+    const NAME: &'static str = uapi::FAMILY_NAME;
+    const VERSION: u8 = uapi::FAMILY_VERSION;
     const POLICY: &'static [Policy] = &POLICY;
-    const OPS: &'static [Op] = &[Op { cmd: cmd::GET_VERSION }];
+    const OPS: &'static [Op] = &[
+        Op { cmd: cmd::GET_VERSION, dump: false },
+        Op { cmd: cmd::SWITCH_NEW, dump: false },
+        Op { cmd: cmd::SWITCH_DEL, dump: false },
+        Op { cmd: cmd::SWITCH_SET, dump: false },
+        Op { cmd: cmd::SWITCH_GET, dump: true },
+        Op { cmd: cmd::PORT_NEW, dump: false },
+        Op { cmd: cmd::PORT_DEL, dump: false },
+        Op { cmd: cmd::PORT_SET, dump: false },
+        Op { cmd: cmd::PORT_GET, dump: true },
+        Op { cmd: cmd::FDB_NEW, dump: false },
+        Op { cmd: cmd::FDB_DEL, dump: false },
+        Op { cmd: cmd::FDB_GET, dump: true },
+    ];
 
     fn doit(req: &Request<'_>) -> Result {
-        match req.cmd() {
-            cmd::GET_VERSION => get_version(req),
-            _ => Err(req.fail(eopnotsupp(), c_str!("vswitch: unknown command"))),
+        let r = match req.cmd() {
+            cmd::GET_VERSION => return get_version(req),
+            cmd::SWITCH_GET => return switch_get(req),
+            cmd::PORT_GET => return port_get(req),
+            cmd::SWITCH_NEW => switch_new(req),
+            cmd::SWITCH_DEL => switch_del(req),
+            cmd::SWITCH_SET => switch_set(req),
+            cmd::PORT_NEW => port_new(req),
+            cmd::PORT_DEL => port_del(req),
+            cmd::PORT_SET => port_set(req),
+            cmd::FDB_NEW => fdb_new(req),
+            cmd::FDB_DEL => fdb_del(req),
+            cmd::FDB_GET => Err(Fail(EINVAL, c_str!("vswitch: fdb show is a dump (NLM_F_DUMP)"))),
+            _ => Err(Fail(eopnotsupp(), c_str!("vswitch: unknown command"))),
+        };
+        r.map_err(|Fail(e, m)| req.fail(e, m))
+    }
+
+    fn dumpit(dump: &mut Dump<'_>) -> Result {
+        match dump.cmd() {
+            cmd::SWITCH_GET => switch_dump(dump),
+            cmd::PORT_GET => port_dump(dump),
+            cmd::FDB_GET => fdb_dump(dump),
+            _ => Err(eopnotsupp()),
         }
     }
 }
 
 fn get_version(req: &Request<'_>) -> Result {
     let mut msg = req.reply(cmd::GET_VERSION)?;
-    msg.put_str(attr::VERSION, crate::uapi::VERSION)?;
-    msg.put_u32(attr::FAMILY_VERSION, crate::uapi::FAMILY_VERSION.into())?;
+    msg.put_str(attr::VERSION, uapi::VERSION)?;
+    msg.put_u32(attr::FAMILY_VERSION, uapi::FAMILY_VERSION.into())?;
     req.send(msg)
+}
+
+// ---- attribute helpers ----
+
+fn need_str<'a>(req: &Request<'a>, ty: u16, missing: &'static CStr) -> CfgResult<&'a str> {
+    match req.attr(ty) {
+        Some(a) => a.str().map_err(|_| Fail(EINVAL, c_str!("vswitch: name is not valid UTF-8"))),
+        None => Err(Fail(EINVAL, missing)),
+    }
+}
+
+fn opt_u32(req: &Request<'_>, ty: u16) -> CfgResult<Option<u32>> {
+    req.attr(ty).map(|a| a.u32()).transpose().map_err(Fail::from)
+}
+
+fn opt_u16(req: &Request<'_>, ty: u16) -> CfgResult<Option<u16>> {
+    req.attr(ty).map(|a| a.u16()).transpose().map_err(Fail::from)
+}
+
+fn opt_mac(req: &Request<'_>) -> CfgResult<Option<Mac>> {
+    match req.attr(attr::MAC) {
+        None => Ok(None),
+        Some(a) => match Mac::from_slice(a.bytes()) {
+            Some(m) => Ok(Some(m)),
+            None => Err(Fail(EINVAL, c_str!("vswitch: MAC address must be 6 bytes"))),
+        },
+    }
+}
+
+fn vid(req: &Request<'_>) -> CfgResult<u16> {
+    let v = opt_u16(req, attr::VLAN)?.unwrap_or(1);
+    check_vid(v).map_err(|_| Fail(ERANGE, c_str!("vswitch: VLAN id must be in 1..4094")))
+}
+
+/// The VLAN mode requested by `VLAN_MODE`/`PVID`/`VLANS`/`NATIVE`, if any. A `PVID` alone
+/// means access mode.
+fn vlan_mode_of(req: &Request<'_>) -> CfgResult<Option<VlanMode>> {
+    let mode = req.attr(attr::VLAN_MODE).map(|a| a.u8()).transpose()?;
+    let pvid = opt_u16(req, attr::PVID)?;
+    let native = opt_u16(req, attr::NATIVE)?;
+    let vlans = req.attr(attr::VLANS);
+    let range = |v: u16| check_vid(v).map_err(|_| Fail(ERANGE, c_str!("vswitch: VLAN id must be in 1..4094")));
+    match mode {
+        None if pvid.is_none() && vlans.is_none() && native.is_none() => Ok(None),
+        None | Some(vlan_mode::ACCESS) if vlans.is_none() && native.is_none() => {
+            let Some(p) = pvid else {
+                return Err(Fail(EINVAL, c_str!("vswitch: access mode needs a pvid")));
+            };
+            Ok(Some(VlanMode::Access { pvid: range(p)? }))
+        }
+        Some(vlan_mode::TRUNK) if pvid.is_none() => {
+            let Some(v) = vlans else {
+                return Err(Fail(EINVAL, c_str!("vswitch: trunk mode needs a VLAN list")));
+            };
+            let allowed = VlanSet::from_bitmap(v.bytes())
+                .map_err(|_| Fail(ERANGE, c_str!("vswitch: VLAN list has ids outside 1..4094")))?;
+            let native = match native {
+                None | Some(0) => None,
+                Some(n) => Some(range(n)?),
+            };
+            Ok(Some(VlanMode::Trunk { allowed, native }))
+        }
+        Some(vlan_mode::ACCESS) | None => {
+            Err(Fail(EINVAL, c_str!("vswitch: access mode takes only a pvid (no VLAN list or native)")))
+        }
+        Some(vlan_mode::TRUNK) => Err(Fail(EINVAL, c_str!("vswitch: trunk mode takes vlans and native, not pvid"))),
+        Some(_) => Err(Fail(EINVAL, c_str!("vswitch: unknown VLAN mode"))),
+    }
+}
+
+// ---- switches ----
+
+fn switch_cfg<'a>(req: &Request<'a>) -> CfgResult<SwitchCfg<'a>> {
+    let uplink = match req.attr(attr::UPLINK) {
+        Some(a) => Some(a.str().map_err(|_| Fail(EINVAL, c_str!("vswitch: bad uplink name")))?),
+        None => None,
+    };
+    let no_uplink = req.attr(attr::NO_UPLINK).is_some();
+    if uplink.is_some() && no_uplink {
+        return Err(Fail(EINVAL, c_str!("vswitch: uplink and nouplink are exclusive")));
+    }
+    let ageing = opt_u32(req, attr::AGEING)?;
+    if ageing.is_some_and(|a| a > 1_000_000) {
+        return Err(Fail(ERANGE, c_str!("vswitch: ageing must be at most 1000000 seconds")));
+    }
+    let fdb_max = opt_u32(req, attr::FDB_MAX)?;
+    if fdb_max.is_some_and(|m| m > 1 << 20) {
+        return Err(Fail(ERANGE, c_str!("vswitch: fdb-max must be at most 1048576")));
+    }
+    Ok(SwitchCfg { uplink, no_uplink, ageing, fdb_max })
+}
+
+fn with_registry<T>(f: impl FnOnce(&mut Registry, crate::sys::rtnl::Held<'_>) -> CfgResult<T>) -> CfgResult<T> {
+    let mut g = Rtnl::lock();
+    let (reg, held) = REGISTRY.get(&mut g);
+    f(reg, held)
+}
+
+fn switch_new(req: &Request<'_>) -> CfgResult {
+    let name = need_str(req, attr::SWITCH, c_str!("vswitch: missing switch name"))?;
+    let cfg = switch_cfg(req)?;
+    if cfg.no_uplink {
+        return Err(Fail(EINVAL, c_str!("vswitch: nouplink is for switch set")));
+    }
+    let net = req.net();
+    with_registry(|reg, h| reg.switch_add(h, net, name, &cfg))
+}
+
+fn switch_set(req: &Request<'_>) -> CfgResult {
+    let name = need_str(req, attr::SWITCH, c_str!("vswitch: missing switch name"))?;
+    let cfg = switch_cfg(req)?;
+    let net = req.net();
+    with_registry(|reg, h| reg.switch_set(h, net, name, &cfg))
+}
+
+fn switch_del(req: &Request<'_>) -> CfgResult {
+    let name = need_str(req, attr::SWITCH, c_str!("vswitch: missing switch name"))?;
+    let force = req.attr(attr::FORCE).is_some();
+    with_registry(|reg, h| reg.switch_del(h, name, force))
+}
+
+fn put_stats(msg: &mut Msg, s: &Stats) -> Result {
+    let n = msg.nest_start(attr::STATS)?;
+    let map = [
+        (stats::RX_PACKETS, cnt::RX_PACKETS),
+        (stats::RX_BYTES, cnt::RX_BYTES),
+        (stats::TX_PACKETS, cnt::TX_PACKETS),
+        (stats::TX_BYTES, cnt::TX_BYTES),
+        (stats::RX_DROPPED, cnt::RX_DROPPED),
+        (stats::TX_DROPPED, cnt::TX_DROPPED),
+        (stats::DROP_VLAN, cnt::DROP_VLAN),
+        (stats::LEARN_REFUSED, cnt::LEARN_REFUSED),
+        (stats::DROP_DOWN, cnt::DROP_DOWN),
+        (stats::DROP_MALFORMED, cnt::DROP_MALFORMED),
+        (stats::FLOODED, cnt::FLOODED),
+    ];
+    for (a, c) in map {
+        msg.put_u64(a, s.sum(c))?;
+    }
+    msg.nest_end(n);
+    Ok(())
+}
+
+fn fill_switch(msg: &mut Msg, sw: &SwitchCtl) -> Result {
+    msg.put_str(attr::SWITCH, sw.name.as_str())?;
+    if let Some(u) = &sw.uplink {
+        msg.put_str(attr::UPLINK, u.link.dev().name())?;
+    }
+    msg.put_u32(attr::AGEING, sw.core.ageing.load(Ordering::Relaxed))?;
+    msg.put_u32(attr::FDB_MAX, sw.core.fdb_max.load(Ordering::Relaxed))?;
+    msg.put_u32(attr::FDB_COUNT, sw.core.fdb.len() as u32)?;
+    put_stats(msg, &sw.core.stats)
+}
+
+fn switch_get(req: &Request<'_>) -> Result {
+    let Some(name) = req.attr(attr::SWITCH).map(|a| a.str()).transpose()? else {
+        return Err(req.fail(EINVAL, c_str!("vswitch: give a switch name or use a dump")));
+    };
+    let mut g = Rtnl::lock();
+    let (reg, _) = REGISTRY.get(&mut g);
+    let Some(sw) = reg.switch(name) else {
+        return Err(req.fail(ENOENT, c_str!("vswitch: no such switch")));
+    };
+    let mut msg = req.reply(cmd::SWITCH_GET)?;
+    fill_switch(&mut msg, sw)?;
+    req.send(msg)
+}
+
+fn switch_dump(dump: &mut Dump<'_>) -> Result {
+    let mut g = Rtnl::lock();
+    let (reg, _) = REGISTRY.get(&mut g);
+    let mut i = dump.cursor();
+    while let Some(sw) = reg.switches.get(i) {
+        if !dump.entry(cmd::SWITCH_GET, |m| fill_switch(m, sw))? {
+            break;
+        }
+        i += 1;
+    }
+    dump.set_cursor(i);
+    Ok(())
+}
+
+// ---- ports ----
+
+fn port_cfg(req: &Request<'_>) -> CfgResult<PortCfg> {
+    let mac = opt_mac(req)?;
+    if let Some(m) = &mac {
+        if !m.is_valid_unicast() {
+            return Err(Fail(EINVAL, c_str!("vswitch: port MAC must be a unicast, non-zero address")));
+        }
+    }
+    let mtu = opt_u32(req, attr::MTU)?;
+    if mtu.is_some_and(|m| !(68..=65535).contains(&m)) {
+        return Err(Fail(ERANGE, c_str!("vswitch: MTU must be in 68..65535")));
+    }
+    Ok(PortCfg { mac: mac.map(|m| m.0), mtu, vlan: vlan_mode_of(req)? })
+}
+
+fn port_new(req: &Request<'_>) -> CfgResult {
+    let name = need_str(req, attr::PORT, c_str!("vswitch: missing port name"))?;
+    let sw = need_str(req, attr::SWITCH, c_str!("vswitch: missing switch name"))?;
+    let cfg = port_cfg(req)?;
+    let net = req.net();
+    with_registry(|reg, h| reg.port_add(h, net, name, sw, cfg))
+}
+
+fn port_set(req: &Request<'_>) -> CfgResult {
+    let name = need_str(req, attr::PORT, c_str!("vswitch: missing port name"))?;
+    if req.attr(attr::SWITCH).is_some() {
+        return Err(Fail(EINVAL, c_str!("vswitch: a port cannot move to another switch (delete and add it)")));
+    }
+    let cfg = port_cfg(req)?;
+    with_registry(|reg, h| reg.port_set(h, name, cfg))
+}
+
+fn port_del(req: &Request<'_>) -> CfgResult {
+    let name = need_str(req, attr::PORT, c_str!("vswitch: missing port name"))?;
+    with_registry(|reg, h| reg.port_del(h, name))
+}
+
+fn fill_port(msg: &mut Msg, sw: &SwitchCtl, p: &PortCtl) -> Result {
+    let dev = p.vport.dev();
+    msg.put_str(attr::PORT, dev.name())?;
+    msg.put_str(attr::SWITCH, sw.name.as_str())?;
+    msg.put_u32(attr::IFINDEX, dev.ifindex())?;
+    msg.put_bytes(attr::MAC, &dev.addr())?;
+    msg.put_u32(attr::MTU, dev.mtu())?;
+    match &p.vlan {
+        VlanMode::Access { pvid } => {
+            msg.put_u8(attr::VLAN_MODE, vlan_mode::ACCESS)?;
+            msg.put_u16(attr::PVID, *pvid)?;
+        }
+        VlanMode::Trunk { allowed, native } => {
+            msg.put_u8(attr::VLAN_MODE, vlan_mode::TRUNK)?;
+            msg.put_bytes(attr::VLANS, &allowed.to_bitmap())?;
+            msg.put_u16(attr::NATIVE, native.unwrap_or(0))?;
+        }
+    }
+    msg.put_u8(attr::CARRIER, dev.carrier() as u8)?;
+    put_stats(msg, &p.stats)
+}
+
+fn port_get(req: &Request<'_>) -> Result {
+    let Some(name) = req.attr(attr::PORT).map(|a| a.str()).transpose()? else {
+        return Err(req.fail(EINVAL, c_str!("vswitch: give a port name or use a dump")));
+    };
+    let mut g = Rtnl::lock();
+    let (reg, _) = REGISTRY.get(&mut g);
+    let Some((sw, p)) = reg.find_port(name) else {
+        return Err(req.fail(ENOENT, c_str!("vswitch: no such port")));
+    };
+    let mut msg = req.reply(cmd::PORT_GET)?;
+    fill_port(&mut msg, sw, p)?;
+    req.send(msg)
+}
+
+fn port_dump(dump: &mut Dump<'_>) -> Result {
+    let filter = dump.attr(attr::SWITCH).map(|a| a.str()).transpose()?;
+    let mut g = Rtnl::lock();
+    let (reg, _) = REGISTRY.get(&mut g);
+    let start = dump.cursor();
+    let mut n = 0usize;
+    'outer: for sw in reg.switches.iter() {
+        if filter.is_some_and(|f| f != sw.name.as_str()) {
+            continue;
+        }
+        for p in sw.ports.iter() {
+            if n >= start && !dump.entry(cmd::PORT_GET, |m| fill_port(m, sw, p))? {
+                break 'outer;
+            }
+            n += 1;
+        }
+    }
+    dump.set_cursor(n);
+    Ok(())
+}
+
+// ---- FDB ----
+
+fn fdb_new(req: &Request<'_>) -> CfgResult {
+    let sw = need_str(req, attr::SWITCH, c_str!("vswitch: missing switch name"))?;
+    let port = need_str(req, attr::PORT, c_str!("vswitch: missing port name"))?;
+    let Some(mac) = opt_mac(req)? else {
+        return Err(Fail(EINVAL, c_str!("vswitch: missing MAC address")));
+    };
+    let vid = vid(req)?;
+    with_registry(|reg, _| reg.fdb_add(sw, mac, vid, port))
+}
+
+fn fdb_del(req: &Request<'_>) -> CfgResult {
+    let sw = need_str(req, attr::SWITCH, c_str!("vswitch: missing switch name"))?;
+    let Some(mac) = opt_mac(req)? else {
+        return Err(Fail(EINVAL, c_str!("vswitch: missing MAC address")));
+    };
+    let vid = vid(req)?;
+    with_registry(|reg, _| reg.fdb_del(sw, mac, vid))
+}
+
+fn fdb_dump(dump: &mut Dump<'_>) -> Result {
+    let Some(name) = dump.attr(attr::SWITCH).map(|a| a.str()).transpose()? else {
+        return Err(EINVAL);
+    };
+    let mut g = Rtnl::lock();
+    let (reg, _) = REGISTRY.get(&mut g);
+    let Some(sw) = reg.switch(name) else { return Err(ENOENT) };
+    let start = dump.cursor();
+    let now = jiffies64();
+    let ageing = u64::from(sw.core.ageing.load(Ordering::Relaxed)) * hz();
+    let mut n = 0usize;
+    let mut full = false;
+    let mut err = Ok(());
+    let _g = rcu::read_lock();
+    sw.core.fdb.for_each(|k, v| {
+        if full || err.is_err() {
+            return;
+        }
+        let e = fdb::Entry {
+            port: v.port.load(Ordering::Relaxed),
+            is_static: v.is_static.load(Ordering::Relaxed),
+            updated: v.updated.load(Ordering::Relaxed),
+        };
+        if fdb::expired(&e, now, ageing) {
+            return;
+        }
+        if n >= start {
+            let port = sw.port_name(e.port).unwrap_or("?");
+            match dump.entry(cmd::FDB_GET, |m| {
+                m.put_str(attr::SWITCH, sw.name.as_str())?;
+                m.put_bytes(attr::MAC, &k.0 .0)?;
+                m.put_u16(attr::VLAN, k.1)?;
+                m.put_str(attr::PORT, port)?;
+                if e.is_static {
+                    m.put_flag(attr::STATIC)?;
+                }
+                m.put_u32(attr::AGE, (fdb::age(&e, now) / hz()) as u32)
+            }) {
+                Ok(true) => {}
+                Ok(false) => {
+                    full = true;
+                    return;
+                }
+                Err(x) => {
+                    err = Err(x);
+                    return;
+                }
+            }
+        }
+        n += 1;
+    });
+    err?;
+    dump.set_cursor(n);
+    let _ = switch::UPLINK_ID;
+    Ok(())
 }

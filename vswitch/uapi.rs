@@ -15,14 +15,76 @@ pub const FAMILY_NAME: &str = "vswitch";
 pub const FAMILY_VERSION: u8 = 1;
 /// Release version of the module and the tool; both must print the same.
 pub const VERSION: &str = "0.1.0";
+/// Multicast group carrying switch, port and FDB events (`vswctl monitor`).
+pub const MCGRP_EVENTS: &str = "events";
+/// Longest switch name (bytes, without NUL).
+pub const NAME_MAX: usize = 15;
+/// Default FDB ageing time (seconds).
+pub const DEFAULT_AGEING: u32 = 300;
+/// Default FDB size limit (entries).
+pub const DEFAULT_FDB_MAX: u32 = 8192;
+/// Size of the `attr::VLANS` bitmap in bytes (4096 bits).
+pub const VLAN_BITMAP_LEN: usize = 512;
+
+/// Values of `attr::VLAN_MODE`.
+pub mod vlan_mode {
+    pub const ACCESS: u8 = 1;
+    pub const TRUNK: u8 = 2;
+}
+
+/// Attributes nested in `attr::STATS` (all u64).
+pub mod stats {
+    pub const UNSPEC: u16 = 0;
+    pub const RX_PACKETS: u16 = 1;
+    pub const RX_BYTES: u16 = 2;
+    pub const TX_PACKETS: u16 = 3;
+    pub const TX_BYTES: u16 = 4;
+    /// All receive drops (sum of the `DROP_*` reasons on the receive side).
+    pub const RX_DROPPED: u16 = 5;
+    pub const TX_DROPPED: u16 = 6;
+    /// Frame in a VLAN the port does not allow.
+    pub const DROP_VLAN: u16 = 7;
+    /// Source MAC not learned because the FDB is full.
+    pub const LEARN_REFUSED: u16 = 8;
+    /// Frame dropped because the port or destination was down.
+    pub const DROP_DOWN: u16 = 9;
+    /// Frame dropped because it was malformed (too short, bad VLAN header).
+    pub const DROP_MALFORMED: u16 = 10;
+    /// Frames flooded (unknown unicast, broadcast, multicast).
+    pub const FLOODED: u16 = 11;
+    pub const MAX: u16 = FLOODED;
+}
 
 /// Commands (`genlmsghdr.cmd`).
 pub mod cmd {
     pub const UNSPEC: u8 = 0;
     /// Request: no attributes. Reply: `attr::VERSION`, `attr::FAMILY_VERSION`.
     pub const GET_VERSION: u8 = 1;
+    /// Create a switch. `SWITCH` (name), optional `UPLINK`, `AGEING`, `FDB_MAX`.
+    pub const SWITCH_NEW: u8 = 2;
+    /// Delete a switch. `SWITCH`, optional `FORCE` (also delete its ports).
+    pub const SWITCH_DEL: u8 = 3;
+    /// Change a switch. `SWITCH`, any of `UPLINK` | `NO_UPLINK`, `AGEING`, `FDB_MAX`.
+    pub const SWITCH_SET: u8 = 4;
+    /// Get one switch (`SWITCH`) or dump all. Reply: switch attributes, `STATS` (nested).
+    pub const SWITCH_GET: u8 = 5;
+    /// Create a vPort netdev. `PORT`, `SWITCH`, optional `MAC`, `MTU`, `VLAN_MODE`, `PVID`,
+    /// `VLANS`, `NATIVE`.
+    pub const PORT_NEW: u8 = 6;
+    /// Delete a vPort. `PORT`.
+    pub const PORT_DEL: u8 = 7;
+    /// Change a vPort. `PORT`, any of `MAC`, `MTU`, `VLAN_MODE`, `PVID`, `VLANS`, `NATIVE`.
+    pub const PORT_SET: u8 = 8;
+    /// Get one vPort (`PORT`) or dump all (optionally of `SWITCH`).
+    pub const PORT_GET: u8 = 9;
+    /// Add a static FDB entry. `SWITCH`, `MAC`, `VLAN` (default 1), `PORT`.
+    pub const FDB_NEW: u8 = 10;
+    /// Delete an FDB entry. `SWITCH`, `MAC`, `VLAN` (default 1).
+    pub const FDB_DEL: u8 = 11;
+    /// Dump the FDB of `SWITCH`. Each entry: `SWITCH`, `MAC`, `VLAN`, `PORT`, `STATIC`, `AGE`.
+    pub const FDB_GET: u8 = 12;
     /// The highest command number in use.
-    pub const MAX: u8 = GET_VERSION;
+    pub const MAX: u8 = FDB_GET;
 }
 
 /// Top-level attributes (netlink attribute types).
@@ -32,6 +94,46 @@ pub mod attr {
     pub const VERSION: u16 = 1;
     /// u32: the family version the module speaks (`FAMILY_VERSION`).
     pub const FAMILY_VERSION: u16 = 2;
+    /// string (max `NAME_MAX` bytes): switch name.
+    pub const SWITCH: u16 = 3;
+    /// string: interface name of the uplink netdev.
+    pub const UPLINK: u16 = 4;
+    /// flag: detach the uplink (`switch set SW nouplink`).
+    pub const NO_UPLINK: u16 = 5;
+    /// u32: FDB ageing time in seconds (default `DEFAULT_AGEING`).
+    pub const AGEING: u16 = 6;
+    /// u32: FDB size limit (default `DEFAULT_FDB_MAX`).
+    pub const FDB_MAX: u16 = 7;
+    /// string (max 15 bytes): vPort (netdev) name.
+    pub const PORT: u16 = 8;
+    /// 6 bytes: Ethernet address.
+    pub const MAC: u16 = 9;
+    /// u32: MTU.
+    pub const MTU: u16 = 10;
+    /// u8: `vlan_mode::ACCESS` or `vlan_mode::TRUNK`.
+    pub const VLAN_MODE: u16 = 11;
+    /// u16: access port VLAN (1..=4094).
+    pub const PVID: u16 = 12;
+    /// 512 bytes: bitmap of allowed VLANs of a trunk port (bit `v` = byte `v / 8`, bit `v % 8`).
+    pub const VLANS: u16 = 13;
+    /// u16: native (untagged) VLAN of a trunk port, 0 = none.
+    pub const NATIVE: u16 = 14;
+    /// u16: a VLAN id (FDB entries).
+    pub const VLAN: u16 = 15;
+    /// flag: the FDB entry is static.
+    pub const STATIC: u16 = 16;
+    /// flag: `switch del -f` also deletes the switch's ports.
+    pub const FORCE: u16 = 17;
+    /// nested (`stats::*`): counters of a port or switch.
+    pub const STATS: u16 = 18;
+    /// u32: interface index.
+    pub const IFINDEX: u16 = 19;
+    /// u32: seconds since the FDB entry was last refreshed.
+    pub const AGE: u16 = 20;
+    /// u32: number of FDB entries of a switch.
+    pub const FDB_COUNT: u16 = 21;
+    /// u8: 1 when the port's carrier is up.
+    pub const CARRIER: u16 = 22;
     /// The highest attribute number in use.
-    pub const MAX: u16 = FAMILY_VERSION;
+    pub const MAX: u16 = CARRIER;
 }

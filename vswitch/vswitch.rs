@@ -18,8 +18,12 @@ mod vmq;
 #[path = "../irq-remap/mod.rs"]
 mod irq_remap;
 
+mod fdb;
+mod mac;
 mod netlink;
+mod switch;
 mod uapi;
+mod vlan;
 
 module! {
     type: VswitchModule,
@@ -31,19 +35,44 @@ module! {
 }
 
 struct VswitchModule {
-    _genl: sys::genl::Registration<netlink::VswitchFamily>,
+    genl: Option<sys::genl::Registration<netlink::VswitchFamily>>,
+    notifier: Option<sys::netdev::Notifier<switch::Events>>,
+    ager: Option<sys::timer::Periodic<Ager>>,
+}
+
+/// Collects aged-out FDB entries every second (lookups already ignore them).
+struct Ager;
+
+impl sys::timer::PeriodicOps for Ager {
+    fn run() {
+        let mut g = sys::rtnl::Rtnl::lock();
+        let (reg, _) = switch::REGISTRY.get(&mut g);
+        reg.age();
+    }
 }
 
 impl kernel::Module for VswitchModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
+        let notifier = sys::netdev::Notifier::register()?;
+        let ager = sys::timer::Periodic::start(1000)?;
         let genl = sys::genl::Registration::register(module)?;
         pr_info!("vswitch {} loaded (genl family {})\n", uapi::VERSION, uapi::FAMILY_NAME);
-        Ok(VswitchModule { _genl: genl })
+        Ok(VswitchModule { genl: Some(genl), notifier: Some(notifier), ager: Some(ager) })
     }
 }
 
 impl Drop for VswitchModule {
     fn drop(&mut self) {
-        pr_info!("vswitch unloading\n");
+        // No new requests, then no more ageing, then tear every switch down (under RTNL),
+        // and only then stop watching netdev events.
+        drop(self.genl.take());
+        drop(self.ager.take());
+        {
+            let mut g = sys::rtnl::Rtnl::lock();
+            let (reg, held) = switch::REGISTRY.get(&mut g);
+            reg.clear(held);
+        }
+        drop(self.notifier.take());
+        pr_info!("vswitch unloaded\n");
     }
 }

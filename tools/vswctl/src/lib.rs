@@ -7,16 +7,24 @@
 use std::fmt;
 use std::io;
 
+pub mod args;
 pub mod cmd;
 pub mod errno;
+#[path = "../../../vswitch/mac.rs"]
+pub mod mac;
 pub mod netlink;
 pub mod output;
 #[path = "../../../vswitch/uapi.rs"]
 pub mod uapi;
+#[path = "../../../vswitch/vlan.rs"]
+pub mod vlan;
 
-/// Error of a command: from the kernel/netlink layer or from writing the output.
+/// Error of a command: bad command line, from the kernel/netlink layer or from writing the
+/// output.
 #[derive(Debug)]
 pub enum Error {
+    /// Invalid arguments (unknown keyword, missing or bad value), already worded.
+    Usage(String),
     Netlink(netlink::Error),
     Io(io::Error),
 }
@@ -36,6 +44,7 @@ impl From<io::Error> for Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Error::Usage(s) => f.write_str(s),
             Error::Netlink(e) => write!(f, "{e}"),
             Error::Io(e) => write!(f, "cannot write output: {e}"),
         }

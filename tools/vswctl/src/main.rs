@@ -35,6 +35,26 @@ struct Cli {
 enum Command {
     /// Show the versions of vswctl and of the loaded vswitch module
     Version,
+    /// Virtual switches: add, set, del, show (default: show)
+    Switch {
+        #[command(subcommand)]
+        action: Option<SwitchAction>,
+    },
+    /// Virtual ports (vPort netdevs): add, set, del, show (default: show)
+    Port {
+        #[command(subcommand)]
+        action: Option<PortAction>,
+    },
+    /// Forwarding database: add, del, show (default: show)
+    Fdb {
+        #[command(subcommand)]
+        action: Option<FdbAction>,
+    },
+    /// Print switch, port and FDB events until interrupted
+    Monitor {
+        #[arg(value_name = "OBJECT", help = cmd::monitor::USAGE)]
+        args: Vec<String>,
+    },
     #[command(hide = true, about = cmd::raw::ABOUT, long_about = cmd::raw::LONG_ABOUT)]
     Raw {
         /// Send with NLM_F_DUMP instead of NLM_F_ACK and print every reply message
@@ -49,6 +69,84 @@ enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum SwitchAction {
+    /// Create a switch
+    Add {
+        #[arg(value_name = "ARGS", help = cmd::switch::ADD_USAGE)]
+        args: Vec<String>,
+    },
+    /// Change a switch
+    #[command(alias = "change")]
+    Set {
+        #[arg(value_name = "ARGS", help = cmd::switch::SET_USAGE)]
+        args: Vec<String>,
+    },
+    /// Delete a switch (-f / force: also delete its ports)
+    #[command(alias = "delete")]
+    Del {
+        /// Also delete the switch's ports
+        #[arg(short = 'f', long = "force")]
+        force: bool,
+        #[arg(value_name = "ARGS", help = cmd::switch::DEL_USAGE)]
+        args: Vec<String>,
+    },
+    /// Show one or all switches
+    #[command(visible_alias = "list", alias = "ls")]
+    Show {
+        #[arg(value_name = "ARGS", help = cmd::switch::SHOW_USAGE)]
+        args: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PortAction {
+    /// Create a vPort netdev on a switch
+    Add {
+        #[arg(value_name = "ARGS", help = cmd::port::ADD_USAGE)]
+        args: Vec<String>,
+    },
+    /// Change a vPort
+    #[command(alias = "change")]
+    Set {
+        #[arg(value_name = "ARGS", help = cmd::port::SET_USAGE)]
+        args: Vec<String>,
+    },
+    /// Delete a vPort
+    #[command(alias = "delete")]
+    Del {
+        #[arg(value_name = "ARGS", help = cmd::port::DEL_USAGE)]
+        args: Vec<String>,
+    },
+    /// Show one or all vPorts
+    #[command(visible_alias = "list", alias = "ls")]
+    Show {
+        #[arg(value_name = "ARGS", help = cmd::port::SHOW_USAGE)]
+        args: Vec<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum FdbAction {
+    /// Add a static FDB entry
+    Add {
+        #[arg(value_name = "ARGS", help = cmd::fdb::ADD_USAGE)]
+        args: Vec<String>,
+    },
+    /// Delete an FDB entry
+    #[command(alias = "delete")]
+    Del {
+        #[arg(value_name = "ARGS", help = cmd::fdb::DEL_USAGE)]
+        args: Vec<String>,
+    },
+    /// Show the FDB of a switch (of all switches without SW)
+    #[command(visible_alias = "list", alias = "ls")]
+    Show {
+        #[arg(value_name = "ARGS", help = cmd::fdb::SHOW_USAGE)]
+        args: Vec<String>,
+    },
+}
+
 fn run(cli: Cli) -> Result<(), Error> {
     let out = Output {
         json: cli.json,
@@ -56,6 +154,26 @@ fn run(cli: Cli) -> Result<(), Error> {
     };
     match cli.command {
         Command::Version => cmd::version::run(&out),
+        Command::Switch { action } => match action.unwrap_or(SwitchAction::Show { args: vec![] }) {
+            SwitchAction::Add { args } => cmd::run_change(cmd::switch::add_request(&args)),
+            SwitchAction::Set { args } => cmd::run_change(cmd::switch::set_request(&args)),
+            SwitchAction::Del { force, args } => {
+                cmd::run_change(cmd::switch::del_request(&args, force))
+            }
+            SwitchAction::Show { args } => cmd::switch::show(&out, &args),
+        },
+        Command::Port { action } => match action.unwrap_or(PortAction::Show { args: vec![] }) {
+            PortAction::Add { args } => cmd::run_change(cmd::port::add_request(&args)),
+            PortAction::Set { args } => cmd::run_change(cmd::port::set_request(&args)),
+            PortAction::Del { args } => cmd::run_change(cmd::port::del_request(&args)),
+            PortAction::Show { args } => cmd::port::show(&out, &args),
+        },
+        Command::Fdb { action } => match action.unwrap_or(FdbAction::Show { args: vec![] }) {
+            FdbAction::Add { args } => cmd::run_change(cmd::fdb::add_request(&args)),
+            FdbAction::Del { args } => cmd::run_change(cmd::fdb::del_request(&args)),
+            FdbAction::Show { args } => cmd::fdb::show(&out, &args),
+        },
+        Command::Monitor { args } => cmd::monitor::run(&out, &args),
         Command::Raw { dump, cmd, attrs } => cmd::raw::run(&out, cmd, &attrs, dump),
     }
 }
@@ -105,6 +223,107 @@ mod tests {
         assert!(Cli::try_parse_from(["vswctl", "raw", "256"]).is_err());
         assert!(Cli::try_parse_from(["vswctl", "raw", "1", "1:u32:x"]).is_err());
         assert!(Cli::try_parse_from(["vswctl", "bogus"]).is_err());
+    }
+
+    fn words(c: Cli) -> (String, Vec<String>) {
+        match c.command {
+            Command::Switch { action } => match action {
+                Some(SwitchAction::Add { args }) => ("switch add".into(), args),
+                Some(SwitchAction::Set { args }) => ("switch set".into(), args),
+                Some(SwitchAction::Del { force, args }) => (format!("switch del {force}"), args),
+                Some(SwitchAction::Show { args }) => ("switch show".into(), args),
+                None => ("switch".into(), vec![]),
+            },
+            Command::Port { action } => match action {
+                Some(PortAction::Add { args }) => ("port add".into(), args),
+                Some(PortAction::Set { args }) => ("port set".into(), args),
+                Some(PortAction::Del { args }) => ("port del".into(), args),
+                Some(PortAction::Show { args }) => ("port show".into(), args),
+                None => ("port".into(), vec![]),
+            },
+            Command::Fdb { action } => match action {
+                Some(FdbAction::Add { args }) => ("fdb add".into(), args),
+                Some(FdbAction::Del { args }) => ("fdb del".into(), args),
+                Some(FdbAction::Show { args }) => ("fdb show".into(), args),
+                None => ("fdb".into(), vec![]),
+            },
+            Command::Monitor { args } => ("monitor".into(), args),
+            _ => ("other".into(), vec![]),
+        }
+    }
+
+    fn parse(argv: &str) -> (bool, bool, String, Vec<String>) {
+        let c = Cli::try_parse_from(std::iter::once("vswctl").chain(argv.split_whitespace()))
+            .unwrap_or_else(|e| panic!("{argv}: {e}"));
+        let (j, s) = (c.json, c.stats);
+        let (what, args) = words(c);
+        (j, s, what, args)
+    }
+
+    #[test]
+    fn object_commands() {
+        let (_, _, what, args) = parse("switch add sw0 uplink eth0 ageing 10");
+        assert_eq!(what, "switch add");
+        assert_eq!(args, ["sw0", "uplink", "eth0", "ageing", "10"]);
+        assert_eq!(parse("switch del sw0 -f").2, "switch del true");
+        assert_eq!(parse("switch del -f sw0").3, ["sw0"]);
+        assert_eq!(parse("switch del sw0 force").2, "switch del false");
+        assert_eq!(parse("switch delete sw0").2, "switch del false");
+        let (j, s, what, args) = parse("-j -s switch show sw0");
+        assert!(j && s);
+        assert_eq!(
+            (what.as_str(), args),
+            ("switch show", vec!["sw0".to_string()])
+        );
+        assert_eq!(parse("switch list").2, "switch show");
+        assert_eq!(parse("switch ls").2, "switch show");
+        assert_eq!(parse("switch").2, "switch");
+        assert_eq!(parse("port list").2, "port show");
+        assert_eq!(parse("port").2, "port");
+        assert_eq!(parse("fdb list sw0").3, ["sw0"]);
+        assert_eq!(parse("fdb").2, "fdb");
+        // Global flags after the words.
+        let (j, _, what, args) = parse("port show vp1 -j");
+        assert!(j);
+        assert_eq!(
+            (what.as_str(), args),
+            ("port show", vec!["vp1".to_string()])
+        );
+        assert_eq!(
+            parse("port add vp1 switch sw0 mode trunk vlans 10,20,30-40 native 1")
+                .3
+                .len(),
+            9
+        );
+        assert_eq!(
+            parse("fdb add sw0 02:00:00:00:00:01 vlan 10 port vp1").2,
+            "fdb add"
+        );
+        assert_eq!(parse("fdb del sw0 02:00:00:00:00:01").2, "fdb del");
+        assert_eq!(parse("-j monitor").2, "monitor");
+        assert!(Cli::try_parse_from(["vswctl", "switch", "frob"]).is_err());
+    }
+
+    /// Keyword errors are reported before any socket is opened, as `Error::Usage`.
+    #[test]
+    fn usage_errors_before_netlink() {
+        for argv in [
+            "switch add",
+            "switch add sw0 bogus",
+            "switch set sw0",
+            "port add vp1",
+            "port add vp1 switch sw0 mode access",
+            "fdb add sw0 zz port vp1",
+            "fdb show sw0 vlan 0",
+            "monitor links",
+        ] {
+            let c = Cli::try_parse_from(std::iter::once("vswctl").chain(argv.split_whitespace()))
+                .unwrap();
+            match run(c) {
+                Err(Error::Usage(m)) => assert!(!m.is_empty()),
+                other => panic!("{argv}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -21,6 +21,11 @@ impl Output {
         writeln!(out, "{}", s.as_ref())
     }
 
+    /// Flush stdout (a monitor line must reach a pipe reader at once).
+    pub fn flush(&self) -> io::Result<()> {
+        io::stdout().lock().flush()
+    }
+
     /// Print a value as one line of compact JSON.
     pub fn json<T: Serialize>(&self, v: &T) -> io::Result<()> {
         let s = to_json(v)?;

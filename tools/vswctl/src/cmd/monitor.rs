@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+//! `vswctl monitor [switch] [port] [fdb]`: print the events of the `events` multicast group,
+//! one line each, until killed.
+
+use serde::Serialize;
+
+use super::fdb::FdbEntry;
+use super::port::PortInfo;
+use super::switch::SwitchInfo;
+use crate::netlink::{Client, Message};
+use crate::output::Output;
+use crate::uapi::{self, cmd};
+use crate::Error;
+
+/// Syntax line (clap help).
+pub const USAGE: &str = "[switch] [port] [fdb] (default: all)";
+
+/// Which objects to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Filter {
+    pub switch: bool,
+    pub port: bool,
+    pub fdb: bool,
+}
+
+impl Filter {
+    pub fn parse(words: &[String]) -> Result<Self, String> {
+        if words.is_empty() {
+            return Ok(Filter {
+                switch: true,
+                port: true,
+                fdb: true,
+            });
+        }
+        let mut f = Filter {
+            switch: false,
+            port: false,
+            fdb: false,
+        };
+        for w in words {
+            match w.as_str() {
+                "switch" => f.switch = true,
+                "port" => f.port = true,
+                "fdb" => f.fdb = true,
+                "all" => {
+                    f = Filter {
+                        switch: true,
+                        port: true,
+                        fdb: true,
+                    }
+                }
+                _ => {
+                    return Err(crate::args::unknown_keyword(
+                        "monitor",
+                        w,
+                        "switch, port, fdb or all",
+                    ))
+                }
+            }
+        }
+        Ok(f)
+    }
+
+    fn keeps(&self, ev: &Event) -> bool {
+        match ev.object {
+            Object::Switch(_) => self.switch,
+            Object::Port(_) => self.port,
+            Object::Fdb(_) => self.fdb,
+        }
+    }
+}
+
+/// The object an event is about, with the attributes the kernel sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Object {
+    Switch(SwitchInfo),
+    Port(PortInfo),
+    Fdb(FdbEntry),
+}
+
+/// One decoded event: `verb` is `switch add`, `port del`, `fdb add`, ...
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Event {
+    #[serde(rename = "event")]
+    pub verb: &'static str,
+    #[serde(flatten)]
+    pub object: Object,
+}
+
+impl Event {
+    /// Decode a multicast message; `None` for commands that are not events.
+    /// Stats are dropped unless `stats`.
+    pub fn from_message(m: &Message, stats: bool) -> Result<Option<Self>, Error> {
+        let a = m.attrs.as_slice();
+        let sw = |verb| -> Result<Option<Event>, Error> {
+            let mut s = SwitchInfo::from_attrs(a)?;
+            if !stats {
+                s.stats = None;
+            }
+            Ok(Some(Event {
+                verb,
+                object: Object::Switch(s),
+            }))
+        };
+        let port = |verb| -> Result<Option<Event>, Error> {
+            let mut p = PortInfo::from_attrs(a)?;
+            if !stats {
+                p.stats = None;
+            }
+            Ok(Some(Event {
+                verb,
+                object: Object::Port(p),
+            }))
+        };
+        let fdb = |verb| -> Result<Option<Event>, Error> {
+            Ok(Some(Event {
+                verb,
+                object: Object::Fdb(FdbEntry::from_attrs(a)?),
+            }))
+        };
+        match m.cmd {
+            cmd::SWITCH_NEW => sw("switch add"),
+            cmd::SWITCH_SET => sw("switch set"),
+            cmd::SWITCH_DEL => sw("switch del"),
+            cmd::PORT_NEW => port("port add"),
+            cmd::PORT_SET => port("port set"),
+            cmd::PORT_DEL => port("port del"),
+            cmd::FDB_NEW => fdb("fdb add"),
+            cmd::FDB_DEL => fdb("fdb del"),
+            _ => Ok(None),
+        }
+    }
+
+    /// The text line:
+    /// - `switch add sw0 uplink eth0 ageing 300 fdb-max 8192 fdb 0` (also `switch set`),
+    ///   `switch del sw0`;
+    /// - `port add|set|del vp1 switch sw0 mac ... mtu ... mode ... carrier ... ifindex ...`;
+    /// - `fdb add|del sw0 02:00:00:00:00:01 vlan 10 port vp1`.
+    ///
+    /// Parts the kernel did not send are left out.
+    pub fn text_line(&self) -> String {
+        let (name, body) = match &self.object {
+            Object::Switch(s) if self.verb == "switch del" => (s.name.as_str(), String::new()),
+            Object::Switch(s) => (s.name.as_str(), s.text_body()),
+            Object::Port(p) => (p.name.as_str(), p.text_body()),
+            Object::Fdb(f) => (f.switch.as_deref().unwrap_or("?"), f.text_body()),
+        };
+        let mut s = format!("{} {}", self.verb, name);
+        if !body.is_empty() {
+            s.push(' ');
+            s.push_str(&body);
+        }
+        s
+    }
+}
+
+/// Print the events until killed (or stdout goes away).
+pub fn run(out: &Output, words: &[String]) -> Result<(), Error> {
+    let filter = Filter::parse(words).map_err(Error::Usage)?;
+    // A dedicated socket: requests and events on one socket are not demultiplexed.
+    let client = Client::connect()?;
+    client.subscribe(uapi::MCGRP_EVENTS)?;
+    let mut failures = 0;
+    loop {
+        let msgs = match client.next_events() {
+            Ok(m) => {
+                failures = 0;
+                m
+            }
+            // E.g. ENOBUFS after an event burst: say so and keep listening.
+            Err(e) => {
+                failures += 1;
+                if failures >= 10 {
+                    return Err(e.into());
+                }
+                eprintln!("vswctl: monitor: {e}");
+                continue;
+            }
+        };
+        for m in &msgs {
+            let ev = match Event::from_message(m, out.stats) {
+                Ok(Some(ev)) => ev,
+                Ok(None) => continue,
+                Err(e) => {
+                    eprintln!("vswctl: monitor: event cmd {}: {e}", m.cmd);
+                    continue;
+                }
+            };
+            if !filter.keeps(&ev) {
+                continue;
+            }
+            if out.json {
+                out.json(&ev)?;
+            } else {
+                out.line(ev.text_line())?;
+            }
+            out.flush()?;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::netlink::Attr;
+    use crate::uapi::{attr, vlan_mode};
+
+    fn msg(cmd: u8, attrs: Vec<Attr>) -> Message {
+        Message {
+            cmd,
+            version: uapi::FAMILY_VERSION,
+            attrs,
+        }
+    }
+
+    fn switch_attrs() -> Vec<Attr> {
+        vec![
+            Attr::str(attr::SWITCH, "sw0"),
+            Attr::str(attr::UPLINK, "eth0"),
+            Attr::u32(attr::AGEING, 300),
+            Attr::u32(attr::FDB_MAX, 8192),
+            Attr::u32(attr::FDB_COUNT, 0),
+        ]
+    }
+
+    fn port_attrs() -> Vec<Attr> {
+        vec![
+            Attr::str(attr::PORT, "vp1"),
+            Attr::str(attr::SWITCH, "sw0"),
+            Attr::u32(attr::IFINDEX, 7),
+            Attr::bytes(attr::MAC, vec![2, 0, 0, 0, 0, 1]),
+            Attr::u32(attr::MTU, 1500),
+            Attr::u8(attr::VLAN_MODE, vlan_mode::ACCESS),
+            Attr::u16(attr::PVID, 10),
+            Attr::u8(attr::CARRIER, 0),
+        ]
+    }
+
+    fn fdb_attrs() -> Vec<Attr> {
+        vec![
+            Attr::str(attr::SWITCH, "sw0"),
+            Attr::bytes(attr::MAC, vec![2, 0, 0, 0, 0, 1]),
+            Attr::u16(attr::VLAN, 10),
+            Attr::str(attr::PORT, "vp1"),
+            Attr::bytes(attr::STATIC, vec![]),
+            Attr::u32(attr::AGE, 0),
+        ]
+    }
+
+    fn line(cmd: u8, attrs: Vec<Attr>) -> String {
+        Event::from_message(&msg(cmd, attrs), false)
+            .unwrap()
+            .unwrap()
+            .text_line()
+    }
+
+    fn json(cmd: u8, attrs: Vec<Attr>) -> String {
+        crate::output::to_json(
+            &Event::from_message(&msg(cmd, attrs), false)
+                .unwrap()
+                .unwrap(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn text_lines() {
+        assert_eq!(
+            line(cmd::SWITCH_NEW, switch_attrs()),
+            "switch add sw0 uplink eth0 ageing 300 fdb-max 8192 fdb 0"
+        );
+        assert_eq!(
+            line(cmd::SWITCH_SET, switch_attrs()),
+            "switch set sw0 uplink eth0 ageing 300 fdb-max 8192 fdb 0"
+        );
+        assert_eq!(line(cmd::SWITCH_DEL, switch_attrs()), "switch del sw0");
+        assert_eq!(
+            line(cmd::SWITCH_DEL, vec![Attr::str(attr::SWITCH, "sw0")]),
+            "switch del sw0"
+        );
+        assert_eq!(
+            line(cmd::PORT_NEW, port_attrs()),
+            "port add vp1 switch sw0 mac 02:00:00:00:00:01 mtu 1500 mode access pvid 10 carrier down ifindex 7"
+        );
+        assert!(line(cmd::PORT_SET, port_attrs()).starts_with("port set vp1 switch sw0 "));
+        assert_eq!(
+            line(
+                cmd::PORT_DEL,
+                vec![Attr::str(attr::PORT, "vp1"), Attr::str(attr::SWITCH, "sw0")]
+            ),
+            "port del vp1 switch sw0"
+        );
+        assert_eq!(
+            line(cmd::FDB_NEW, fdb_attrs()),
+            "fdb add sw0 02:00:00:00:00:01 vlan 10 port vp1"
+        );
+        assert_eq!(
+            line(cmd::FDB_DEL, fdb_attrs()),
+            "fdb del sw0 02:00:00:00:00:01 vlan 10 port vp1"
+        );
+    }
+
+    #[test]
+    fn json_lines() {
+        assert_eq!(
+            json(cmd::SWITCH_NEW, switch_attrs()),
+            r#"{"event":"switch add","name":"sw0","uplink":"eth0","ageing":300,"fdb_max":8192,"fdb_count":0}"#
+        );
+        assert_eq!(
+            json(cmd::SWITCH_DEL, vec![Attr::str(attr::SWITCH, "sw0")]),
+            r#"{"event":"switch del","name":"sw0","uplink":null}"#
+        );
+        assert_eq!(
+            json(
+                cmd::PORT_DEL,
+                vec![Attr::str(attr::PORT, "vp1"), Attr::str(attr::SWITCH, "sw0")]
+            ),
+            r#"{"event":"port del","name":"vp1","switch":"sw0"}"#
+        );
+        assert_eq!(
+            json(cmd::FDB_NEW, fdb_attrs()),
+            r#"{"event":"fdb add","switch":"sw0","mac":"02:00:00:00:00:01","vlan":10,"port":"vp1","static":true,"age":0}"#
+        );
+    }
+
+    #[test]
+    fn non_events_and_bad_events() {
+        assert_eq!(
+            Event::from_message(&msg(cmd::GET_VERSION, vec![]), false).unwrap(),
+            None
+        );
+        assert_eq!(Event::from_message(&msg(200, vec![]), false).unwrap(), None);
+        assert!(Event::from_message(&msg(cmd::PORT_NEW, vec![]), false).is_err());
+    }
+
+    #[test]
+    fn filters() {
+        let all = Filter::parse(&[]).unwrap();
+        assert!(all.switch && all.port && all.fdb);
+        let f = Filter::parse(&["fdb".to_string()]).unwrap();
+        assert!(!f.switch && !f.port && f.fdb);
+        let ev = Event::from_message(&msg(cmd::FDB_NEW, fdb_attrs()), false)
+            .unwrap()
+            .unwrap();
+        assert!(f.keeps(&ev));
+        let ev = Event::from_message(&msg(cmd::SWITCH_DEL, switch_attrs()), false)
+            .unwrap()
+            .unwrap();
+        assert!(!f.keeps(&ev));
+        assert!(Filter::parse(&["links".to_string()])
+            .unwrap_err()
+            .contains("unknown keyword \"links\""));
+    }
+}

@@ -1,0 +1,686 @@
+// SPDX-License-Identifier: GPL-2.0
+//! `vswctl port add|set|del|show`.
+
+use serde::Serialize;
+
+use super::stats::Stats;
+use super::{bad_reply, Request};
+use crate::args::{self, set_once, Words};
+use crate::netlink::{find, require, Attr, Client};
+use crate::output::Output;
+use crate::uapi::{attr, cmd, vlan_mode};
+use crate::Error;
+
+/// Syntax lines (clap help).
+pub const ADD_USAGE: &str = "PORT switch SW [mac ADDR] [mtu N] \
+     [mode access pvid VID | mode trunk vlans LIST [native VID|none]]";
+pub const SET_USAGE: &str = "PORT [mac ADDR] [mtu N] \
+     [mode access pvid VID | mode trunk vlans LIST [native VID|none]] [pvid VID] [vlans LIST] [native VID|none]";
+pub const DEL_USAGE: &str = "PORT";
+pub const SHOW_USAGE: &str = "[PORT] [switch SW]";
+
+/// The keyword part of `port add` / `port set`.
+#[derive(Debug, Default)]
+struct Opts {
+    switch: Option<String>,
+    mac: Option<[u8; 6]>,
+    mtu: Option<u32>,
+    mode: Option<u8>,
+    pvid: Option<u16>,
+    vlans: Option<Vec<u8>>,
+    /// 0 = none.
+    native: Option<u16>,
+}
+
+fn parse_opts(what: &str, w: &mut Words<'_>, add: bool) -> Result<Opts, String> {
+    let mut o = Opts::default();
+    while let Some(kw) = w.next() {
+        match kw {
+            "switch" if add => set_once(
+                &mut o.switch,
+                kw,
+                args::parse_name("switch name", w.value(kw)?)?,
+            )?,
+            "mac" | "address" => set_once(&mut o.mac, "mac", args::parse_mac(w.value(kw)?)?)?,
+            "mtu" => set_once(&mut o.mtu, kw, args::parse_u32(kw, w.value(kw)?)?)?,
+            "mode" => set_once(&mut o.mode, kw, args::parse_mode(w.value(kw)?)?)?,
+            "pvid" => set_once(&mut o.pvid, kw, args::parse_vid(kw, w.value(kw)?)?)?,
+            "vlans" => set_once(&mut o.vlans, kw, args::parse_vlans(w.value(kw)?)?)?,
+            "native" => {
+                let v = w.value(kw)?;
+                let vid = if v == "none" {
+                    0
+                } else {
+                    args::parse_vid(kw, v)?
+                };
+                set_once(&mut o.native, kw, vid)?
+            }
+            _ => {
+                let expected = if add {
+                    "switch, mac, mtu, mode, pvid, vlans or native"
+                } else {
+                    "mac, mtu, mode, pvid, vlans or native"
+                };
+                return Err(args::unknown_keyword(what, kw, expected));
+            }
+        }
+    }
+    check_vlan_opts(&o, add)?;
+    Ok(o)
+}
+
+/// `mode access` needs `pvid` and excludes `vlans`/`native`; `mode trunk` needs `vlans`
+/// and excludes `pvid`. Without `mode`, `port add` takes none of them; `port set` sends
+/// them alone (changing the current mode's settings) but not access and trunk ones mixed.
+fn check_vlan_opts(o: &Opts, add: bool) -> Result<(), String> {
+    let trunk_kw = if o.vlans.is_some() { "vlans" } else { "native" };
+    let has_trunk = o.vlans.is_some() || o.native.is_some();
+    match o.mode {
+        Some(vlan_mode::ACCESS) => {
+            if o.pvid.is_none() {
+                return Err("mode access needs \"pvid VID\"".into());
+            }
+            if has_trunk {
+                return Err(format!("\"{trunk_kw}\" is only valid with mode trunk"));
+            }
+        }
+        Some(_) => {
+            if o.vlans.is_none() {
+                return Err("mode trunk needs \"vlans LIST\"".into());
+            }
+            if o.pvid.is_some() {
+                return Err("\"pvid\" is only valid with mode access".into());
+            }
+        }
+        None => {
+            if add && o.pvid.is_some() {
+                return Err("\"pvid\" needs \"mode access\"".into());
+            }
+            if add && has_trunk {
+                return Err(format!("\"{trunk_kw}\" needs \"mode trunk\""));
+            }
+            if o.pvid.is_some() && has_trunk {
+                return Err(format!(
+                    "\"pvid\" (access) and \"{trunk_kw}\" (trunk) cannot be combined"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn opts_attrs(o: Opts, attrs: &mut Vec<Attr>) {
+    if let Some(sw) = o.switch {
+        attrs.push(Attr::str(attr::SWITCH, &sw));
+    }
+    if let Some(m) = o.mac {
+        attrs.push(Attr::bytes(attr::MAC, m.to_vec()));
+    }
+    if let Some(v) = o.mtu {
+        attrs.push(Attr::u32(attr::MTU, v));
+    }
+    if let Some(v) = o.mode {
+        attrs.push(Attr::u8(attr::VLAN_MODE, v));
+    }
+    if let Some(v) = o.pvid {
+        attrs.push(Attr::u16(attr::PVID, v));
+    }
+    if let Some(v) = o.vlans {
+        attrs.push(Attr::bytes(attr::VLANS, v));
+    }
+    if let Some(v) = o.native {
+        attrs.push(Attr::u16(attr::NATIVE, v));
+    }
+}
+
+fn name_attr(what: &str, w: &mut Words<'_>) -> Result<Attr, String> {
+    let name = w.positional(what, "port name (PORT)")?;
+    Ok(Attr::str(attr::PORT, &args::parse_name("port name", name)?))
+}
+
+/// `port add PORT switch SW [mac ADDR] [mtu N] [mode ...]` -> `PORT_NEW`.
+pub fn add_request(words: &[String]) -> Result<Request, String> {
+    let mut w = Words::new(words);
+    let mut attrs = vec![name_attr("port add", &mut w)?];
+    let o = parse_opts("port add", &mut w, true)?;
+    if o.switch.is_none() {
+        return Err("port add: missing \"switch SW\"".into());
+    }
+    opts_attrs(o, &mut attrs);
+    Ok(Request::doit(cmd::PORT_NEW, attrs))
+}
+
+/// `port set PORT [mac ADDR] [mtu N] [mode ...]` -> `PORT_SET`.
+pub fn set_request(words: &[String]) -> Result<Request, String> {
+    let mut w = Words::new(words);
+    let mut attrs = vec![name_attr("port set", &mut w)?];
+    opts_attrs(parse_opts("port set", &mut w, false)?, &mut attrs);
+    if attrs.len() == 1 {
+        return Err(
+            "port set: nothing to change (give mac, mtu, mode, pvid, vlans or native)".into(),
+        );
+    }
+    Ok(Request::doit(cmd::PORT_SET, attrs))
+}
+
+/// `port del PORT` -> `PORT_DEL`.
+pub fn del_request(words: &[String]) -> Result<Request, String> {
+    let mut w = Words::new(words);
+    let attrs = vec![name_attr("port del", &mut w)?];
+    if let Some(extra) = w.next() {
+        return Err(format!("port del: unexpected argument \"{extra}\""));
+    }
+    Ok(Request::doit(cmd::PORT_DEL, attrs))
+}
+
+/// `port show [PORT] [switch SW]`: the request (`PORT_GET` doit with `PORT`, else a dump,
+/// filtered by `SWITCH` if given) and the switch filter to apply to the replies as well.
+pub fn show_request(words: &[String]) -> Result<(Request, Option<String>), String> {
+    let mut w = Words::new(words);
+    let mut port = None;
+    let mut switch = None;
+    if let Some(first) = w.peek() {
+        if first != "switch" {
+            w.next();
+            port = Some(args::parse_name("port name", first)?);
+        }
+    }
+    while let Some(kw) = w.next() {
+        match kw {
+            "switch" => set_once(
+                &mut switch,
+                kw,
+                args::parse_name("switch name", w.value(kw)?)?,
+            )?,
+            _ => return Err(args::unknown_keyword("port show", kw, "switch")),
+        }
+    }
+    let req = match &port {
+        Some(p) => Request::doit(cmd::PORT_GET, vec![Attr::str(attr::PORT, p)]),
+        None => Request::dump(
+            cmd::PORT_GET,
+            switch.iter().map(|s| Attr::str(attr::SWITCH, s)).collect(),
+        ),
+    };
+    Ok((req, switch))
+}
+
+/// One vPort as the kernel describes it (`PORT_GET` reply, port events).
+/// Field order = JSON key order; absent fields are left out of the JSON, except `native`
+/// which is `null` on a trunk port without native VLAN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PortInfo {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub switch: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mac: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mtu: Option<u32>,
+    /// "access" or "trunk" (or the number if unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// Access ports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pvid: Option<u16>,
+    /// Trunk ports: "10,20,30-40".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vlans: Option<String>,
+    /// Trunk ports: `Some(None)` = no native VLAN (JSON null).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub native: Option<Option<u16>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ifindex: Option<u32>,
+    /// Only with `-s` (and if the kernel sent `STATS`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stats: Option<Stats>,
+}
+
+impl PortInfo {
+    /// Decode reply/event attributes. `PORT` is required; missing values are left out.
+    pub fn from_attrs(attrs: &[Attr]) -> Result<Self, Error> {
+        let u8_of = |k, what| {
+            find(attrs, k)
+                .map(|a| a.as_u8().map_err(|e| bad_reply(what, e)))
+                .transpose()
+        };
+        let u16_of = |k, what| {
+            find(attrs, k)
+                .map(|a| a.as_u16().map_err(|e| bad_reply(what, e)))
+                .transpose()
+        };
+        let u32_of = |k, what| {
+            find(attrs, k)
+                .map(|a| a.as_u32().map_err(|e| bad_reply(what, e)))
+                .transpose()
+        };
+        let mac = find(attrs, attr::MAC)
+            .map(|a| {
+                <[u8; 6]>::try_from(a.data.as_slice())
+                    .map(args::mac_text)
+                    .map_err(|_| bad_reply("MAC", format!("{} bytes", a.data.len())))
+            })
+            .transpose()?;
+        let mode_num = u8_of(attr::VLAN_MODE, "VLAN_MODE")?;
+        let (access, trunk) = match mode_num {
+            Some(vlan_mode::ACCESS) => (true, false),
+            Some(vlan_mode::TRUNK) => (false, true),
+            // Unknown or missing mode: show whatever the kernel sent.
+            _ => (true, true),
+        };
+        let vlans = if trunk {
+            find(attrs, attr::VLANS)
+                .map(|a| args::vlans_text(&a.data).map_err(|e| bad_reply("VLANS", e)))
+                .transpose()?
+        } else {
+            None
+        };
+        let native_attr = u16_of(attr::NATIVE, "NATIVE")?;
+        let native = match (mode_num, native_attr) {
+            (Some(vlan_mode::TRUNK), n) => Some(n.filter(|&v| v != 0)),
+            (Some(_), _) => None,
+            (None, n) => n.map(|v| Some(v).filter(|&v| v != 0)),
+        };
+        Ok(PortInfo {
+            name: require(attrs, attr::PORT, "PORT")?.as_string(),
+            switch: find(attrs, attr::SWITCH).map(Attr::as_string),
+            mac,
+            mtu: u32_of(attr::MTU, "MTU")?,
+            mode: mode_num.map(|m| match m {
+                vlan_mode::ACCESS => "access".to_string(),
+                vlan_mode::TRUNK => "trunk".to_string(),
+                n => n.to_string(),
+            }),
+            pvid: if access {
+                u16_of(attr::PVID, "PVID")?
+            } else {
+                None
+            },
+            vlans,
+            native,
+            carrier: u8_of(attr::CARRIER, "CARRIER")?.map(|c| c != 0),
+            ifindex: u32_of(attr::IFINDEX, "IFINDEX")?,
+            stats: Stats::from_reply(attrs)?,
+        })
+    }
+
+    /// `switch sw0 mac 02:00:00:00:00:01 mtu 1500 mode access pvid 10 carrier up
+    /// ifindex 7`, trunk: `... mode trunk vlans 10,20,30-40 native 1 ...` (no native VLAN:
+    /// no `native` part). Parts the kernel did not send are left out.
+    pub fn text_body(&self) -> String {
+        let mut p = Vec::new();
+        if let Some(v) = &self.switch {
+            p.push(format!("switch {v}"));
+        }
+        if let Some(v) = &self.mac {
+            p.push(format!("mac {v}"));
+        }
+        if let Some(v) = self.mtu {
+            p.push(format!("mtu {v}"));
+        }
+        if let Some(v) = &self.mode {
+            p.push(format!("mode {v}"));
+        }
+        if let Some(v) = self.pvid {
+            p.push(format!("pvid {v}"));
+        }
+        if let Some(v) = &self.vlans {
+            p.push(format!("vlans {}", if v.is_empty() { "none" } else { v }));
+        }
+        if let Some(Some(v)) = self.native {
+            p.push(format!("native {v}"));
+        }
+        if let Some(c) = self.carrier {
+            p.push(format!("carrier {}", if c { "up" } else { "down" }));
+        }
+        if let Some(v) = self.ifindex {
+            p.push(format!("ifindex {v}"));
+        }
+        p.join(" ")
+    }
+
+    /// The `show` lines: `vp1: <body>`, then with `-s` the stats lines.
+    pub fn text_lines(&self, stats: bool) -> Vec<String> {
+        let body = self.text_body();
+        let mut lines = vec![if body.is_empty() {
+            format!("{}:", self.name)
+        } else {
+            format!("{}: {}", self.name, body)
+        }];
+        if stats {
+            if let Some(s) = &self.stats {
+                lines.extend(s.text_lines());
+            }
+        }
+        lines
+    }
+}
+
+/// Decode `PORT_GET` replies; keeps only ports of `switch` if given, drops stats unless
+/// `-s`.
+pub fn decode_all<'a>(
+    msgs: impl IntoIterator<Item = &'a [Attr]>,
+    switch: Option<&str>,
+    stats: bool,
+) -> Result<Vec<PortInfo>, Error> {
+    let mut out = Vec::new();
+    for attrs in msgs {
+        let mut p = PortInfo::from_attrs(attrs)?;
+        if let Some(sw) = switch {
+            if p.switch.as_deref() != Some(sw) {
+                continue;
+            }
+        }
+        if !stats {
+            p.stats = None;
+        }
+        out.push(p);
+    }
+    Ok(out)
+}
+
+pub fn show(out: &Output, words: &[String]) -> Result<(), Error> {
+    let (req, switch) = show_request(words).map_err(Error::Usage)?;
+    let client = Client::connect()?;
+    let msgs = req.send(&client)?;
+    if !req.dump && msgs.is_empty() {
+        return Err(bad_reply("PORT_GET", "no reply message"));
+    }
+    let list = decode_all(
+        msgs.iter().map(|m| m.attrs.as_slice()),
+        switch.as_deref(),
+        out.stats,
+    )?;
+    if out.json {
+        out.json(&list)?;
+    } else {
+        for p in &list {
+            for l in p.text_lines(out.stats) {
+                out.line(l)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cmd::stats::tests::sample_stats;
+
+    fn w(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    fn bitmap(vids: &[u16]) -> Vec<u8> {
+        let mut b = vec![0u8; crate::uapi::VLAN_BITMAP_LEN];
+        for &v in vids {
+            b[usize::from(v / 8)] |= 1 << (v % 8);
+        }
+        b
+    }
+
+    #[test]
+    fn add_minimal_and_access() {
+        let r = add_request(&w("vp1 switch sw0")).unwrap();
+        assert_eq!(
+            r,
+            Request::doit(
+                cmd::PORT_NEW,
+                vec![Attr::str(attr::PORT, "vp1"), Attr::str(attr::SWITCH, "sw0")]
+            )
+        );
+        let r = add_request(&w(
+            "vp1 switch sw0 mac 02:00:00:00:00:01 mtu 9000 mode access pvid 10",
+        ))
+        .unwrap();
+        assert_eq!(
+            r.attrs,
+            vec![
+                Attr::str(attr::PORT, "vp1"),
+                Attr::str(attr::SWITCH, "sw0"),
+                Attr::bytes(attr::MAC, vec![2, 0, 0, 0, 0, 1]),
+                Attr::u32(attr::MTU, 9000),
+                Attr::u8(attr::VLAN_MODE, vlan_mode::ACCESS),
+                Attr::u16(attr::PVID, 10),
+            ]
+        );
+    }
+
+    #[test]
+    fn add_trunk() {
+        let r = add_request(&w("vp2 switch sw0 mode trunk vlans 10,20,30-32 native 1")).unwrap();
+        assert_eq!(r.cmd, cmd::PORT_NEW);
+        assert_eq!(
+            r.attrs,
+            vec![
+                Attr::str(attr::PORT, "vp2"),
+                Attr::str(attr::SWITCH, "sw0"),
+                Attr::u8(attr::VLAN_MODE, vlan_mode::TRUNK),
+                Attr::bytes(attr::VLANS, bitmap(&[10, 20, 30, 31, 32])),
+                Attr::u16(attr::NATIVE, 1),
+            ]
+        );
+        let r = add_request(&w("vp2 switch sw0 mode trunk vlans 5 native none")).unwrap();
+        assert_eq!(r.attrs.last(), Some(&Attr::u16(attr::NATIVE, 0)));
+        let r = add_request(&w("vp2 switch sw0 mode trunk vlans 5")).unwrap();
+        assert_eq!(r.attrs.len(), 4);
+    }
+
+    #[test]
+    fn add_errors() {
+        let err = |s: &str| add_request(&w(s)).unwrap_err();
+        assert_eq!(err(""), "port add: missing port name (PORT)");
+        assert_eq!(err("vp1"), "port add: missing \"switch SW\"");
+        assert_eq!(err("vp1 switch"), "missing value for \"switch\"");
+        assert_eq!(
+            err("vp1 switch sw0 mode hybrid"),
+            "invalid mode \"hybrid\" (expected access or trunk)"
+        );
+        assert_eq!(
+            err("vp1 switch sw0 mode access"),
+            "mode access needs \"pvid VID\""
+        );
+        assert_eq!(
+            err("vp1 switch sw0 mode trunk"),
+            "mode trunk needs \"vlans LIST\""
+        );
+        assert_eq!(
+            err("vp1 switch sw0 mode trunk native 3"),
+            "mode trunk needs \"vlans LIST\""
+        );
+        assert!(err("vp1 switch sw0 mode access pvid 0").starts_with("invalid pvid \"0\": "));
+        assert!(err("vp1 switch sw0 mode access pvid 4095").starts_with("invalid pvid \"4095\": "));
+        assert!(err("vp1 switch sw0 mode access pvid x").contains("not a number"));
+        assert!(err("vp1 switch sw0 mode trunk vlans 1,4095").starts_with("invalid VLAN list"));
+        assert!(err("vp1 switch sw0 mode trunk vlans 1 native 4095").starts_with("invalid native"));
+        assert!(err("vp1 switch sw0 mac 02:00").starts_with("invalid MAC address \"02:00\": "));
+        assert!(err("vp1 switch sw0 mtu big").starts_with("invalid mtu \"big\""));
+        assert_eq!(
+            err("vp1 switch sw0 colour red"),
+            "port add: unknown keyword \"colour\" (expected switch, mac, mtu, mode, pvid, vlans or native)"
+        );
+        assert!(
+            err("vp1 switch sw0 mode access pvid 1 vlans 2").contains("only valid with mode trunk")
+        );
+        assert!(
+            err("vp1 switch sw0 mode trunk vlans 2 pvid 1").contains("only valid with mode access")
+        );
+        assert!(err("vp1 switch sw0 pvid 1").contains("needs \"mode access\""));
+        assert!(err("vp1 switch sw0 vlans 1").contains("needs \"mode trunk\""));
+        assert!(err("vp1 switch sw0 mtu 1 mtu 2").contains("more than once"));
+        assert!(err("vp1 switch sw0 switch sw1").contains("more than once"));
+    }
+
+    #[test]
+    fn set_requests() {
+        let r = set_request(&w("vp1 mtu 1400")).unwrap();
+        assert_eq!(
+            r,
+            Request::doit(
+                cmd::PORT_SET,
+                vec![Attr::str(attr::PORT, "vp1"), Attr::u32(attr::MTU, 1400)]
+            )
+        );
+        let r = set_request(&w("vp1 mode access pvid 20")).unwrap();
+        assert_eq!(
+            r.attrs[1..],
+            [
+                Attr::u8(attr::VLAN_MODE, vlan_mode::ACCESS),
+                Attr::u16(attr::PVID, 20)
+            ]
+        );
+        // Without mode: change the current mode's settings.
+        let r = set_request(&w("vp1 pvid 30")).unwrap();
+        assert_eq!(r.attrs[1], Attr::u16(attr::PVID, 30));
+        let r = set_request(&w("vp1 native none")).unwrap();
+        assert_eq!(r.attrs[1], Attr::u16(attr::NATIVE, 0));
+        assert!(set_request(&w("vp1"))
+            .unwrap_err()
+            .contains("nothing to change"));
+        assert!(set_request(&w("vp1 pvid 3 vlans 4"))
+            .unwrap_err()
+            .contains("cannot be combined"));
+        assert!(set_request(&w("vp1 switch sw0"))
+            .unwrap_err()
+            .contains("unknown keyword \"switch\""));
+        assert!(set_request(&w("vp1 mode trunk"))
+            .unwrap_err()
+            .contains("needs"));
+    }
+
+    #[test]
+    fn del_and_show_requests() {
+        assert_eq!(
+            del_request(&w("vp1")).unwrap(),
+            Request::doit(cmd::PORT_DEL, vec![Attr::str(attr::PORT, "vp1")])
+        );
+        assert!(del_request(&w("vp1 now")).is_err());
+        assert!(del_request(&[]).is_err());
+        assert_eq!(
+            show_request(&[]).unwrap(),
+            (Request::dump(cmd::PORT_GET, vec![]), None)
+        );
+        assert_eq!(
+            show_request(&w("vp1")).unwrap(),
+            (
+                Request::doit(cmd::PORT_GET, vec![Attr::str(attr::PORT, "vp1")]),
+                None
+            )
+        );
+        assert_eq!(
+            show_request(&w("switch sw0")).unwrap(),
+            (
+                Request::dump(cmd::PORT_GET, vec![Attr::str(attr::SWITCH, "sw0")]),
+                Some("sw0".into())
+            )
+        );
+        assert_eq!(
+            show_request(&w("vp1 switch sw0")).unwrap().1,
+            Some("sw0".into())
+        );
+        assert!(show_request(&w("vp1 vp2")).is_err());
+        assert!(show_request(&w("switch")).is_err());
+    }
+
+    fn access_reply() -> Vec<Attr> {
+        vec![
+            Attr::str(attr::PORT, "vp1"),
+            Attr::str(attr::SWITCH, "sw0"),
+            Attr::u32(attr::IFINDEX, 7),
+            Attr::bytes(attr::MAC, vec![2, 0, 0, 0, 0, 0x0a]),
+            Attr::u32(attr::MTU, 1500),
+            Attr::u8(attr::VLAN_MODE, vlan_mode::ACCESS),
+            Attr::u16(attr::PVID, 10),
+            Attr::u8(attr::CARRIER, 1),
+            sample_stats(0, true),
+        ]
+    }
+
+    fn trunk_reply(native: u16) -> Vec<Attr> {
+        vec![
+            Attr::str(attr::PORT, "vp2"),
+            Attr::str(attr::SWITCH, "sw0"),
+            Attr::u32(attr::IFINDEX, 8),
+            Attr::bytes(attr::MAC, vec![2, 0, 0, 0, 0, 0x0b]),
+            Attr::u32(attr::MTU, 9000),
+            Attr::u8(attr::VLAN_MODE, vlan_mode::TRUNK),
+            Attr::bytes(
+                attr::VLANS,
+                bitmap(&[10, 20, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40]),
+            ),
+            Attr::u16(attr::NATIVE, native),
+            Attr::u8(attr::CARRIER, 0),
+        ]
+    }
+
+    #[test]
+    fn text_format() {
+        let p = PortInfo::from_attrs(&access_reply()).unwrap();
+        assert_eq!(
+            p.text_lines(false),
+            ["vp1: switch sw0 mac 02:00:00:00:00:0a mtu 1500 mode access pvid 10 carrier up ifindex 7"]
+        );
+        let l = p.text_lines(true);
+        assert_eq!(l.len(), 4);
+        assert_eq!(l[1], "    RX: packets 1 bytes 2 dropped 5");
+        let p = PortInfo::from_attrs(&trunk_reply(1)).unwrap();
+        assert_eq!(
+            p.text_lines(true),
+            ["vp2: switch sw0 mac 02:00:00:00:00:0b mtu 9000 mode trunk vlans 10,20,30-40 native 1 carrier down ifindex 8"]
+        );
+        let p = PortInfo::from_attrs(&trunk_reply(0)).unwrap();
+        assert!(p.text_body().contains("vlans 10,20,30-40 carrier down"));
+    }
+
+    #[test]
+    fn json_format() {
+        let a = access_reply();
+        let t1 = trunk_reply(1);
+        let t0 = trunk_reply(0);
+        let list = decode_all([a.as_slice(), t1.as_slice(), t0.as_slice()], None, false).unwrap();
+        assert_eq!(
+            crate::output::to_json(&list).unwrap(),
+            concat!(
+                r#"[{"name":"vp1","switch":"sw0","mac":"02:00:00:00:00:0a","mtu":1500,"mode":"access","pvid":10,"carrier":true,"ifindex":7},"#,
+                r#"{"name":"vp2","switch":"sw0","mac":"02:00:00:00:00:0b","mtu":9000,"mode":"trunk","vlans":"10,20,30-40","native":1,"carrier":false,"ifindex":8},"#,
+                r#"{"name":"vp2","switch":"sw0","mac":"02:00:00:00:00:0b","mtu":9000,"mode":"trunk","vlans":"10,20,30-40","native":null,"carrier":false,"ifindex":8}]"#
+            )
+        );
+        let list = decode_all([a.as_slice()], None, true).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&crate::output::to_json(&list).unwrap()).unwrap();
+        assert_eq!(v[0]["stats"]["flooded"], 11);
+        // Switch filter.
+        assert_eq!(
+            decode_all([a.as_slice()], Some("sw1"), false)
+                .unwrap()
+                .len(),
+            0
+        );
+        assert_eq!(
+            decode_all([a.as_slice()], Some("sw0"), false)
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn bad_replies() {
+        assert!(PortInfo::from_attrs(&[Attr::str(attr::SWITCH, "sw0")]).is_err());
+        let bad = [
+            Attr::str(attr::PORT, "vp1"),
+            Attr::bytes(attr::MAC, vec![1, 2]),
+        ];
+        assert!(PortInfo::from_attrs(&bad).is_err());
+        let bad = [
+            Attr::str(attr::PORT, "vp1"),
+            Attr::u8(attr::VLAN_MODE, vlan_mode::TRUNK),
+            Attr::bytes(attr::VLANS, vec![0; 4]),
+        ];
+        assert!(PortInfo::from_attrs(&bad).is_err());
+    }
+}

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+//! The nested `attr::STATS` counters of a switch or port: JSON object and `-s` text lines.
+
+use serde::Serialize;
+
+use crate::netlink::{find, Attr};
+use crate::uapi::{attr, stats};
+use crate::Error;
+
+/// Counters; the six basic ones are always printed (0 if the kernel left one out), the
+/// drop-reason ones only when the kernel sent them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    pub rx_packets: u64,
+    pub rx_bytes: u64,
+    pub tx_packets: u64,
+    pub tx_bytes: u64,
+    pub rx_dropped: u64,
+    pub tx_dropped: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drop_vlan: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub learn_refused: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drop_down: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drop_malformed: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flooded: Option<u64>,
+}
+
+impl Stats {
+    /// Decode the payload of an `attr::STATS` attribute. Unknown counters are ignored.
+    pub fn from_nested(a: &Attr) -> Result<Self, Error> {
+        let kids = a.as_nested()?;
+        let mut s = Stats::default();
+        for k in &kids {
+            let v = k
+                .as_u64()
+                .map_err(|e| super::bad_reply("STATS counter", e))?;
+            match k.kind() {
+                stats::RX_PACKETS => s.rx_packets = v,
+                stats::RX_BYTES => s.rx_bytes = v,
+                stats::TX_PACKETS => s.tx_packets = v,
+                stats::TX_BYTES => s.tx_bytes = v,
+                stats::RX_DROPPED => s.rx_dropped = v,
+                stats::TX_DROPPED => s.tx_dropped = v,
+                stats::DROP_VLAN => s.drop_vlan = Some(v),
+                stats::LEARN_REFUSED => s.learn_refused = Some(v),
+                stats::DROP_DOWN => s.drop_down = Some(v),
+                stats::DROP_MALFORMED => s.drop_malformed = Some(v),
+                stats::FLOODED => s.flooded = Some(v),
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+
+    /// `attr::STATS` of a reply, if present.
+    pub fn from_reply(attrs: &[Attr]) -> Result<Option<Self>, Error> {
+        find(attrs, attr::STATS).map(Self::from_nested).transpose()
+    }
+
+    /// The `-s` lines, indented by four spaces:
+    /// `    RX: packets N bytes N dropped N`, `    TX: ...`, then (if the kernel sent any)
+    /// `    drop-vlan N learn-refused N drop-down N drop-malformed N flooded N`.
+    pub fn text_lines(&self) -> Vec<String> {
+        let mut lines = vec![
+            format!(
+                "    RX: packets {} bytes {} dropped {}",
+                self.rx_packets, self.rx_bytes, self.rx_dropped
+            ),
+            format!(
+                "    TX: packets {} bytes {} dropped {}",
+                self.tx_packets, self.tx_bytes, self.tx_dropped
+            ),
+        ];
+        let extra: Vec<String> = [
+            ("drop-vlan", self.drop_vlan),
+            ("learn-refused", self.learn_refused),
+            ("drop-down", self.drop_down),
+            ("drop-malformed", self.drop_malformed),
+            ("flooded", self.flooded),
+        ]
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k} {v}")))
+        .collect();
+        if !extra.is_empty() {
+            lines.push(format!("    {}", extra.join(" ")));
+        }
+        lines
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A STATS attribute with every counter `i` set to `base + i`.
+    pub(crate) fn sample_stats(base: u64, extras: bool) -> Attr {
+        let last = if extras {
+            stats::MAX
+        } else {
+            stats::TX_DROPPED
+        };
+        let kids: Vec<Attr> = (1..=last)
+            .map(|i| Attr::u64(i, base + u64::from(i)))
+            .collect();
+        Attr::nested(attr::STATS, &kids).unwrap()
+    }
+
+    #[test]
+    fn decode_and_text() {
+        let s = Stats::from_nested(&sample_stats(0, false)).unwrap();
+        assert_eq!(
+            s.text_lines(),
+            [
+                "    RX: packets 1 bytes 2 dropped 5",
+                "    TX: packets 3 bytes 4 dropped 6"
+            ]
+        );
+        assert_eq!(
+            crate::output::to_json(&s).unwrap(),
+            r#"{"rx_packets":1,"rx_bytes":2,"tx_packets":3,"tx_bytes":4,"rx_dropped":5,"tx_dropped":6}"#
+        );
+        let s = Stats::from_nested(&sample_stats(100, true)).unwrap();
+        assert_eq!(
+            s.text_lines()[2],
+            "    drop-vlan 107 learn-refused 108 drop-down 109 drop-malformed 110 flooded 111"
+        );
+        let j = crate::output::to_json(&s).unwrap();
+        assert!(j.ends_with(r#""drop_vlan":107,"learn_refused":108,"drop_down":109,"drop_malformed":110,"flooded":111}"#), "{j}");
+    }
+
+    #[test]
+    fn bad_counter_and_unknown_kind() {
+        let a = Attr::nested(attr::STATS, &[Attr::u32(stats::RX_PACKETS, 1)]).unwrap();
+        assert!(Stats::from_nested(&a).is_err());
+        let a = Attr::nested(attr::STATS, &[Attr::u64(99, 1)]).unwrap();
+        assert_eq!(Stats::from_nested(&a).unwrap(), Stats::default());
+        assert_eq!(Stats::from_reply(&[]).unwrap(), None);
+    }
+}

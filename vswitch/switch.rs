@@ -1,0 +1,730 @@
+// SPDX-License-Identifier: GPL-2.0
+//! The switch: vSwitch / vPort / uplink objects, configuration under RTNL, and the
+//! lock-free forwarding path (VLAN ingress/egress, learning, lookup, flooding).
+//!
+//! Configuration lives in [`Registry`] (RTNL-protected). The fast path sees only
+//! [`SwitchCore`]: an RCU-published [`PortTable`] snapshot, the RCU FDB and per-CPU counters.
+
+use crate::fdb::{self, Dest, Entry, Learn};
+use crate::mac::Mac;
+use crate::sys::netdev::{
+    dev_by_name, DevHandle, Net, NetDevRef, NotifierOps, Stats64, Uplink, UplinkOps, Vport, VportOps,
+};
+use crate::sys::percpu::Counters;
+use crate::sys::rcu::{self, RcuPtr};
+use crate::sys::rcuhash::{hz, jiffies64, RcuHash};
+use crate::sys::rtnl::{Held, Rtnl, RtnlCell};
+use crate::sys::skb::Skb;
+use crate::sys::vec_remove;
+use crate::uapi;
+use crate::vlan::{Egress, VlanMode};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
+use kernel::{c_str, prelude::*};
+use kernel::sync::Arc;
+
+/// Counter indices (per port, from the port device's point of view, and per switch).
+pub(crate) mod cnt {
+    pub(crate) const RX_PACKETS: usize = 0;
+    pub(crate) const RX_BYTES: usize = 1;
+    pub(crate) const TX_PACKETS: usize = 2;
+    pub(crate) const TX_BYTES: usize = 3;
+    pub(crate) const RX_DROPPED: usize = 4;
+    pub(crate) const TX_DROPPED: usize = 5;
+    pub(crate) const DROP_VLAN: usize = 6;
+    pub(crate) const LEARN_REFUSED: usize = 7;
+    pub(crate) const DROP_DOWN: usize = 8;
+    pub(crate) const DROP_MALFORMED: usize = 9;
+    pub(crate) const FLOODED: usize = 10;
+    pub(crate) const N: usize = 11;
+}
+
+/// Per-CPU counters of a port or switch.
+pub(crate) type Stats = Counters<{ cnt::N }>;
+
+/// A short name (switch or port), at most 15 bytes.
+#[derive(Clone, Copy)]
+pub(crate) struct Name {
+    buf: [u8; 16],
+    len: usize,
+}
+
+impl Name {
+    pub(crate) fn new(s: &str) -> Option<Self> {
+        if s.is_empty() || s.len() > uapi::NAME_MAX || s.bytes().any(|b| b == b'/' || b <= b' ') {
+            return None;
+        }
+        let mut buf = [0u8; 16];
+        buf[..s.len()].copy_from_slice(s.as_bytes());
+        Some(Name { buf, len: s.len() })
+    }
+    pub(crate) fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("?")
+    }
+}
+
+/// FDB key: (MAC, VLAN).
+pub(crate) type FdbKey = (Mac, u16);
+
+/// FDB value; port and timestamps are atomics so the fast path refreshes and moves entries
+/// without the table lock.
+pub(crate) struct FdbVal {
+    pub(crate) port: AtomicU32,
+    pub(crate) updated: AtomicU64,
+    pub(crate) is_static: AtomicBool,
+}
+
+impl FdbVal {
+    fn entry(&self) -> Entry {
+        Entry {
+            port: self.port.load(Ordering::Relaxed),
+            is_static: self.is_static.load(Ordering::Relaxed),
+            updated: self.updated.load(Ordering::Relaxed),
+        }
+    }
+}
+
+const FDB_BUCKETS_LOG2: u32 = 10;
+/// Slot id of the uplink; vPorts get ids from 1.
+pub(crate) const UPLINK_ID: u32 = 0;
+
+/// One port as the fast path sees it (immutable snapshot).
+struct Slot {
+    id: u32,
+    dev: DevHandle,
+    vlan: VlanMode,
+    stats: Arc<Stats>,
+    is_uplink: bool,
+}
+
+/// The set of ports of a switch, replaced as a whole on change (RCU).
+pub(crate) struct PortTable {
+    slots: KVec<Slot>,
+}
+
+impl PortTable {
+    fn slot(&self, id: u32) -> Option<&Slot> {
+        self.slots.iter().find(|s| s.id == id)
+    }
+}
+
+/// What the fast path needs of a switch.
+pub(crate) struct SwitchCore {
+    ports: RcuPtr<PortTable>,
+    pub(crate) fdb: RcuHash<FdbKey, FdbVal>,
+    pub(crate) fdb_max: AtomicU32,
+    pub(crate) ageing: AtomicU32,
+    pub(crate) stats: Stats,
+}
+
+impl SwitchCore {
+    fn ageing_jiffies(&self) -> u64 {
+        u64::from(self.ageing.load(Ordering::Relaxed)) * hz()
+    }
+
+    /// Whether an FDB entry is live (not aged out).
+    pub(crate) fn fdb_live(&self, v: &FdbVal, now: u64) -> bool {
+        !fdb::expired(&v.entry(), now, self.ageing_jiffies())
+    }
+
+    fn learn(&self, src: &Mac, vid: u16, port: u32, g: &rcu::ReadGuard, port_stats: &Stats) {
+        let key = (*src, vid);
+        let hash = fdb::bucket(src, vid, FDB_BUCKETS_LOG2);
+        let now = jiffies64();
+        let existing = self.fdb.get(g, &key, hash);
+        // An aged-out entry that was not collected yet is re-learned like a new one.
+        let e = existing
+            .map(FdbVal::entry)
+            .filter(|en| !fdb::expired(en, now, self.ageing_jiffies()));
+        let count = self.fdb.len() as u32;
+        let max = self.fdb_max.load(Ordering::Relaxed);
+        match fdb::learn(src, e.as_ref(), port, count, max) {
+            Learn::Ignore => {}
+            Learn::Refresh => {
+                if let Some(v) = existing {
+                    v.updated.store(now, Ordering::Relaxed);
+                }
+            }
+            Learn::Move { to } => {
+                if let Some(v) = existing {
+                    v.port.store(to, Ordering::Relaxed);
+                    v.updated.store(now, Ordering::Relaxed);
+                }
+            }
+            Learn::Insert => match existing {
+                // An expired entry on another port: take it over.
+                Some(v) => {
+                    v.port.store(port, Ordering::Relaxed);
+                    v.updated.store(now, Ordering::Relaxed);
+                }
+                None => {
+                    let mut refused = false;
+                    self.fdb.insert_with(key, hash, |len| {
+                        if len as u32 >= max {
+                            refused = true;
+                            return None;
+                        }
+                        Some(FdbVal {
+                            port: AtomicU32::new(port),
+                            updated: AtomicU64::new(now),
+                            is_static: AtomicBool::new(false),
+                        })
+                    });
+                    if refused {
+                        self.stats.add(cnt::LEARN_REFUSED, 1);
+                        port_stats.add(cnt::LEARN_REFUSED, 1);
+                    }
+                }
+            },
+            Learn::Refuse => {
+                self.stats.add(cnt::LEARN_REFUSED, 1);
+                port_stats.add(cnt::LEARN_REFUSED, 1);
+            }
+        }
+    }
+
+    /// Switches one frame that entered through port `src_id`.
+    fn forward(&self, src_id: u32, skb: Skb) {
+        let g = rcu::read_lock();
+        let Some(table) = self.ports.get(&g) else { return };
+        let Some(src) = table.slot(src_id) else { return };
+        let Some((dst, smac)) = skb.eth_addrs() else {
+            src.stats.add(cnt::DROP_MALFORMED, 1);
+            src.stats.add(cnt::RX_DROPPED, 1);
+            return;
+        };
+        let (dst, smac) = (Mac(dst), Mac(smac));
+        let vid = match src.vlan.ingress(skb.vlan()) {
+            Ok(v) => v,
+            Err(crate::vlan::Drop::VlanNotAllowed) => {
+                src.stats.add(cnt::DROP_VLAN, 1);
+                src.stats.add(cnt::RX_DROPPED, 1);
+                return;
+            }
+            Err(crate::vlan::Drop::Malformed) => {
+                src.stats.add(cnt::DROP_MALFORMED, 1);
+                src.stats.add(cnt::RX_DROPPED, 1);
+                return;
+            }
+        };
+        self.learn(&smac, vid, src_id, &g, &src.stats);
+
+        let now = jiffies64();
+        let hash = fdb::bucket(&dst, vid, FDB_BUCKETS_LOG2);
+        let found = self
+            .fdb
+            .get(&g, &(dst, vid), hash)
+            .filter(|v| self.fdb_live(v, now))
+            .map(FdbVal::entry);
+        match fdb::forward(&dst, found.as_ref()) {
+            Dest::Port(p) if p == src_id => {
+                // Destination is on the port it came from: filtered, like the bridge.
+            }
+            Dest::Port(p) => match table.slot(p) {
+                Some(d) => deliver(d, skb, vid),
+                None => self.flood(table, src_id, skb, vid),
+            },
+            Dest::Flood => self.flood(table, src_id, skb, vid),
+        }
+    }
+
+    fn flood(&self, table: &PortTable, src_id: u32, skb: Skb, vid: u16) {
+        self.stats.add(cnt::FLOODED, 1);
+        let mut last: Option<&Slot> = None;
+        for s in table.slots.iter() {
+            if s.id == src_id || !s.vlan.allows(vid) || !s.dev.get().running() {
+                continue;
+            }
+            if let Some(prev) = last {
+                match skb.try_clone() {
+                    Some(c) => deliver(prev, c, vid),
+                    None => prev.stats.add(cnt::RX_DROPPED, 1),
+                }
+            }
+            last = Some(s);
+        }
+        if let Some(s) = last {
+            deliver(s, skb, vid);
+        }
+    }
+}
+
+/// Egress of one frame through port `d` in VLAN `vid`.
+fn deliver(d: &Slot, mut skb: Skb, vid: u16) {
+    let dev = d.dev.get();
+    if !dev.running() {
+        d.stats.add(cnt::DROP_DOWN, 1);
+        d.stats.add(cnt::TX_DROPPED, 1);
+        return;
+    }
+    match d.vlan.egress(vid) {
+        Egress::Untagged => skb.set_vlan(None),
+        Egress::Tagged(v) => skb.set_vlan(Some(v)),
+        Egress::Drop => {
+            d.stats.add(cnt::DROP_VLAN, 1);
+            return;
+        }
+    }
+    let len = u64::from(skb.len());
+    if d.is_uplink {
+        // Leaving through the uplink: the uplink "transmits" it.
+        if skb.deliver_xmit(&dev) {
+            d.stats.add(cnt::TX_PACKETS, 1);
+            d.stats.add(cnt::TX_BYTES, len);
+        } else {
+            d.stats.add(cnt::TX_DROPPED, 1);
+        }
+    } else if skb.deliver_rx(&dev) {
+        // Arriving at a vPort: the vPort device "receives" it.
+        d.stats.add(cnt::RX_PACKETS, 1);
+        d.stats.add(cnt::RX_BYTES, len);
+    } else {
+        d.stats.add(cnt::RX_DROPPED, 1);
+    }
+}
+
+/// The object behind a vPort netdev (its private data).
+pub(crate) struct PortCore {
+    id: u32,
+    switch: Arc<SwitchCore>,
+    stats: Arc<Stats>,
+}
+
+impl VportOps for PortCore {
+    fn xmit(&self, _dev: NetDevRef<'_>, skb: Skb) {
+        // The host or VM sent it: the vPort device "transmits".
+        self.stats.add(cnt::TX_PACKETS, 1);
+        self.stats.add(cnt::TX_BYTES, u64::from(skb.len()));
+        self.switch.forward(self.id, skb);
+    }
+
+    fn set_up(&self, dev: NetDevRef<'_>, up: bool) {
+        // Carrier follows admin state (a vPort always belongs to a switch).
+        dev.set_carrier(up);
+    }
+
+    fn stats(&self, st: &mut Stats64) {
+        fill_stats64(&self.stats, st);
+    }
+}
+
+fn fill_stats64(s: &Stats, st: &mut Stats64) {
+    st.rx_packets = s.sum(cnt::RX_PACKETS);
+    st.rx_bytes = s.sum(cnt::RX_BYTES);
+    st.tx_packets = s.sum(cnt::TX_PACKETS);
+    st.tx_bytes = s.sum(cnt::TX_BYTES);
+    st.rx_dropped = s.sum(cnt::RX_DROPPED);
+    st.tx_dropped = s.sum(cnt::TX_DROPPED);
+}
+
+/// rx_handler data of an uplink.
+pub(crate) struct UplinkRx {
+    switch: Arc<SwitchCore>,
+    stats: Arc<Stats>,
+}
+
+impl UplinkOps for UplinkRx {
+    fn rx(&self, _dev: NetDevRef<'_>, skb: Skb) {
+        self.stats.add(cnt::RX_PACKETS, 1);
+        self.stats.add(cnt::RX_BYTES, u64::from(skb.len()));
+        self.switch.forward(UPLINK_ID, skb);
+    }
+}
+
+/// Configuration of a vPort.
+pub(crate) struct PortCtl {
+    pub(crate) id: u32,
+    pub(crate) vport: Vport<PortCore>,
+    pub(crate) stats: Arc<Stats>,
+    pub(crate) vlan: VlanMode,
+}
+
+/// Configuration of an uplink.
+pub(crate) struct UplinkCtl {
+    pub(crate) link: Uplink<UplinkRx>,
+    pub(crate) stats: Arc<Stats>,
+}
+
+/// Configuration of a switch.
+pub(crate) struct SwitchCtl {
+    pub(crate) name: Name,
+    pub(crate) core: Arc<SwitchCore>,
+    pub(crate) uplink: Option<UplinkCtl>,
+    pub(crate) ports: KVec<PortCtl>,
+    next_id: u32,
+}
+
+impl SwitchCtl {
+    /// Publishes the current port set to the fast path (waits for a grace period).
+    fn publish(&self) -> Result {
+        let mut slots = KVec::with_capacity(self.ports.len() + 1, GFP_KERNEL)?;
+        if let Some(u) = &self.uplink {
+            slots.push(
+                Slot {
+                    id: UPLINK_ID,
+                    dev: u.link.handle(),
+                    vlan: VlanMode::uplink_default(),
+                    stats: u.stats.clone(),
+                    is_uplink: true,
+                },
+                GFP_KERNEL,
+            )?;
+        }
+        for p in self.ports.iter() {
+            slots.push(
+                Slot { id: p.id, dev: p.vport.handle(), vlan: p.vlan.clone(), stats: p.stats.clone(), is_uplink: false },
+                GFP_KERNEL,
+            )?;
+        }
+        self.core.ports.replace(Some(KBox::new(PortTable { slots }, GFP_KERNEL)?));
+        Ok(())
+    }
+
+    /// Forgets FDB entries pointing at port `id`.
+    fn flush_port(&self, id: u32) {
+        let _ = self.core.fdb.retain(|_, v| v.port.load(Ordering::Relaxed) != id);
+    }
+
+    fn detach_uplink(&mut self, rtnl: Held<'_>) -> Result {
+        if let Some(u) = self.uplink.take() {
+            self.publish()?;
+            u.link.detach(rtnl);
+            self.flush_port(UPLINK_ID);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn port(&self, name: &str) -> Option<&PortCtl> {
+        self.ports.iter().find(|p| p.vport.dev().name() == name)
+    }
+
+    pub(crate) fn port_name(&self, id: u32) -> Option<&str> {
+        if id == UPLINK_ID {
+            return self.uplink.as_ref().map(|u| u.link.dev().name());
+        }
+        self.ports.iter().find(|p| p.id == id).map(|p| p.vport.dev().name())
+    }
+}
+
+/// All switches (RTNL).
+pub(crate) struct Registry {
+    pub(crate) switches: KVec<SwitchCtl>,
+}
+
+pub(crate) static REGISTRY: RtnlCell<Registry> = RtnlCell::new(Registry { switches: KVec::new() });
+
+/// Errors with a user-facing message (sent as netlink extack).
+pub(crate) struct Fail(pub(crate) Error, pub(crate) &'static CStr);
+
+pub(crate) type CfgResult<T = ()> = core::result::Result<T, Fail>;
+
+fn fail<T>(e: Error, m: &'static CStr) -> CfgResult<T> {
+    Err(Fail(e, m))
+}
+
+impl From<kernel::alloc::AllocError> for Fail {
+    fn from(_: kernel::alloc::AllocError) -> Self {
+        Fail(ENOMEM, c_str!("vswitch: out of memory"))
+    }
+}
+
+impl From<Error> for Fail {
+    fn from(e: Error) -> Self {
+        Fail(e, c_str!("vswitch: operation failed"))
+    }
+}
+
+/// Settings of `switch add` / `switch set`.
+#[derive(Default)]
+pub(crate) struct SwitchCfg<'a> {
+    pub(crate) uplink: Option<&'a str>,
+    pub(crate) no_uplink: bool,
+    pub(crate) ageing: Option<u32>,
+    pub(crate) fdb_max: Option<u32>,
+}
+
+/// Settings of `port add` / `port set`.
+#[derive(Default)]
+pub(crate) struct PortCfg {
+    pub(crate) mac: Option<[u8; 6]>,
+    pub(crate) mtu: Option<u32>,
+    pub(crate) vlan: Option<VlanMode>,
+}
+
+impl Registry {
+    pub(crate) fn switch(&self, name: &str) -> Option<&SwitchCtl> {
+        self.switches.iter().find(|s| s.name.as_str() == name)
+    }
+    fn switch_idx(&self, name: &str) -> CfgResult<usize> {
+        match self.switches.iter().position(|s| s.name.as_str() == name) {
+            Some(i) => Ok(i),
+            None => fail(ENOENT, c_str!("vswitch: no such switch")),
+        }
+    }
+    /// (switch index, port index) of vPort `name`.
+    fn port_idx(&self, name: &str) -> CfgResult<(usize, usize)> {
+        for (i, s) in self.switches.iter().enumerate() {
+            if let Some(j) = s.ports.iter().position(|p| p.vport.dev().name() == name) {
+                return Ok((i, j));
+            }
+        }
+        fail(ENOENT, c_str!("vswitch: no such port"))
+    }
+    pub(crate) fn find_port(&self, name: &str) -> Option<(&SwitchCtl, &PortCtl)> {
+        let (i, j) = self.port_idx(name).ok()?;
+        Some((&self.switches[i], &self.switches[i].ports[j]))
+    }
+
+    fn check_uplink(&self, rtnl: Held<'_>, net: Net<'_>, name: &str) -> CfgResult<()> {
+        let dev = match dev_by_name(rtnl, net, name) {
+            Ok(d) => d,
+            Err(_) => return fail(ENODEV, c_str!("vswitch: uplink device not found")),
+        };
+        if Vport::<PortCore>::is_vport(&dev) {
+            return fail(EINVAL, c_str!("vswitch: a vPort cannot be an uplink"));
+        }
+        for s in self.switches.iter() {
+            if let Some(u) = &s.uplink {
+                if u.link.dev().same(&dev) {
+                    return fail(EBUSY, c_str!("vswitch: device is already the uplink of a switch"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn attach_uplink(rtnl: Held<'_>, net: Net<'_>, sw: &mut SwitchCtl, name: &str) -> CfgResult<()> {
+        let stats = Arc::new(Stats::new()?, GFP_KERNEL)?;
+        let rx = Arc::new(UplinkRx { switch: sw.core.clone(), stats: stats.clone() }, GFP_KERNEL)?;
+        let link = {
+            let dev = match dev_by_name(rtnl, net, name) {
+                Ok(d) => d,
+                Err(_) => return fail(ENODEV, c_str!("vswitch: uplink device not found")),
+            };
+            match Uplink::attach(rtnl, dev, rx) {
+                Ok(l) => l,
+                Err(e) if e == EBUSY => {
+                    return fail(EBUSY, c_str!("vswitch: device already has an rx handler (bridge or bond port?)"))
+                }
+                Err(e) => return fail(e, c_str!("vswitch: cannot attach uplink (not an Ethernet device?)")),
+            }
+        };
+        sw.uplink = Some(UplinkCtl { link, stats });
+        sw.publish()?;
+        Ok(())
+    }
+
+    pub(crate) fn switch_add(&mut self, rtnl: Held<'_>, net: Net<'_>, name: &str, cfg: &SwitchCfg<'_>) -> CfgResult {
+        let Some(n) = Name::new(name) else {
+            return fail(EINVAL, c_str!("vswitch: switch name must be 1-15 characters, no '/' or spaces"));
+        };
+        if self.switch(name).is_some() {
+            return fail(EEXIST, c_str!("vswitch: a switch with this name exists"));
+        }
+        if let Some(u) = cfg.uplink {
+            self.check_uplink(rtnl, net, u)?;
+        }
+        let core = Arc::new(
+            SwitchCore {
+                ports: RcuPtr::null(),
+                fdb: RcuHash::new(1 << FDB_BUCKETS_LOG2)?,
+                fdb_max: AtomicU32::new(cfg.fdb_max.unwrap_or(uapi::DEFAULT_FDB_MAX)),
+                ageing: AtomicU32::new(cfg.ageing.unwrap_or(uapi::DEFAULT_AGEING)),
+                stats: Stats::new()?,
+            },
+            GFP_KERNEL,
+        )?;
+        let mut sw = SwitchCtl { name: n, core, uplink: None, ports: KVec::new(), next_id: 1 };
+        if let Some(u) = cfg.uplink {
+            Self::attach_uplink(rtnl, net, &mut sw, u)?;
+        } else {
+            sw.publish()?;
+        }
+        self.switches.push(sw, GFP_KERNEL)?;
+        Ok(())
+    }
+
+    pub(crate) fn switch_set(&mut self, rtnl: Held<'_>, net: Net<'_>, name: &str, cfg: &SwitchCfg<'_>) -> CfgResult {
+        let i = self.switch_idx(name)?;
+        if let Some(u) = cfg.uplink {
+            let same = self.switches[i].uplink.as_ref().is_some_and(|x| x.link.dev().name() == u);
+            if !same {
+                self.check_uplink(rtnl, net, u)?;
+                self.switches[i].detach_uplink(rtnl)?;
+                Self::attach_uplink(rtnl, net, &mut self.switches[i], u)?;
+            }
+        } else if cfg.no_uplink {
+            self.switches[i].detach_uplink(rtnl)?;
+        }
+        let sw = &self.switches[i];
+        if let Some(a) = cfg.ageing {
+            sw.core.ageing.store(a, Ordering::Relaxed);
+        }
+        if let Some(m) = cfg.fdb_max {
+            sw.core.fdb_max.store(m, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn switch_del(&mut self, rtnl: Held<'_>, name: &str, force: bool) -> CfgResult {
+        let i = self.switch_idx(name)?;
+        if !self.switches[i].ports.is_empty() && !force {
+            return fail(EBUSY, c_str!("vswitch: switch still has ports (delete them or use switch del -f)"));
+        }
+        let mut sw = vec_remove(&mut self.switches, i).ok_or(Fail(EINVAL, c_str!("vswitch: internal error")))?;
+        Self::destroy(rtnl, &mut sw);
+        Ok(())
+    }
+
+    /// Tears a switch down: ports, uplink, tables.
+    fn destroy(rtnl: Held<'_>, sw: &mut SwitchCtl) {
+        let ports = core::mem::replace(&mut sw.ports, KVec::new());
+        let _ = sw.detach_uplink(rtnl);
+        // Nobody forwards any more once the empty table is published.
+        sw.core.ports.replace(None);
+        for p in ports {
+            p.vport.unregister(rtnl);
+        }
+        let _ = sw.core.fdb.retain(|_, _| false);
+    }
+
+    /// Deletes everything (module unload).
+    pub(crate) fn clear(&mut self, rtnl: Held<'_>) {
+        while let Some(mut sw) = vec_remove(&mut self.switches, 0) {
+            Self::destroy(rtnl, &mut sw);
+        }
+    }
+
+    pub(crate) fn port_add(
+        &mut self,
+        rtnl: Held<'_>,
+        net: Net<'_>,
+        name: &str,
+        switch: &str,
+        cfg: PortCfg,
+    ) -> CfgResult {
+        if name.is_empty() || name.len() > 15 {
+            return fail(EINVAL, c_str!("vswitch: port name must be 1-15 characters"));
+        }
+        if self.port_idx(name).is_ok() {
+            return fail(EEXIST, c_str!("vswitch: a port with this name exists"));
+        }
+        if dev_by_name(rtnl, net, name).is_ok() {
+            return fail(EEXIST, c_str!("vswitch: a network device with this name exists"));
+        }
+        let i = self.switch_idx(switch)?;
+        let vlan = cfg.vlan.unwrap_or_else(VlanMode::default_access);
+        let sw = &mut self.switches[i];
+        let id = sw.next_id;
+        let stats = Arc::new(Stats::new()?, GFP_KERNEL)?;
+        let core = Arc::new(PortCore { id, switch: sw.core.clone(), stats: stats.clone() }, GFP_KERNEL)?;
+        let vport = match Vport::register(rtnl, net, name, cfg.mac, cfg.mtu, core) {
+            Ok(v) => v,
+            Err(e) => return fail(e, c_str!("vswitch: cannot register the port device (bad name, MAC or MTU?)")),
+        };
+        sw.next_id += 1;
+        if let Err(e) = sw.ports.push(PortCtl { id, vport, stats, vlan }, GFP_KERNEL) {
+            return Err(Fail(e.into(), c_str!("vswitch: out of memory")));
+        }
+        sw.publish()?;
+        Ok(())
+    }
+
+    pub(crate) fn port_set(&mut self, rtnl: Held<'_>, name: &str, cfg: PortCfg) -> CfgResult {
+        let (i, j) = self.port_idx(name)?;
+        let sw = &mut self.switches[i];
+        let p = &mut sw.ports[j];
+        if let Some(m) = cfg.mtu {
+            if p.vport.set_mtu(rtnl, m).is_err() {
+                return fail(EINVAL, c_str!("vswitch: MTU out of range (68..65535)"));
+            }
+        }
+        if let Some(a) = cfg.mac {
+            if p.vport.set_mac(rtnl, a).is_err() {
+                return fail(EINVAL, c_str!("vswitch: cannot set this MAC address"));
+            }
+        }
+        if let Some(v) = cfg.vlan {
+            p.vlan = v;
+            let id = p.id;
+            sw.publish()?;
+            sw.flush_port(id);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn port_del(&mut self, rtnl: Held<'_>, name: &str) -> CfgResult {
+        let (i, j) = self.port_idx(name)?;
+        let sw = &mut self.switches[i];
+        let Some(p) = vec_remove(&mut sw.ports, j) else { return fail(ENOENT, c_str!("vswitch: no such port")) };
+        let _ = sw.publish();
+        sw.flush_port(p.id);
+        p.vport.unregister(rtnl);
+        Ok(())
+    }
+
+    pub(crate) fn fdb_add(&mut self, switch: &str, mac: Mac, vid: u16, port: &str) -> CfgResult {
+        let i = self.switch_idx(switch)?;
+        let sw = &self.switches[i];
+        let id = if let Some(p) = sw.port(port) {
+            p.id
+        } else if sw.uplink.as_ref().is_some_and(|u| u.link.dev().name() == port) {
+            UPLINK_ID
+        } else {
+            return fail(ENOENT, c_str!("vswitch: no such port on this switch"));
+        };
+        if !mac.is_valid_unicast() {
+            return fail(EINVAL, c_str!("vswitch: static entries need a unicast MAC address"));
+        }
+        let key = (mac, vid);
+        let hash = fdb::bucket(&mac, vid, FDB_BUCKETS_LOG2);
+        let now = jiffies64();
+        let g = rcu::read_lock();
+        if let Some(v) = sw.core.fdb.get(&g, &key, hash) {
+            v.port.store(id, Ordering::Relaxed);
+            v.is_static.store(true, Ordering::Relaxed);
+            v.updated.store(now, Ordering::Relaxed);
+            return Ok(());
+        }
+        drop(g);
+        let inserted = sw.core.fdb.insert_with(key, hash, |_| {
+            Some(FdbVal { port: AtomicU32::new(id), updated: AtomicU64::new(now), is_static: AtomicBool::new(true) })
+        });
+        if !inserted {
+            return fail(ENOMEM, c_str!("vswitch: cannot add the FDB entry"));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn fdb_del(&mut self, switch: &str, mac: Mac, vid: u16) -> CfgResult {
+        let i = self.switch_idx(switch)?;
+        let n = self.switches[i].core.fdb.retain(|k, _| *k != (mac, vid))?;
+        if n == 0 {
+            return fail(ENOENT, c_str!("vswitch: no such FDB entry"));
+        }
+        Ok(())
+    }
+
+    /// Removes aged-out entries of every switch.
+    pub(crate) fn age(&mut self) {
+        let now = jiffies64();
+        for sw in self.switches.iter() {
+            let core = &sw.core;
+            let _ = core.fdb.retain(|_, v| core.fdb_live(v, now));
+        }
+    }
+}
+
+/// netdevice events: an uplink going away is detached (local switching goes on).
+pub(crate) struct Events;
+
+impl NotifierOps for Events {
+    fn unregister(rtnl: &mut Rtnl, dev: NetDevRef<'_>) {
+        let (reg, held) = REGISTRY.get(rtnl);
+        for sw in reg.switches.iter_mut() {
+            if sw.uplink.as_ref().is_some_and(|u| u.link.dev().same(&dev)) {
+                let _ = sw.detach_uplink(held);
+            }
+        }
+    }
+}
