@@ -97,6 +97,8 @@ pub trait Family: 'static {
     const POLICY: &'static [Policy];
     /// The operations; each is handled by [`Family::doit`].
     const OPS: &'static [Op];
+    /// Multicast group names (at most 15 bytes each); [`multicast`] sends to the first.
+    const MCGRPS: &'static [&'static str] = &[];
     /// Handles one request. An error is returned to the sender as a netlink error, with the
     /// message set by [`Request::set_err_msg`] if any.
     fn doit(req: &Request<'_>) -> Result;
@@ -460,6 +462,51 @@ unsafe extern "C" fn doit_tramp<F: Family>(
 struct Inner {
     family: Opaque<bindings::genl_family>,
     ops: KVec<bindings::genl_small_ops>,
+    mcgrps: KVec<bindings::genl_multicast_group>,
+}
+
+/// The registered family that [`event`] and [`multicast`] use (one family per module).
+static EVENT_FAMILY: core::sync::atomic::AtomicPtr<bindings::genl_family> =
+    core::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
+
+/// Starts an event message (command `cmd`) for the family's first multicast group.
+pub fn event(cmd: u8) -> Result<Msg> {
+    let family = EVENT_FAMILY.load(core::sync::atomic::Ordering::Acquire);
+    if family.is_null() {
+        return Err(ENODEV);
+    }
+    // SAFETY: allocating a new skb has no preconditions.
+    let skb = unsafe { bindings::vsw_genlmsg_new() };
+    if skb.is_null() {
+        return Err(ENOMEM);
+    }
+    // SAFETY: `skb` is fresh; `family` is registered (cleared before unregistering).
+    let hdr = unsafe { bindings::genlmsg_put(skb, 0, 0, family, 0, cmd) };
+    // INVARIANT: the new message owns `skb`.
+    let msg = Msg { skb, hdr, owned: true };
+    if hdr.is_null() {
+        return Err(emsgsize());
+    }
+    Ok(msg)
+}
+
+/// Sends an event built with [`event`] to listeners of the first multicast group in every
+/// network namespace. Having no listener is not an error.
+pub fn multicast(msg: Msg) -> Result {
+    let family = EVENT_FAMILY.load(core::sync::atomic::Ordering::Acquire);
+    if family.is_null() {
+        return Err(ENODEV);
+    }
+    let skb = msg.skb;
+    // SAFETY: `skb` holds a complete message whose header is `msg.hdr`.
+    unsafe { bindings::vsw_genlmsg_end(skb, msg.hdr) };
+    core::mem::forget(msg);
+    // SAFETY: consumes `skb`; `family` is registered.
+    let ret = unsafe { bindings::genlmsg_multicast_allns(family, skb, 0, 0) };
+    if ret < 0 && ret != -(bindings::ESRCH as i32) {
+        return Err(Error::from_errno(ret));
+    }
+    Ok(())
 }
 
 /// A registered generic netlink family; unregistered on drop.
@@ -502,10 +549,23 @@ impl<F: Family> Registration<F> {
                 GFP_KERNEL,
             )?;
         }
+        let mut mcgrps = KVec::with_capacity(F::MCGRPS.len(), GFP_KERNEL)?;
+        for g in F::MCGRPS {
+            if g.is_empty() || g.len() >= bindings::GENL_NAMSIZ as usize {
+                return Err(EINVAL);
+            }
+            // SAFETY: all-zero is a valid `genl_multicast_group`.
+            let mut grp: bindings::genl_multicast_group = unsafe { core::mem::zeroed() };
+            for (i, b) in g.bytes().enumerate() {
+                grp.name[i] = b;
+            }
+            grp.flags = 1; // GENL_MCAST_CAP_NET_ADMIN: listeners need CAP_NET_ADMIN
+            mcgrps.push(grp, GFP_KERNEL)?;
+        }
         // SAFETY: all-zero is the documented initial state of a `genl_family` (C users
         // declare it static, zero-initialised, and fill in the public fields).
         let family: bindings::genl_family = unsafe { core::mem::zeroed() };
-        let inner = KBox::new(Inner { family: Opaque::new(family), ops }, GFP_KERNEL)?;
+        let inner = KBox::new(Inner { family: Opaque::new(family), ops, mcgrps }, GFP_KERNEL)?;
         let f = inner.family.get();
         // SAFETY: `f` points to our boxed, not yet registered family; nobody else sees it.
         unsafe {
@@ -520,6 +580,10 @@ impl<F: Family> Registration<F> {
             (*f).policy = F::POLICY.as_ptr().cast();
             (*f).small_ops = inner.ops.as_ptr();
             (*f).n_small_ops = inner.ops.len() as u8;
+            if !inner.mcgrps.is_empty() {
+                (*f).mcgrps = inner.mcgrps.as_ptr();
+                (*f).n_mcgrps = inner.mcgrps.len() as u8;
+            }
             (*f).module = module.as_ptr().cast();
         }
         // SAFETY: the family is fully initialised and lives in `inner`, which outlives the
@@ -528,6 +592,9 @@ impl<F: Family> Registration<F> {
         if ret < 0 {
             return Err(Error::from_errno(ret));
         }
+        if !F::MCGRPS.is_empty() {
+            EVENT_FAMILY.store(f, core::sync::atomic::Ordering::Release);
+        }
         // INVARIANT: registered above; `inner` is boxed and never moved out.
         Ok(Self { inner, _f: PhantomData })
     }
@@ -535,8 +602,15 @@ impl<F: Family> Registration<F> {
 
 impl<F: Family> Drop for Registration<F> {
     fn drop(&mut self) {
+        let f = self.inner.family.get();
+        let _ = EVENT_FAMILY.compare_exchange(
+            f,
+            core::ptr::null_mut(),
+            core::sync::atomic::Ordering::AcqRel,
+            core::sync::atomic::Ordering::Relaxed,
+        );
         // SAFETY: the family is registered (type invariant). Unregistering waits for running
         // operations, after which the core no longer touches `inner`.
-        unsafe { bindings::genl_unregister_family(self.inner.family.get()) };
+        unsafe { bindings::genl_unregister_family(f) };
     }
 }

@@ -7,7 +7,7 @@
 use crate::mac::Mac;
 use crate::switch::{cnt, CfgResult, Fail, PortCfg, PortCtl, Registry, Stats, SwitchCfg, SwitchCtl, REGISTRY};
 use crate::sys::errno::eopnotsupp;
-use crate::sys::genl::{Dump, Family, Msg, Op, Policy, Request};
+use crate::sys::genl::{self, Dump, Family, Msg, Op, Policy, Request};
 use crate::sys::rcu;
 use crate::sys::rcuhash::{hz, jiffies64};
 use crate::sys::rtnl::Rtnl;
@@ -15,6 +15,7 @@ use crate::uapi::{self, attr, cmd, stats, vlan_mode};
 use crate::vlan::{check_vid, VlanMode, VlanSet};
 use crate::{fdb, switch};
 use core::sync::atomic::Ordering;
+use kernel::alloc::{flags::GFP_KERNEL, KVec};
 use kernel::{c_str, prelude::*};
 
 /// Longest version string we accept in a request (the attribute is reply-only).
@@ -69,6 +70,7 @@ impl Family for VswitchFamily {
         Op { cmd: cmd::FDB_DEL, dump: false },
         Op { cmd: cmd::FDB_GET, dump: true },
     ];
+    const MCGRPS: &'static [&'static str] = &[uapi::MCGRP_EVENTS];
 
     fn doit(req: &Request<'_>) -> Result {
         let r = match req.cmd() {
@@ -174,6 +176,51 @@ fn vlan_mode_of(req: &Request<'_>) -> CfgResult<Option<VlanMode>> {
     }
 }
 
+// ---- events (`vswctl monitor`) ----
+
+/// Sends event `cmd` filled by `fill`. Events are best effort: a failure to allocate or send
+/// one never fails the request that caused it.
+fn notify(cmd: u8, fill: impl FnOnce(&mut Msg) -> Result) {
+    if let Ok(mut m) = genl::event(cmd) {
+        if fill(&mut m).is_ok() {
+            let _ = genl::multicast(m);
+        }
+    }
+}
+
+fn notify_switch(reg: &Registry, cmd: u8, name: &str) {
+    match reg.switch(name) {
+        Some(sw) => notify(cmd, |m| fill_switch(m, sw)),
+        None => notify(cmd, |m| m.put_str(attr::SWITCH, name)),
+    }
+}
+
+fn notify_port(reg: &Registry, cmd: u8, name: &str, switch: Option<&str>) {
+    match reg.find_port(name) {
+        Some((sw, p)) => notify(cmd, |m| fill_port(m, sw, p)),
+        None => notify(cmd, |m| {
+            m.put_str(attr::PORT, name)?;
+            if let Some(s) = switch {
+                m.put_str(attr::SWITCH, s)?;
+            }
+            Ok(())
+        }),
+    }
+}
+
+fn notify_fdb(cmd: u8, sw: &str, mac: &Mac, vid: u16, port: Option<&str>) {
+    notify(cmd, |m| {
+        m.put_str(attr::SWITCH, sw)?;
+        m.put_bytes(attr::MAC, &mac.0)?;
+        m.put_u16(attr::VLAN, vid)?;
+        if let Some(p) = port {
+            m.put_str(attr::PORT, p)?;
+            m.put_flag(attr::STATIC)?;
+        }
+        Ok(())
+    })
+}
+
 // ---- switches ----
 
 fn switch_cfg<'a>(req: &Request<'a>) -> CfgResult<SwitchCfg<'a>> {
@@ -209,20 +256,47 @@ fn switch_new(req: &Request<'_>) -> CfgResult {
         return Err(Fail(EINVAL, c_str!("vswitch: nouplink is for switch set")));
     }
     let net = req.net();
-    with_registry(|reg, h| reg.switch_add(h, net, name, &cfg))
+    with_registry(|reg, h| {
+        reg.switch_add(h, net, name, &cfg)?;
+        notify_switch(reg, cmd::SWITCH_NEW, name);
+        Ok(())
+    })
 }
 
 fn switch_set(req: &Request<'_>) -> CfgResult {
     let name = need_str(req, attr::SWITCH, c_str!("vswitch: missing switch name"))?;
     let cfg = switch_cfg(req)?;
     let net = req.net();
-    with_registry(|reg, h| reg.switch_set(h, net, name, &cfg))
+    with_registry(|reg, h| {
+        reg.switch_set(h, net, name, &cfg)?;
+        notify_switch(reg, cmd::SWITCH_SET, name);
+        Ok(())
+    })
 }
 
 fn switch_del(req: &Request<'_>) -> CfgResult {
     let name = need_str(req, attr::SWITCH, c_str!("vswitch: missing switch name"))?;
     let force = req.attr(attr::FORCE).is_some();
-    with_registry(|reg, h| reg.switch_del(h, name, force))
+    with_registry(|reg, h| {
+        let ports: KVec<switch::Name> = match reg.switch(name) {
+            Some(sw) => {
+                let mut v = KVec::new();
+                for p in sw.ports.iter() {
+                    if let Some(n) = switch::Name::new(p.vport.dev().name()) {
+                        v.push(n, GFP_KERNEL)?;
+                    }
+                }
+                v
+            }
+            None => KVec::new(),
+        };
+        reg.switch_del(h, name, force)?;
+        for p in ports.iter() {
+            notify_port(reg, cmd::PORT_DEL, p.as_str(), Some(name));
+        }
+        notify_switch(reg, cmd::SWITCH_DEL, name);
+        Ok(())
+    })
 }
 
 fn put_stats(msg: &mut Msg, s: &Stats) -> Result {
@@ -307,7 +381,11 @@ fn port_new(req: &Request<'_>) -> CfgResult {
     let sw = need_str(req, attr::SWITCH, c_str!("vswitch: missing switch name"))?;
     let cfg = port_cfg(req)?;
     let net = req.net();
-    with_registry(|reg, h| reg.port_add(h, net, name, sw, cfg))
+    with_registry(|reg, h| {
+        reg.port_add(h, net, name, sw, cfg)?;
+        notify_port(reg, cmd::PORT_NEW, name, Some(sw));
+        Ok(())
+    })
 }
 
 fn port_set(req: &Request<'_>) -> CfgResult {
@@ -316,12 +394,21 @@ fn port_set(req: &Request<'_>) -> CfgResult {
         return Err(Fail(EINVAL, c_str!("vswitch: a port cannot move to another switch (delete and add it)")));
     }
     let cfg = port_cfg(req)?;
-    with_registry(|reg, h| reg.port_set(h, name, cfg))
+    with_registry(|reg, h| {
+        reg.port_set(h, name, cfg)?;
+        notify_port(reg, cmd::PORT_SET, name, None);
+        Ok(())
+    })
 }
 
 fn port_del(req: &Request<'_>) -> CfgResult {
     let name = need_str(req, attr::PORT, c_str!("vswitch: missing port name"))?;
-    with_registry(|reg, h| reg.port_del(h, name))
+    with_registry(|reg, h| {
+        let sw = reg.find_port(name).and_then(|(s, _)| switch::Name::new(s.name.as_str()));
+        reg.port_del(h, name)?;
+        notify_port(reg, cmd::PORT_DEL, name, sw.as_ref().map(|n| n.as_str()));
+        Ok(())
+    })
 }
 
 fn fill_port(msg: &mut Msg, sw: &SwitchCtl, p: &PortCtl) -> Result {
@@ -390,7 +477,11 @@ fn fdb_new(req: &Request<'_>) -> CfgResult {
         return Err(Fail(EINVAL, c_str!("vswitch: missing MAC address")));
     };
     let vid = vid(req)?;
-    with_registry(|reg, _| reg.fdb_add(sw, mac, vid, port))
+    with_registry(|reg, _| {
+        reg.fdb_add(sw, mac, vid, port)?;
+        notify_fdb(cmd::FDB_NEW, sw, &mac, vid, Some(port));
+        Ok(())
+    })
 }
 
 fn fdb_del(req: &Request<'_>) -> CfgResult {
@@ -399,7 +490,11 @@ fn fdb_del(req: &Request<'_>) -> CfgResult {
         return Err(Fail(EINVAL, c_str!("vswitch: missing MAC address")));
     };
     let vid = vid(req)?;
-    with_registry(|reg, _| reg.fdb_del(sw, mac, vid))
+    with_registry(|reg, _| {
+        reg.fdb_del(sw, mac, vid)?;
+        notify_fdb(cmd::FDB_DEL, sw, &mac, vid, None);
+        Ok(())
+    })
 }
 
 fn fdb_dump(dump: &mut Dump<'_>) -> Result {
