@@ -8,13 +8,14 @@ KDIR    := $(shell $(REPO)/scripts/kernel --dir)
 VSWCTL  := $(REPO)/target/release/vswctl
 MODULE  := $(REPO)/vswitch.ko
 
-.PHONY: all setup kernel bindings module tool host-test test run clean help
+.PHONY: all setup kernel bindings module tool host-test test run bench clean help
 
 all: module tool
 
 help:
 	@echo "make run      boot the test kernel in a VM, load vswitch.ko, show vswctl talking to it"
 	@echo "make test     host cargo tests + every selftest in the VM; prints 'N passed, N failed'"
+	@echo "make bench    bridge vs vswitch throughput in one VM boot (ratios)"
 	@echo "make module   build vswitch.ko against the test kernel (builds the kernel if needed)"
 	@echo "make tool     build vswctl"
 	@echo "make setup    install packages and tools (idempotent)"
@@ -44,6 +45,9 @@ host-test: setup
 
 test: module tool
 	@$(REPO)/scripts/test
+
+bench: module tool
+	@$(REPO)/scripts/bench --no-build
 
 run: module tool
 	@$(REPO)/scripts/vm -- $(REPO)/scripts/demo
