@@ -8,7 +8,7 @@ KDIR    := $(shell $(REPO)/scripts/kernel --dir)
 VSWCTL  := $(REPO)/target/release/vswctl
 MODULE  := $(REPO)/vswitch.ko
 
-.PHONY: all setup kernel bindings module tool host-test test run bench clean help
+.PHONY: all setup kernel module tool host-test test test-debug run bench clean help
 
 all: module tool
 
@@ -16,6 +16,7 @@ help:
 	@echo "make run      boot the test kernel in a VM, load vswitch.ko, show vswctl talking to it"
 	@echo "make test     host cargo tests + every selftest in the VM; prints 'N passed, N failed'"
 	@echo "make bench    bridge vs vswitch throughput in one VM boot (ratios)"
+	@echo "make test-debug  the selftests on a debug kernel (KASAN, kmemleak, lockdep, PROVE_RCU)"
 	@echo "make module   build vswitch.ko against the test kernel (builds the kernel if needed)"
 	@echo "make tool     build vswctl"
 	@echo "make setup    install packages and tools (idempotent)"
@@ -26,16 +27,8 @@ setup:
 kernel: setup
 	@$(REPO)/scripts/kernel >/dev/null
 
-rust/bindings_generated.rs: rust/bindings_helper.h rust/helpers.h scripts/bindgen
-	@$(MAKE) --no-print-directory kernel
-	@echo "[module] bindgen rust/bindings_helper.h"
-	@$(REPO)/scripts/bindgen $(KDIR) $(REPO)/rust/bindings_generated.rs
-
-bindings: rust/bindings_generated.rs
-
-module: kernel bindings
-	@echo "[module] building vswitch.ko against $(KDIR)"
-	@$(MAKE) --no-print-directory -C $(KDIR) M=$(REPO) LLVM=1 modules
+module: kernel
+	@$(REPO)/scripts/module >/dev/null
 
 tool: setup
 	@cargo build --release --locked -q -p vswctl
@@ -45,6 +38,9 @@ host-test: setup
 
 test: module tool
 	@$(REPO)/scripts/test
+
+test-debug: setup tool
+	@$(REPO)/scripts/test --debug
 
 bench: module tool
 	@$(REPO)/scripts/bench --no-build

@@ -3,7 +3,7 @@
 # static entries, ageing, MAC move, an uplink, link state, MTU, bad input, and deleting
 # ports, switches and the module while traffic flows.
 . "$(dirname "$0")/lib.sh"
-ktap_begin 22
+ktap_begin 25
 load_module
 dmesg_mark
 
@@ -15,7 +15,7 @@ cleanup() {
 }
 cleanup
 # ns NAME PORT ADDR: move vPort PORT into netns NAME with ADDR, up
-ns() { ip netns add "$1" 2>/dev/null; ip link set "$2" netns "$1"; ip -n "$1" addr add "$3" dev "$2"; ip -n "$1" link set "$2" up; }
+ns() { ip netns add "$1" 2>/dev/null; ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; ip link set "$2" netns "$1"; ip -n "$1" addr add "$3" dev "$2"; ip -n "$1" link set "$2" up; }
 pings() { ip netns exec "$1" ping -c "${3:-2}" -i 0.2 -W 1 "$2" >/dev/null 2>&1; }
 stat_of() { vswctl -j -s port show "$1" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p"; }
 
@@ -38,7 +38,7 @@ if ! pings c 10.10.0.1 1; then ok "access VLAN isolation (VLAN 20 cannot reach V
 
 # 4-5: a trunk port with 10 and 20 tagged reaches both access VLANs with the right tags
 vswctl port add vpt switch sw0 mode trunk vlans 10,20 mac 02:00:00:00:00:0f
-ip netns add t; ip link set vpt netns t; ip -n t link set vpt up
+ip netns add t; ip netns exec t sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; ip link set vpt netns t; ip -n t link set vpt up
 ip -n t link add link vpt name vpt.10 type vlan id 10; ip -n t link add link vpt name vpt.20 type vlan id 20
 ip -n t addr add 10.10.0.9/16 dev vpt.10; ip -n t addr add 10.20.0.9/16 dev vpt.20
 ip -n t link set vpt.10 up; ip -n t link set vpt.20 up
@@ -64,10 +64,11 @@ fi
 
 # 7: flooding then unicast only: after learning, a<->b unicast does not reach the trunk
 before=$(stat_of vpt rx_packets)
-ip netns exec a ping -c 30 -i 0.05 -W 1 10.10.0.2 >/dev/null 2>&1
+ip netns exec a ping -c 100 -i 0.02 -W 1 10.10.0.2 >/dev/null 2>&1
 after=$(stat_of vpt rx_packets)
-if [ -n "$before" ] && [ $((after - before)) -le 3 ]; then
-    ok "known unicast is not flooded (trunk got $((after - before)) of 60 frames)"
+# 200 frames if flooded; a few ARP broadcasts may legitimately reach the trunk
+if [ -n "$before" ] && [ $((after - before)) -le 8 ]; then
+    ok "known unicast is not flooded (trunk got $((after - before)) of 200 frames)"
 else
     not_ok "known unicast is not flooded" "before=$before after=$after"
 fi
@@ -168,6 +169,32 @@ expect_fail out vswctl switch add sw2 uplink vpa 2>&1 && [[ $out == *"not found"
 expect_fail out vswctl switch add sw2 uplink lo && [[ $out == *uplink* ]] || bad+="lo as uplink: $out; "
 expect_fail out vswctl raw 2 3:str:"a/b" && [[ $out == *name* ]] || bad+="bad name: $out; "
 if [ -z "$bad" ]; then ok "bad input refused with a clear message"; else not_ok "bad input refused with a clear message" "$bad"; fi
+
+# FDB limit: learning past fdb-max is refused and counted
+vswctl switch set sw0 fdb-max 2
+for i in 1 2 3 4; do ip -n a neigh replace 10.10.1.$i lladdr 02:00:00:00:02:0$i dev vpa; done
+ip netns exec a sh -c 'for i in 1 2 3 4; do ip link set vpa address 02:00:00:00:03:0$i; ping -c 1 -W 0.2 10.10.0.2; done' >/dev/null 2>&1
+ip -n a link set vpa address 02:00:00:00:00:0a
+refused=$(vswctl -j -s switch show sw0 | sed -n 's/.*"learn_refused":\([0-9]*\).*/\1/p')
+count=$(vswctl -j switch show sw0 | sed -n 's/.*"fdb_count":\([0-9]*\).*/\1/p')
+if [ "${count:-99}" -le 2 ] && [ "${refused:-0}" -gt 0 ]; then ok "fdb-max: learning past the limit is refused and counted ($refused refused)"; else not_ok "fdb-max: learning past the limit is refused and counted" "count=$count refused=$refused"; fi
+vswctl switch set sw0 fdb-max 8192
+
+# port set mac: the netdev's address changes
+vswctl port add vpm switch sw0
+vswctl port set vpm mac 02:00:00:00:00:99
+if [ "$(cat /sys/class/net/vpm/address)" = 02:00:00:00:00:99 ] && vswctl -j port show vpm | grep -q '"mac":"02:00:00:00:00:99"'; then ok "port set mac changes the vPort's address"; else not_ok "port set mac changes the vPort's address" "$(ip link show vpm)"; fi
+vswctl port del vpm
+
+# offloads: vPorts advertise SG/checksum/TSO and TCP crosses the switch
+feat=$(ip netns exec a ethtool -k vpa)
+ip netns exec b iperf3 -s -1 -D >/dev/null 2>&1; sleep 0.5
+gbps=$(ip netns exec a iperf3 -c 10.10.0.2 -t 2 -J 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"])' 2>/dev/null)
+if grep -q "tcp-segmentation-offload: on" <<<"$feat" && grep -q "scatter-gather: on" <<<"$feat" && grep -q "tx-checksumming: on" <<<"$feat" && [ "${gbps%.*}" -gt 0 ] 2>/dev/null; then
+    ok "offloads advertised (SG, csum, TSO) and iperf3 TCP crosses the switch ($((${gbps%.*} / 1000000)) Mbit/s)"
+else
+    not_ok "offloads advertised (SG, csum, TSO) and iperf3 TCP crosses the switch" "gbps=$gbps $(grep -E 'segmentation|scatter|checksumming' <<<"$feat")"
+fi
 
 # 19: stats through ndo_get_stats64 and netlink agree
 k=$(ip -n a -s -j link show vpa | sed -n 's/.*"tx":{"bytes":[0-9]*,"packets":\([0-9]*\).*/\1/p')

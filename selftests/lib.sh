@@ -6,7 +6,7 @@
 #   ktap_end                exit 0 when nothing failed, 1 otherwise
 # Tests run as root inside the VM (scripts/vm); VSWITCH_REPO is the repository.
 REPO=${VSWITCH_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-MODULE=$REPO/vswitch.ko
+MODULE=${VSWITCH_MODULE:-$REPO/vswitch.ko}
 _n=0; _fail=0
 
 ktap_begin() { echo "TAP version 13"; echo "1..$1"; }
