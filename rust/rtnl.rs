@@ -74,6 +74,7 @@ impl<T> RtnlCell<T> {
         // SAFETY: RTNL is held (the `Rtnl` invariant), and the `&mut Rtnl` borrow prevents a
         // second `&mut T` from being created through the same guard while this one lives
         // (a `Held` token cannot be used to get the value).
-        (unsafe { &mut *self.0.get() }, Held(PhantomData))
+        let v = unsafe { &mut *self.0.get() };
+        (v, Held(PhantomData))
     }
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //! vswitch: a Hyper-V style virtual switch for Linux (crate root of `vswitch.ko`).
 //!
-//! Modules: `sys` (the `rust/` foundation: bindings and safe abstractions, all `unsafe`
-//! code), `uapi` (the netlink UAPI shared with `vswctl`), `netlink` (the generic netlink
+//! Modules: `sys` (the `rust/` foundation: bindings and safe abstractions; the only place
+//! with code the compiler cannot check), `uapi` (the netlink UAPI shared with `vswctl`), `netlink` (the generic netlink
 //! family), `vmq` and `irq_remap` (receive scaling and SR-IOV; filled by later work).
 
 use kernel::prelude::*;

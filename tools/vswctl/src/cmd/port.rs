@@ -343,18 +343,7 @@ impl PortInfo {
 
     /// The `show` lines: `vp1: <body>`, then with `-s` the stats lines.
     pub fn text_lines(&self, stats: bool) -> Vec<String> {
-        let body = self.text_body();
-        let mut lines = vec![if body.is_empty() {
-            format!("{}:", self.name)
-        } else {
-            format!("{}: {}", self.name, body)
-        }];
-        if stats {
-            if let Some(s) = &self.stats {
-                lines.extend(s.text_lines());
-            }
-        }
-        lines
+        super::stats::object_lines(&self.name, &self.text_body(), self.stats.as_ref(), stats)
     }
 }
 

@@ -92,6 +92,26 @@ impl Stats {
     }
 }
 
+/// The `show` lines of one object: `NAME: BODY` (or `NAME:`), then with `-s` its stats lines.
+pub fn object_lines(
+    name: &str,
+    body: &str,
+    stats: Option<&Stats>,
+    show_stats: bool,
+) -> Vec<String> {
+    let mut lines = vec![if body.is_empty() {
+        format!("{name}:")
+    } else {
+        format!("{name}: {body}")
+    }];
+    if show_stats {
+        if let Some(s) = stats {
+            lines.extend(s.text_lines());
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
