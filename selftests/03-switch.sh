@@ -3,7 +3,7 @@
 # static entries, ageing, MAC move, an uplink, link state, MTU, bad input, and deleting
 # ports, switches and the module while traffic flows.
 . "$(dirname "$0")/lib.sh"
-ktap_begin 25
+ktap_begin 26
 load_module
 dmesg_mark
 
@@ -214,7 +214,8 @@ else
     not_ok "ports and switches deleted under traffic" "rc=$rc $(vswctl switch show)"
 fi
 
-# 21-22: rmmod with live switches and traffic
+# 21-23: rmmod with live switches and traffic, no leak
+leak=0; kmemleak_on && leak=1
 vswctl switch add sw0
 vswctl port add vpa switch sw0; vswctl port add vpb switch sw0
 ip netns del a; ip netns del b; ns a vpa 10.9.0.1/24; ns b vpb 10.9.0.2/24
@@ -223,6 +224,13 @@ sleep 2
 if rmmod vswitch; then ok "rmmod with a live switch and traffic"; else not_ok "rmmod with a live switch and traffic"; fi
 kill $p1 2>/dev/null; wait $p1 2>/dev/null
 if dmesg_clean && ! ip -n a link show vpa >/dev/null 2>&1; then ok "module unload removed every port, kernel log clean"; else not_ok "module unload removed every port, kernel log clean"; fi
+if [ $leak = 1 ]; then
+    sleep 3  # kmemleak reports objects older than 5 s only
+    report=$(kmemleak_ours)
+    if [ -z "$report" ]; then ok "no kmemleak report of vswitch objects after the run"; else not_ok "no kmemleak report of vswitch objects after the run" "$(printf '%b' "$report" | head -30)"; fi
+else
+    skip "no kmemleak report of vswitch objects after the run" "kmemleak not enabled (boot with kmemleak=on)"
+fi
 insmod "$MODULE"
 cleanup
 ktap_end

@@ -61,3 +61,13 @@ kmemleak_report() {
     echo scan > /sys/kernel/debug/kmemleak; sleep 1; echo scan > /sys/kernel/debug/kmemleak
     cat /sys/kernel/debug/kmemleak
 }
+
+# Objects allocated by vswitch that kmemleak reports: a backtrace frame in vswitch (`[vswitch]`
+# while loaded, an unresolved module address `0xffffffffc...` once it is unloaded).
+kmemleak_ours() {
+    kmemleak_report | awk '
+        /^unreferenced object/ { if (ours) printf "%s", blk; blk = ""; ours = 0 }
+        /\[vswitch\]|^ +0xffffffffc/ { ours = 1 }
+        { blk = blk $0 "\n" }
+        END { if (ours) printf "%s", blk }'
+}

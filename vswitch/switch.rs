@@ -593,6 +593,8 @@ impl Registry {
         while let Some(mut sw) = vec_remove(&mut self.switches, 0) {
             Self::destroy(rtnl, &mut sw);
         }
+        // Release the vector's buffer too: the registry is a static that outlives this call.
+        self.switches = KVec::new();
     }
 
     pub(crate) fn port_add(
