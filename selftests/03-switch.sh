@@ -3,7 +3,7 @@
 # static entries, ageing, MAC move, an uplink, link state, MTU, bad input, and deleting
 # ports, switches and the module while traffic flows.
 . "$(dirname "$0")/lib.sh"
-ktap_begin 26
+ktap_begin 27
 load_module
 dmesg_mark
 
@@ -145,6 +145,15 @@ if pings b 10.1.0.2 && [[ $(vswctl -j switch show sw1) == *'"uplink":"ve0"'* ]];
     ok "uplink attached to a veth: the peer namespace is reached through the switch"
 else
     not_ok "uplink attached to a veth: the peer namespace is reached through the switch" "$(vswctl -s switch show)"
+fi
+# promiscuous while attached; detaching restores it
+p1=$(ip -d link show ve0 | grep -o 'promiscuity [0-9]*')
+vswctl switch set sw1 nouplink; p0=$(ip -d link show ve0 | grep -o 'promiscuity [0-9]*')
+vswctl switch set sw1 uplink ve0
+if [ "$p1" = "promiscuity 1" ] && [ "$p0" = "promiscuity 0" ] && pings b 10.1.0.2 1; then
+    ok "uplink is promiscuous while attached; nouplink restores it; re-attach works"
+else
+    not_ok "uplink is promiscuous while attached; nouplink restores it; re-attach works" "attached: $p1, detached: $p0"
 fi
 # uplink going down: local switching between vPorts goes on
 ip link set ve0 down
