@@ -550,6 +550,5 @@ fn fdb_dump(dump: &mut Dump<'_>) -> Result {
     });
     err?;
     dump.set_cursor(n);
-    let _ = switch::UPLINK_ID;
     Ok(())
 }
