@@ -71,9 +71,9 @@ impl<T> RtnlCell<T> {
     /// The value, for as long as the caller holds RTNL exclusively through `_rtnl`, plus a
     /// proof token for calls that need RTNL held meanwhile.
     pub fn get<'a>(&'a self, _rtnl: &'a mut Rtnl) -> (&'a mut T, Held<'a>) {
-        // SAFETY: RTNL is held (the `Rtnl` invariant), and the `&mut Rtnl` borrow prevents a
-        // second `&mut T` from being created through the same guard while this one lives
-        // (a `Held` token cannot be used to get the value).
+        // The `&mut Rtnl` borrow prevents a second `&mut T` through the same guard while this
+        // one lives, and a `Held` token cannot be used to get the value.
+        // SAFETY: RTNL is held (the `Rtnl` invariant) and exclusively borrowed for `'a`.
         let v = unsafe { &mut *self.0.get() };
         (v, Held(PhantomData))
     }
