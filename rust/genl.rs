@@ -220,19 +220,8 @@ impl<'a> Request<'a> {
 
     /// Starts a reply to this request with command `cmd`.
     pub fn reply(&self, cmd: u8) -> Result<Msg> {
-        // SAFETY: allocating a new skb has no preconditions.
-        let skb = unsafe { bindings::vsw_genlmsg_new() };
-        if skb.is_null() {
-            return Err(ENOMEM);
-        }
-        // SAFETY: `skb` is a fresh netlink skb, `info` and `family` are valid (invariant).
-        let hdr = unsafe { bindings::vsw_genlmsg_put_reply(skb, self.info, self.family, cmd) };
-        // INVARIANT: `skb` is owned by the new `Msg` from here.
-        let msg = Msg { skb, hdr, owned: true };
-        if hdr.is_null() {
-            return Err(emsgsize());
-        }
-        Ok(msg)
+        // SAFETY: `info` and `family` are valid (invariant); `skb` is the fresh message.
+        Msg::new(|skb| unsafe { bindings::vsw_genlmsg_put_reply(skb, self.info, self.family, cmd) })
     }
 
     /// Sends a reply built with [`Request::reply`].
@@ -268,6 +257,22 @@ pub struct Msg {
 pub struct Nest(*mut bindings::nlattr);
 
 impl Msg {
+    /// Allocates a message and writes its header with `put_hdr` (null if it did not fit).
+    fn new(put_hdr: impl FnOnce(*mut bindings::sk_buff) -> *mut c_void) -> Result<Msg> {
+        // SAFETY: allocating a new skb has no preconditions.
+        let skb = unsafe { bindings::vsw_genlmsg_new() };
+        if skb.is_null() {
+            return Err(ENOMEM);
+        }
+        let hdr = put_hdr(skb);
+        // INVARIANT: the new message owns `skb` (freed on drop if the header did not fit).
+        let msg = Msg { skb, hdr, owned: true };
+        if hdr.is_null() {
+            return Err(emsgsize());
+        }
+        Ok(msg)
+    }
+
     fn put(&mut self, ty: u16, data: &[u8]) -> Result {
         let len = c_int::try_from(data.len()).map_err(|_| emsgsize())?;
         // SAFETY: `skb` is owned by us (invariant); `data` is valid for `len` bytes.
@@ -475,19 +480,8 @@ pub fn event(cmd: u8) -> Result<Msg> {
     if family.is_null() {
         return Err(ENODEV);
     }
-    // SAFETY: allocating a new skb has no preconditions.
-    let skb = unsafe { bindings::vsw_genlmsg_new() };
-    if skb.is_null() {
-        return Err(ENOMEM);
-    }
-    // SAFETY: `skb` is fresh; `family` is registered (cleared before unregistering).
-    let hdr = unsafe { bindings::genlmsg_put(skb, 0, 0, family, 0, cmd) };
-    // INVARIANT: the new message owns `skb`.
-    let msg = Msg { skb, hdr, owned: true };
-    if hdr.is_null() {
-        return Err(emsgsize());
-    }
-    Ok(msg)
+    // SAFETY: `family` is registered (cleared before unregistering); `skb` is fresh.
+    Msg::new(|skb| unsafe { bindings::genlmsg_put(skb, 0, 0, family, 0, cmd) })
 }
 
 /// Sends an event built with [`event`] to listeners of the first multicast group in every

@@ -127,10 +127,9 @@ impl SwitchCore {
         !fdb::expired(&v.entry(), now, self.ageing_jiffies())
     }
 
-    fn learn(&self, src: &Mac, vid: u16, port: u32, g: &rcu::ReadGuard, port_stats: &Stats) {
+    fn learn(&self, src: &Mac, vid: u16, port: u32, now: u64, g: &rcu::ReadGuard, port_stats: &Stats) {
         let key = (*src, vid);
         let hash = fdb::bucket(src, vid, FDB_BUCKETS_LOG2);
-        let now = jiffies64();
         let existing = self.fdb.get(g, &key, hash);
         // An aged-out entry that was not collected yet is re-learned like a new one.
         let e = existing
@@ -207,9 +206,9 @@ impl SwitchCore {
                 return;
             }
         };
-        self.learn(&smac, vid, src_id, &g, &src.stats);
-
         let now = jiffies64();
+        self.learn(&smac, vid, src_id, now, &g, &src.stats);
+
         let hash = fdb::bucket(&dst, vid, FDB_BUCKETS_LOG2);
         let found = self
             .fdb
