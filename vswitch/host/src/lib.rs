@@ -15,3 +15,6 @@ pub mod vlan;
 
 #[path = "../../fdb.rs"]
 pub mod fdb;
+
+#[path = "../../../vmq/policy.rs"]
+pub mod dvmq;
