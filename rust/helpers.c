@@ -15,6 +15,15 @@
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/netdev_rx_queue.h>
+#include <linux/ethtool.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/smp.h>
+#include <linux/llist.h>
+#include <linux/topology.h>
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
 #include "helpers.h"
 
 struct sk_buff *vsw_genlmsg_new(void)
@@ -455,4 +464,282 @@ void vsw_periodic_stop(struct vsw_periodic *p)
 	WRITE_ONCE(p->stop, true);
 	cancel_delayed_work_sync(&p->dw);
 	kfree(p);
+}
+
+/* ---- VMQ: ethtool ntuple filters, rx queue irqs, irq affinity, CPU topology ---- */
+
+/* Number of RX rings if `dev` has ether-dst ntuple filtering enabled, else a negative errno. */
+int vsw_rxnfc_rings(struct net_device *dev)
+{
+	const struct ethtool_ops *ops = dev->ethtool_ops;
+	struct ethtool_rxnfc info = { .cmd = ETHTOOL_GRXRINGS };
+	int err;
+
+	ASSERT_RTNL();
+	if (!ops || !ops->get_rxnfc || !ops->set_rxnfc)
+		return -EOPNOTSUPP;
+	if (!(dev->features & NETIF_F_NTUPLE))
+		return -EOPNOTSUPP;
+	err = ops->get_rxnfc(dev, &info, NULL);
+	if (err)
+		return err;
+	return info.data > INT_MAX ? INT_MAX : (int)info.data;
+}
+
+/* A free rule location, for drivers that do not pick one themselves (RX_CLS_LOC_ANY). */
+static int vsw_rxnfc_free_loc(struct net_device *dev, u32 *loc)
+{
+	const struct ethtool_ops *ops = dev->ethtool_ops;
+	struct ethtool_rxnfc info = { .cmd = ETHTOOL_GRXCLSRLCNT };
+	u32 size, *locs, i, j;
+	int err;
+
+	err = ops->get_rxnfc(dev, &info, NULL);
+	if (err)
+		return err;
+	if (info.data & RX_CLS_LOC_SPECIAL) {
+		*loc = RX_CLS_LOC_ANY;
+		return 0;
+	}
+	size = info.data;
+	if (!size || size > 65536)
+		return -ENOSPC;
+	locs = kcalloc(info.rule_cnt ?: 1, sizeof(*locs), GFP_KERNEL);
+	if (!locs)
+		return -ENOMEM;
+	info.cmd = ETHTOOL_GRXCLSRLALL;
+	err = ops->get_rxnfc(dev, &info, locs);
+	if (err)
+		goto out;
+	err = -ENOSPC;
+	for (i = 0; i < size; i++) {
+		for (j = 0; j < info.rule_cnt; j++)
+			if (locs[j] == i)
+				break;
+		if (j == info.rule_cnt) {
+			*loc = i;
+			err = 0;
+			break;
+		}
+	}
+out:
+	kfree(locs);
+	return err;
+}
+
+/*
+ * Steers frames to `mac` (and VLAN `vid` when vid > 0) to RX queue `queue` with an
+ * ETHER_FLOW rule; the rule's location is stored in *loc.
+ */
+int vsw_rxnfc_insert(struct net_device *dev, const u8 *mac, int vid, u32 queue, u32 *loc)
+{
+	const struct ethtool_ops *ops = dev->ethtool_ops;
+	struct ethtool_rxnfc info = { .cmd = ETHTOOL_SRXCLSRLINS };
+	struct ethtool_rx_flow_spec *fs = &info.fs;
+	int err;
+
+	ASSERT_RTNL();
+	if (!ops || !ops->get_rxnfc || !ops->set_rxnfc)
+		return -EOPNOTSUPP;
+	err = vsw_rxnfc_free_loc(dev, &fs->location);
+	if (err)
+		return err;
+	fs->flow_type = ETHER_FLOW;
+	ether_addr_copy(fs->h_u.ether_spec.h_dest, mac);
+	eth_broadcast_addr(fs->m_u.ether_spec.h_dest);
+	if (vid > 0) {
+		fs->flow_type |= FLOW_EXT;
+		fs->h_ext.vlan_tci = htons(vid & VLAN_VID_MASK);
+		fs->m_ext.vlan_tci = htons(VLAN_VID_MASK);
+	}
+	fs->ring_cookie = queue;
+	err = ops->set_rxnfc(dev, &info);
+	if (err)
+		return err;
+	*loc = fs->location;
+	return 0;
+}
+
+int vsw_rxnfc_delete(struct net_device *dev, u32 loc)
+{
+	const struct ethtool_ops *ops = dev->ethtool_ops;
+	struct ethtool_rxnfc info = { .cmd = ETHTOOL_SRXCLSRLDEL };
+
+	ASSERT_RTNL();
+	if (!ops || !ops->set_rxnfc)
+		return -EOPNOTSUPP;
+	info.fs.location = loc;
+	return ops->set_rxnfc(dev, &info);
+}
+
+/* The irq of RX queue q, from the queue's NAPI (netif_queue_set_napi/netif_napi_set_irq). */
+int vsw_rxq_irq(struct net_device *dev, unsigned int q)
+{
+	struct netdev_rx_queue *rxq;
+
+	ASSERT_RTNL();
+	if (q >= dev->real_num_rx_queues)
+		return -1;
+	rxq = __netif_get_rx_queue(dev, q);
+	if (!rxq->napi || rxq->napi->irq <= 0)
+		return -1;
+	return rxq->napi->irq;
+}
+
+int vsw_irq_set_cpu(unsigned int irq, unsigned int cpu)
+{
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu))
+		return -EINVAL;
+	return irq_set_affinity(irq, cpumask_of(cpu));
+}
+
+/* First CPU of the irq's effective affinity (or affinity), -1 if none. */
+int vsw_irq_effective_cpu(unsigned int irq)
+{
+	struct irq_data *d = irq_get_irq_data(irq);
+	unsigned int cpu;
+
+	if (!d)
+		return -1;
+	cpu = cpumask_first(irq_data_get_effective_affinity_mask(d));
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(irq_data_get_affinity_mask(d));
+	return cpu < nr_cpu_ids ? (int)cpu : -1;
+}
+
+int vsw_next_online_cpu(int prev)
+{
+	unsigned int cpu = cpumask_next(prev, cpu_online_mask);
+
+	return cpu < nr_cpu_ids ? (int)cpu : -1;
+}
+
+int vsw_cpu_online(int cpu)
+{
+	return cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu);
+}
+
+int vsw_cpu_node(int cpu)
+{
+	return cpu_to_node(cpu);
+}
+
+/* An id shared by SMT siblings: the first CPU of the sibling mask. */
+int vsw_cpu_core(int cpu)
+{
+	return cpumask_first(topology_sibling_cpumask(cpu));
+}
+
+int vsw_smp_processor_id(void)
+{
+	return raw_smp_processor_id();
+}
+
+u64 vsw_ktime_ns(void)
+{
+	return ktime_get_ns();
+}
+
+/* The uplink RX queue a frame arrived on, -1 if the driver did not record it. */
+int vsw_skb_rx_queue(const struct sk_buff *skb)
+{
+	return skb_rx_queue_recorded(skb) ? skb_get_rx_queue(skb) : -1;
+}
+
+/* ---- VMQ software backend: deliver a vPort's frames on its steering CPU (the RPS way) ---- */
+
+struct vsw_steer_cpu {
+	struct llist_head list;
+	call_single_data_t csd;
+	atomic_t *inflight;
+};
+
+struct vsw_steer {
+	struct vsw_steer_cpu __percpu *pc;
+	atomic_t inflight;
+};
+
+/* On the steering CPU, in the IPI: each frame enters its vPort's receive path here. */
+static void vsw_steer_run(void *info)
+{
+	struct vsw_steer_cpu *c = info;
+	struct llist_node *n = llist_reverse_order(llist_del_all(&c->list));
+
+	while (n) {
+		struct sk_buff *skb = llist_entry(n, struct sk_buff, ll_node);
+		struct net_device *dev = skb->dev;
+
+		n = n->next;
+		skb->next = NULL;
+		/*
+		 * Running: unregistration's synchronize_net() waits for this irq-off section,
+		 * and its backlog flush then sees the frame. Not running: drop it.
+		 */
+		if (netif_running(dev)) {
+			netif_rx(skb);
+		} else {
+			dev_core_stats_rx_dropped_inc(dev);
+			kfree_skb(skb);
+		}
+		/* the reference taken when the frame was queued */
+		dev_put(dev);
+	}
+	atomic_dec(c->inflight);
+}
+
+struct vsw_steer *vsw_steer_new(void)
+{
+	struct vsw_steer *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	int cpu;
+
+	if (!s)
+		return NULL;
+	s->pc = alloc_percpu(struct vsw_steer_cpu);
+	if (!s->pc) {
+		kfree(s);
+		return NULL;
+	}
+	for_each_possible_cpu(cpu) {
+		struct vsw_steer_cpu *c = per_cpu_ptr(s->pc, cpu);
+
+		init_llist_head(&c->list);
+		INIT_CSD(&c->csd, vsw_steer_run, c);
+		c->inflight = &s->inflight;
+	}
+	return s;
+}
+
+/* Frees the steering state once nothing is queued or running (no frame is steered any more). */
+void vsw_steer_free(struct vsw_steer *s)
+{
+	while (atomic_read_acquire(&s->inflight))
+		cpu_relax();
+	free_percpu(s->pc);
+	kfree(s);
+}
+
+/*
+ * Delivers a switched frame to vPort `dev` like vsw_skb_deliver_rx, but has the vPort's
+ * receive processing run on `cpu` (when that is another online CPU). 0 on success.
+ */
+int vsw_skb_deliver_rx_on(struct sk_buff *skb, struct net_device *dev, struct vsw_steer *s, int cpu)
+{
+	struct vsw_steer_cpu *c;
+
+	if (cpu < 0 || cpu >= nr_cpu_ids || cpu == raw_smp_processor_id() || !cpu_online(cpu))
+		return vsw_skb_deliver_rx(skb, dev);
+	skb_push(skb, skb->data - skb_mac_header(skb));
+	if (__dev_forward_skb(dev, skb) != NET_RX_SUCCESS)
+		return NET_RX_DROP;
+	c = per_cpu_ptr(s->pc, cpu);
+	dev_hold(dev);
+	atomic_inc(&s->inflight);
+	if (llist_add(&skb->ll_node, &c->list)) {
+		/* the list was empty: no IPI pending for it; the csd is free (see vsw_steer_run) */
+		if (smp_call_function_single_async(cpu, &c->csd))
+			atomic_dec(&s->inflight);
+	} else {
+		atomic_dec(&s->inflight);
+	}
+	return 0;
 }

@@ -111,4 +111,23 @@ void *vsw_this_cpu_ptr(void *p);
 void *vsw_per_cpu_ptr(void *p, int cpu);
 int vsw_next_possible_cpu(int prev);
 
+/* VMQ */
+int vsw_rxnfc_rings(struct net_device *dev);
+int vsw_rxnfc_insert(struct net_device *dev, const u8 *mac, int vid, u32 queue, u32 *loc);
+int vsw_rxnfc_delete(struct net_device *dev, u32 loc);
+int vsw_rxq_irq(struct net_device *dev, unsigned int q);
+int vsw_irq_set_cpu(unsigned int irq, unsigned int cpu);
+int vsw_irq_effective_cpu(unsigned int irq);
+int vsw_next_online_cpu(int prev);
+int vsw_cpu_online(int cpu);
+int vsw_cpu_node(int cpu);
+int vsw_cpu_core(int cpu);
+int vsw_smp_processor_id(void);
+u64 vsw_ktime_ns(void);
+int vsw_skb_rx_queue(const struct sk_buff *skb);
+struct vsw_steer;
+struct vsw_steer *vsw_steer_new(void);
+void vsw_steer_free(struct vsw_steer *s);
+int vsw_skb_deliver_rx_on(struct sk_buff *skb, struct net_device *dev, struct vsw_steer *s, int cpu);
+
 #endif

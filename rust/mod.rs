@@ -15,6 +15,7 @@ pub mod rcu;
 pub mod rtnl;
 pub mod skb;
 pub mod timer;
+pub mod vmq;
 pub mod genl;
 
 /// Raw bindings: bindgen over `rust/bindings_helper.h` with the kernel's own bindgen flags

@@ -53,7 +53,11 @@ impl Skb {
         unsafe { Self::from_raw(skb) }
     }
 
-    fn into_raw(self) -> *mut bindings::sk_buff {
+    pub(crate) fn as_ptr(&self) -> *mut bindings::sk_buff {
+        self.0
+    }
+
+    pub(crate) fn into_raw(self) -> *mut bindings::sk_buff {
         let p = self.0;
         core::mem::forget(self);
         p

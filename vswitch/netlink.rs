@@ -13,7 +13,7 @@ use crate::sys::rcuhash::{hz, jiffies64};
 use crate::sys::rtnl::Rtnl;
 use crate::uapi::{self, attr, cmd, stats, vlan_mode};
 use crate::vlan::{check_vid, VlanMode, VlanSet};
-use crate::{fdb, switch};
+use crate::{fdb, switch, vmq};
 use core::sync::atomic::Ordering;
 use kernel::alloc::{flags::GFP_KERNEL, KVec};
 use kernel::{c_str, prelude::*};
@@ -47,6 +47,25 @@ static POLICY: [Policy; attr::MAX as usize + 1] = [
     Policy::u32(),                      // AGE
     Policy::u32(),                      // FDB_COUNT
     Policy::u8(),                       // CARRIER
+    Policy::u8(),                       // VMQ_MODE
+    Policy::u32(),                      // VMQ_LOW
+    Policy::u32(),                      // VMQ_HIGH
+    Policy::u32(),                      // VMQ_INTERVAL
+    Policy::u32(),                      // VMQ_BASE_CPU
+    Policy::u32(),                      // VMQ_MAX_CPUS
+    Policy::u32(),                      // VMQ_MAX_QUEUES
+    Policy::u8(),                       // VMQ_SKIP_SMT
+    Policy::u8(),                       // VMQ_BACKEND
+    Policy::u32(),                      // QUEUE
+    Policy::u32(),                      // IRQ
+    Policy::u32(),                      // CPU
+    Policy::u32(),                      // HOME_CPU
+    Policy::u64(),                      // PPS
+    Policy::u32(),                      // LOAD
+    Policy::u64(),                      // MOVES
+    Policy::u32(),                      // FROM_CPU
+    Policy::u32(),                      // VMQ_RINGS
+    Policy::u8(),                       // VMQ_SOFTWARE
 ];
 
 /// The family (see `uapi.rs` for the protocol).
@@ -69,6 +88,7 @@ impl Family for VswitchFamily {
         Op { cmd: cmd::FDB_NEW, dump: false },
         Op { cmd: cmd::FDB_DEL, dump: false },
         Op { cmd: cmd::FDB_GET, dump: true },
+        Op { cmd: cmd::VMQ_GET, dump: true },
     ];
     const MCGRPS: &'static [&'static str] = &[uapi::MCGRP_EVENTS];
 
@@ -86,6 +106,7 @@ impl Family for VswitchFamily {
             cmd::FDB_NEW => fdb_new(req),
             cmd::FDB_DEL => fdb_del(req),
             cmd::FDB_GET => Err(Fail(EINVAL, c_str!("vswitch: fdb show is a dump (NLM_F_DUMP)"))),
+            cmd::VMQ_GET => Err(Fail(EINVAL, c_str!("vswitch: vmq show is a dump (NLM_F_DUMP)"))),
             _ => Err(Fail(eopnotsupp(), c_str!("vswitch: unknown command"))),
         };
         r.map_err(|Fail(e, m)| req.fail(e, m))
@@ -96,6 +117,7 @@ impl Family for VswitchFamily {
             cmd::SWITCH_GET => switch_dump(dump),
             cmd::PORT_GET => port_dump(dump),
             cmd::FDB_GET => fdb_dump(dump),
+            cmd::VMQ_GET => vmq_dump(dump),
             _ => Err(eopnotsupp()),
         }
     }
@@ -240,7 +262,27 @@ fn switch_cfg<'a>(req: &Request<'a>) -> CfgResult<SwitchCfg<'a>> {
     if fdb_max.is_some_and(|m| m > 1 << 20) {
         return Err(Fail(ERANGE, c_str!("vswitch: fdb-max must be at most 1048576")));
     }
-    Ok(SwitchCfg { uplink, no_uplink, ageing, fdb_max })
+    let mode = match req.attr(attr::VMQ_MODE).map(|a| a.u8()).transpose()? {
+        None => None,
+        Some(v) => match vmq::Mode::from_uapi(v) {
+            Some(m) => Some(m),
+            None => return Err(Fail(EINVAL, c_str!("vswitch: unknown vmq mode (off, static or dynamic)"))),
+        },
+    };
+    let skip_smt = req.attr(attr::VMQ_SKIP_SMT).map(|a| a.u8()).transpose()?.map(|v| v != 0);
+    let software = req.attr(attr::VMQ_SOFTWARE).map(|a| a.u8()).transpose()?.map(|v| v != 0);
+    let vmq = vmq::Request {
+        mode,
+        low: opt_u32(req, attr::VMQ_LOW)?,
+        high: opt_u32(req, attr::VMQ_HIGH)?,
+        interval_ms: opt_u32(req, attr::VMQ_INTERVAL)?,
+        base_cpu: opt_u32(req, attr::VMQ_BASE_CPU)?,
+        max_cpus: opt_u32(req, attr::VMQ_MAX_CPUS)?,
+        max_queues: opt_u32(req, attr::VMQ_MAX_QUEUES)?,
+        skip_smt,
+        software,
+    };
+    Ok(SwitchCfg { uplink, no_uplink, ageing, fdb_max, vmq })
 }
 
 fn with_registry<T>(f: impl FnOnce(&mut Registry, crate::sys::rtnl::Held<'_>) -> CfgResult<T>) -> CfgResult<T> {
@@ -329,6 +371,22 @@ fn fill_switch(msg: &mut Msg, sw: &SwitchCtl) -> Result {
     msg.put_u32(attr::AGEING, sw.core.ageing.load(Ordering::Relaxed))?;
     msg.put_u32(attr::FDB_MAX, sw.core.fdb_max.load(Ordering::Relaxed))?;
     msg.put_u32(attr::FDB_COUNT, sw.core.fdb.len() as u32)?;
+    let v = &sw.vmq;
+    let st = &v.settings;
+    msg.put_u8(attr::VMQ_MODE, st.mode.to_uapi())?;
+    msg.put_u32(attr::VMQ_LOW, st.low)?;
+    msg.put_u32(attr::VMQ_HIGH, st.high)?;
+    msg.put_u32(attr::VMQ_INTERVAL, st.interval_ms)?;
+    msg.put_u32(attr::VMQ_BASE_CPU, st.base_cpu)?;
+    msg.put_u32(attr::VMQ_MAX_CPUS, st.max_cpus)?;
+    msg.put_u32(attr::VMQ_MAX_QUEUES, st.max_queues)?;
+    msg.put_u8(attr::VMQ_SKIP_SMT, st.skip_smt as u8)?;
+    msg.put_u8(attr::VMQ_SOFTWARE, st.software as u8)?;
+    msg.put_u8(attr::VMQ_BACKEND, v.backend.to_uapi())?;
+    if v.backend == vmq::Backend::Hardware {
+        msg.put_u32(attr::VMQ_RINGS, v.rings)?;
+    }
+    msg.put_u64(attr::MOVES, v.moves)?;
     put_stats(msg, &sw.core.stats)
 }
 
@@ -466,6 +524,90 @@ fn port_dump(dump: &mut Dump<'_>) -> Result {
     }
     dump.set_cursor(n);
     Ok(())
+}
+
+// ---- VMQ ----
+
+fn fill_vmq(m: &mut Msg, sw: &SwitchCtl, a: &vmq::Assign) -> Result {
+    m.put_str(attr::SWITCH, sw.name.as_str())?;
+    m.put_str(attr::PORT, sw.port_name(a.port).unwrap_or("?"))?;
+    m.put_u8(attr::VMQ_BACKEND, sw.vmq.backend.to_uapi())?;
+    if let Some(q) = a.queue {
+        m.put_u32(attr::QUEUE, q)?;
+    }
+    m.put_bytes(attr::MAC, &a.mac)?;
+    if let Some(v) = a.vid {
+        m.put_u16(attr::VLAN, v)?;
+    }
+    if let Some(irq) = a.irq {
+        m.put_u32(attr::IRQ, irq)?;
+    }
+    if a.cpu != vmq::NO_CPU {
+        m.put_u32(attr::CPU, a.cpu)?;
+    }
+    if a.home != vmq::NO_CPU {
+        m.put_u32(attr::HOME_CPU, a.home)?;
+    }
+    m.put_u64(attr::PPS, a.pps)?;
+    m.put_u32(attr::LOAD, a.load)?;
+    m.put_u64(attr::MOVES, u64::from(a.moves))
+}
+
+fn vmq_dump(dump: &mut Dump<'_>) -> Result {
+    let filter = dump.attr(attr::SWITCH).map(|a| a.str()).transpose()?;
+    let mut g = Rtnl::lock();
+    let (reg, _) = REGISTRY.get(&mut g);
+    if let Some(f) = filter {
+        if reg.switch(f).is_none() {
+            return Err(ENOENT);
+        }
+    }
+    let start = dump.cursor();
+    let mut n = 0usize;
+    'outer: for sw in reg.switches.iter() {
+        if filter.is_some_and(|f| f != sw.name.as_str()) {
+            continue;
+        }
+        for a in sw.vmq.assigns.iter() {
+            if n >= start && !dump.entry(cmd::VMQ_GET, |m| fill_vmq(m, sw, a))? {
+                break 'outer;
+            }
+            n += 1;
+        }
+    }
+    dump.set_cursor(n);
+    Ok(())
+}
+
+/// The Dynamic VMQ work: every `ms`, each switch samples its queues and (when dynamic)
+/// moves them; every move is announced as a `VMQ_MOVE` event.
+pub(crate) fn vmq_tick(ms: u32) {
+    let mut g = Rtnl::lock();
+    let (reg, _) = REGISTRY.get(&mut g);
+    for sw in reg.switches.iter_mut() {
+        let mut moved: KVec<vmq::Moved> = KVec::new();
+        sw.vmq.tick(ms, |m| {
+            let _ = moved.push(
+                vmq::Moved { port: m.port, queue: m.queue, irq: m.irq, from: m.from, to: m.to, load: m.load },
+                GFP_KERNEL,
+            );
+        });
+        for m in moved.iter() {
+            notify(cmd::VMQ_MOVE, |msg| {
+                msg.put_str(attr::SWITCH, sw.name.as_str())?;
+                msg.put_str(attr::PORT, sw.port_name(m.port).unwrap_or("?"))?;
+                if let Some(q) = m.queue {
+                    msg.put_u32(attr::QUEUE, q)?;
+                }
+                if let Some(irq) = m.irq {
+                    msg.put_u32(attr::IRQ, irq)?;
+                }
+                msg.put_u32(attr::FROM_CPU, m.from)?;
+                msg.put_u32(attr::CPU, m.to)?;
+                msg.put_u32(attr::LOAD, m.load)
+            });
+        }
+    }
 }
 
 // ---- FDB ----

@@ -16,6 +16,8 @@ use crate::sys::rcuhash::{hz, jiffies64, RcuHash};
 use crate::sys::rtnl::{Held, Rtnl, RtnlCell};
 use crate::sys::skb::Skb;
 use crate::sys::vec_remove;
+use crate::sys::vmq::{now_ns, Steer};
+use crate::vmq::{self, PortInfo, Settings as VmqSettings, Vmq, NO_CPU};
 use crate::uapi;
 use crate::vlan::{Egress, VlanMode};
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
@@ -36,7 +38,11 @@ pub(crate) mod cnt {
     pub(crate) const DROP_DOWN: usize = 8;
     pub(crate) const DROP_MALFORMED: usize = 9;
     pub(crate) const FLOODED: usize = 10;
-    pub(crate) const N: usize = 11;
+    /// Unicast frames from the uplink delivered to this vPort (VMQ load sampling).
+    pub(crate) const VMQ_PACKETS: usize = 11;
+    /// Nanoseconds those frames spent in the switch's receive path.
+    pub(crate) const VMQ_NS: usize = 12;
+    pub(crate) const N: usize = 13;
 }
 
 /// Per-CPU counters of a port or switch.
@@ -95,6 +101,8 @@ struct Slot {
     vlan: VlanMode,
     stats: Arc<Stats>,
     is_uplink: bool,
+    /// vPort's steering CPU (VMQ software backend), `NO_CPU` for none.
+    steer: Option<Arc<AtomicU32>>,
 }
 
 /// The set of ports of a switch, replaced as a whole on change (RCU).
@@ -115,6 +123,8 @@ pub(crate) struct SwitchCore {
     pub(crate) fdb_max: AtomicU32,
     pub(crate) ageing: AtomicU32,
     pub(crate) stats: Stats,
+    /// Per-CPU delivery for the VMQ software backend.
+    steer: Steer,
 }
 
 impl SwitchCore {
@@ -207,6 +217,8 @@ impl SwitchCore {
             }
         };
         let now = jiffies64();
+        // Frames from the uplink are timed for VMQ load sampling.
+        let t0 = if src.is_uplink { now_ns() } else { 0 };
         self.learn(&smac, vid, src_id, now, &g, &src.stats);
 
         let hash = fdb::bucket(&dst, vid, FDB_BUCKETS_LOG2);
@@ -220,7 +232,12 @@ impl SwitchCore {
                 // Destination is on the port it came from: filtered, like the bridge.
             }
             Dest::Port(p) => match table.slot(p) {
-                Some(d) => deliver(d, skb, vid),
+                Some(d) if src.is_uplink => {
+                    deliver(d, skb, vid, Some(&self.steer));
+                    d.stats.add(cnt::VMQ_PACKETS, 1);
+                    d.stats.add(cnt::VMQ_NS, now_ns().wrapping_sub(t0));
+                }
+                Some(d) => deliver(d, skb, vid, None),
                 None => self.flood(table, src_id, skb, vid),
             },
             Dest::Flood => self.flood(table, src_id, skb, vid),
@@ -236,20 +253,21 @@ impl SwitchCore {
             }
             if let Some(prev) = last {
                 match skb.try_clone() {
-                    Some(c) => deliver(prev, c, vid),
+                    Some(c) => deliver(prev, c, vid, None),
                     None => prev.stats.add(cnt::RX_DROPPED, 1),
                 }
             }
             last = Some(s);
         }
         if let Some(s) = last {
-            deliver(s, skb, vid);
+            deliver(s, skb, vid, None);
         }
     }
 }
 
-/// Egress of one frame through port `d` in VLAN `vid`.
-fn deliver(d: &Slot, mut skb: Skb, vid: u16) {
+/// Egress of one frame through port `d` in VLAN `vid`. With `steer`, a vPort that has a
+/// steering CPU (VMQ software backend) receives it on that CPU.
+fn deliver(d: &Slot, mut skb: Skb, vid: u16, steer: Option<&Steer>) {
     let dev = d.dev.get();
     if !dev.running() {
         d.stats.add(cnt::DROP_DOWN, 1);
@@ -273,7 +291,13 @@ fn deliver(d: &Slot, mut skb: Skb, vid: u16) {
         } else {
             d.stats.add(cnt::TX_DROPPED, 1);
         }
-    } else if skb.deliver_rx(&dev) {
+    } else if match (steer, &d.steer) {
+        (Some(st), Some(cell)) => match cell.load(Ordering::Relaxed) {
+            NO_CPU => skb.deliver_rx(&dev),
+            cpu => skb.deliver_rx_on(&dev, st, cpu),
+        },
+        _ => skb.deliver_rx(&dev),
+    } {
         // Arriving at a vPort: the vPort device "receives" it.
         d.stats.add(cnt::RX_PACKETS, 1);
         d.stats.add(cnt::RX_BYTES, len);
@@ -336,6 +360,8 @@ pub(crate) struct PortCtl {
     pub(crate) vport: Vport<PortCore>,
     pub(crate) stats: Arc<Stats>,
     pub(crate) vlan: VlanMode,
+    /// Steering CPU (VMQ software backend).
+    pub(crate) steer: Arc<AtomicU32>,
 }
 
 /// Configuration of an uplink.
@@ -351,6 +377,7 @@ pub(crate) struct SwitchCtl {
     pub(crate) uplink: Option<UplinkCtl>,
     pub(crate) ports: KVec<PortCtl>,
     next_id: u32,
+    pub(crate) vmq: Vmq,
 }
 
 impl SwitchCtl {
@@ -365,13 +392,21 @@ impl SwitchCtl {
                     vlan: VlanMode::uplink_default(),
                     stats: u.stats.clone(),
                     is_uplink: true,
+                    steer: None,
                 },
                 GFP_KERNEL,
             )?;
         }
         for p in self.ports.iter() {
             slots.push(
-                Slot { id: p.id, dev: p.vport.handle(), vlan: p.vlan.clone(), stats: p.stats.clone(), is_uplink: false },
+                Slot {
+                    id: p.id,
+                    dev: p.vport.handle(),
+                    vlan: p.vlan.clone(),
+                    stats: p.stats.clone(),
+                    is_uplink: false,
+                    steer: Some(p.steer.clone()),
+                },
                 GFP_KERNEL,
             )?;
         }
@@ -384,8 +419,43 @@ impl SwitchCtl {
         let _ = self.core.fdb.retain(|_, v| v.port.load(Ordering::Relaxed) != id);
     }
 
+    /// What VMQ needs of the vPorts, in the order they were added.
+    fn vmq_ports(&self) -> Result<KVec<PortInfo>> {
+        let mut v = KVec::with_capacity(self.ports.len(), GFP_KERNEL)?;
+        for p in self.ports.iter() {
+            // Frames of an access port travel the uplink tagged with its PVID, except the
+            // uplink's native VLAN 1 (untagged); a trunk port's in any VLAN.
+            let vid = match &p.vlan {
+                VlanMode::Access { pvid } if *pvid != 1 => Some(*pvid),
+                _ => None,
+            };
+            v.push(
+                PortInfo { id: p.id, mac: p.vport.dev().addr(), vid, steer: p.steer.clone(), stats: p.stats.clone() },
+                GFP_KERNEL,
+            )?;
+        }
+        Ok(v)
+    }
+
+    /// Brings VMQ queues and filters in line with the uplink and vPorts.
+    pub(crate) fn vmq_sync(&mut self, rtnl: Held<'_>) {
+        let Ok(ports) = self.vmq_ports() else { return };
+        let dev = self.uplink.as_ref().map(|u| u.link.dev());
+        self.vmq.sync(rtnl, dev.as_ref(), &ports);
+    }
+
+    /// Applies new VMQ settings.
+    pub(crate) fn vmq_set(&mut self, rtnl: Held<'_>, s: VmqSettings) -> Result {
+        let ports = self.vmq_ports()?;
+        let dev = self.uplink.as_ref().map(|u| u.link.dev());
+        self.vmq.set(rtnl, dev.as_ref(), &ports, s);
+        Ok(())
+    }
+
     fn detach_uplink(&mut self, rtnl: Held<'_>) -> Result {
         if let Some(u) = self.uplink.take() {
+            // Filters and steering go first, while the uplink is still ours.
+            self.vmq.clear(rtnl, Some(&u.link.dev()));
             self.publish()?;
             u.link.detach(rtnl);
             self.flush_port(UPLINK_ID);
@@ -440,6 +510,8 @@ pub(crate) struct SwitchCfg<'a> {
     pub(crate) no_uplink: bool,
     pub(crate) ageing: Option<u32>,
     pub(crate) fdb_max: Option<u32>,
+    /// VMQ settings to change.
+    pub(crate) vmq: vmq::Request,
 }
 
 /// Settings of `port add` / `port set`.
@@ -510,6 +582,7 @@ impl Registry {
         };
         sw.uplink = Some(UplinkCtl { link, stats });
         sw.publish()?;
+        sw.vmq_sync(rtnl);
         Ok(())
     }
 
@@ -530,10 +603,14 @@ impl Registry {
                 fdb_max: AtomicU32::new(cfg.fdb_max.unwrap_or(uapi::DEFAULT_FDB_MAX)),
                 ageing: AtomicU32::new(cfg.ageing.unwrap_or(uapi::DEFAULT_AGEING)),
                 stats: Stats::new()?,
+                steer: Steer::new()?,
             },
             GFP_KERNEL,
         )?;
-        let mut sw = SwitchCtl { name: n, core, uplink: None, ports: KVec::new(), next_id: 1 };
+        let mut sw = SwitchCtl { name: n, core, uplink: None, ports: KVec::new(), next_id: 1, vmq: Vmq::new() };
+        if !cfg.vmq.is_empty() {
+            sw.vmq.settings = sw.vmq.settings.merged(&cfg.vmq).map_err(|m| Fail(EINVAL, m))?;
+        }
         if let Some(u) = cfg.uplink {
             Self::attach_uplink(rtnl, net, &mut sw, u)?;
         } else {
@@ -545,6 +622,10 @@ impl Registry {
 
     pub(crate) fn switch_set(&mut self, rtnl: Held<'_>, net: Net<'_>, name: &str, cfg: &SwitchCfg<'_>) -> CfgResult {
         let i = self.switch_idx(name)?;
+        if !cfg.vmq.is_empty() {
+            // Refuse bad VMQ settings before changing anything.
+            self.switches[i].vmq.settings.merged(&cfg.vmq).map_err(|m| Fail(EINVAL, m))?;
+        }
         if let Some(u) = cfg.uplink {
             let same = self.switches[i].uplink.as_ref().is_some_and(|x| x.link.dev().name() == u);
             if !same {
@@ -561,6 +642,10 @@ impl Registry {
         }
         if let Some(m) = cfg.fdb_max {
             sw.core.fdb_max.store(m, Ordering::Relaxed);
+        }
+        if !cfg.vmq.is_empty() {
+            let v = self.switches[i].vmq.settings.merged(&cfg.vmq).map_err(|m| Fail(EINVAL, m))?;
+            self.switches[i].vmq_set(rtnl, v)?;
         }
         Ok(())
     }
@@ -615,6 +700,7 @@ impl Registry {
         }
         let i = self.switch_idx(switch)?;
         let vlan = cfg.vlan.unwrap_or_else(VlanMode::default_access);
+        let steer = Arc::new(AtomicU32::new(NO_CPU), GFP_KERNEL)?;
         let sw = &mut self.switches[i];
         let id = sw.next_id;
         let stats = Arc::new(Stats::new()?, GFP_KERNEL)?;
@@ -624,10 +710,11 @@ impl Registry {
             Err(e) => return fail(e, c_str!("vswitch: cannot register the port device (bad name, MAC or MTU?)")),
         };
         sw.next_id += 1;
-        if let Err(e) = sw.ports.push(PortCtl { id, vport, stats, vlan }, GFP_KERNEL) {
+        if let Err(e) = sw.ports.push(PortCtl { id, vport, stats, vlan, steer }, GFP_KERNEL) {
             return Err(Fail(e.into(), c_str!("vswitch: out of memory")));
         }
         sw.publish()?;
+        sw.vmq_sync(rtnl);
         Ok(())
     }
 
@@ -645,11 +732,15 @@ impl Registry {
                 return fail(EINVAL, c_str!("vswitch: cannot set this MAC address"));
             }
         }
+        let resync = cfg.mac.is_some() || cfg.vlan.is_some();
         if let Some(v) = cfg.vlan {
             p.vlan = v;
             let id = p.id;
             sw.publish()?;
             sw.flush_port(id);
+        }
+        if resync {
+            sw.vmq_sync(rtnl);
         }
         Ok(())
     }
@@ -660,6 +751,8 @@ impl Registry {
         let Some(p) = vec_remove(&mut sw.ports, j) else { return fail(ENOENT, c_str!("vswitch: no such port")) };
         let _ = sw.publish();
         sw.flush_port(p.id);
+        // Its queue and filter are freed (and may go to a port waiting on the default queue).
+        sw.vmq_sync(rtnl);
         p.vport.unregister(rtnl);
         Ok(())
     }

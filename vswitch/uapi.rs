@@ -26,6 +26,31 @@ pub const DEFAULT_FDB_MAX: u32 = 8192;
 /// Size of the `attr::VLANS` bitmap in bytes (4096 bits).
 pub const VLAN_BITMAP_LEN: usize = 512;
 
+/// Default Dynamic VMQ thresholds (percent of one CPU) and sampling interval.
+pub const DEFAULT_VMQ_LOW: u32 = 10;
+pub const DEFAULT_VMQ_HIGH: u32 = 70;
+pub const DEFAULT_VMQ_INTERVAL_MS: u32 = 1000;
+
+/// Values of `attr::VMQ_MODE`.
+pub mod vmq_mode {
+    /// No queues or steering.
+    pub const OFF: u8 = 1;
+    /// Queues stay on their home CPU.
+    pub const STATIC: u8 = 2;
+    /// Queues move with load (Dynamic VMQ).
+    pub const DYNAMIC: u8 = 3;
+}
+
+/// Values of `attr::VMQ_BACKEND`.
+pub mod vmq_backend {
+    /// VMQ off or no uplink.
+    pub const NONE: u8 = 0;
+    /// NIC receive queues selected by ethtool ntuple MAC/VLAN filters.
+    pub const HARDWARE: u8 = 1;
+    /// Per-vPort steering CPU in software (uplinks without filters).
+    pub const SOFTWARE: u8 = 2;
+}
+
 /// Values of `attr::VLAN_MODE`.
 pub mod vlan_mode {
     pub const ACCESS: u8 = 1;
@@ -83,8 +108,15 @@ pub mod cmd {
     pub const FDB_DEL: u8 = 11;
     /// Dump the FDB of `SWITCH`. Each entry: `SWITCH`, `MAC`, `VLAN`, `PORT`, `STATIC`, `AGE`.
     pub const FDB_GET: u8 = 12;
+    /// Dump VMQ queues (optionally of `SWITCH`). Each: `SWITCH`, `PORT`, `VMQ_BACKEND`,
+    /// optional `QUEUE`, `MAC`, optional `VLAN`, optional `IRQ`, optional `CPU`, optional
+    /// `HOME_CPU`, `PPS`, `LOAD`, `MOVES`.
+    pub const VMQ_GET: u8 = 13;
+    /// Event only: the balancer moved a queue. `SWITCH`, `PORT`, optional `QUEUE`, optional
+    /// `IRQ`, `FROM_CPU`, `CPU`, `LOAD`.
+    pub const VMQ_MOVE: u8 = 14;
     /// The highest command number in use.
-    pub const MAX: u8 = FDB_GET;
+    pub const MAX: u8 = VMQ_MOVE;
 }
 
 /// Top-level attributes (netlink attribute types).
@@ -134,6 +166,45 @@ pub mod attr {
     pub const FDB_COUNT: u16 = 21;
     /// u8: 1 when the port's carrier is up.
     pub const CARRIER: u16 = 22;
+    /// u8: `vmq_mode::*` (switch set/get).
+    pub const VMQ_MODE: u16 = 23;
+    /// u32: Dynamic VMQ low threshold, percent of one CPU.
+    pub const VMQ_LOW: u16 = 24;
+    /// u32: Dynamic VMQ high threshold, percent of one CPU.
+    pub const VMQ_HIGH: u16 = 25;
+    /// u32: Dynamic VMQ sampling interval, milliseconds.
+    pub const VMQ_INTERVAL: u16 = 26;
+    /// u32: first CPU VMQ may use.
+    pub const VMQ_BASE_CPU: u16 = 27;
+    /// u32: most CPUs VMQ may use (0 = all).
+    pub const VMQ_MAX_CPUS: u16 = 28;
+    /// u32: most queues the switch takes from the uplink (0 = all).
+    pub const VMQ_MAX_QUEUES: u16 = 29;
+    /// u8: 1 = use one CPU per core (skip SMT siblings).
+    pub const VMQ_SKIP_SMT: u16 = 30;
+    /// u8: `vmq_backend::*` in use.
+    pub const VMQ_BACKEND: u16 = 31;
+    /// u32: uplink receive queue (ring) index.
+    pub const QUEUE: u16 = 32;
+    /// u32: Linux irq number.
+    pub const IRQ: u16 = 33;
+    /// u32: CPU (effective CPU of a queue's irq, or steering CPU).
+    pub const CPU: u16 = 34;
+    /// u32: home CPU of a queue.
+    pub const HOME_CPU: u16 = 35;
+    /// u64: packets per second over the last interval.
+    pub const PPS: u16 = 36;
+    /// u32: load over the last interval, hundredths of a percent of one CPU.
+    pub const LOAD: u16 = 37;
+    /// u64: number of balancer moves (of a queue, or of a switch).
+    pub const MOVES: u16 = 38;
+    /// u32: CPU a queue moved away from.
+    pub const FROM_CPU: u16 = 39;
+    /// u32: receive rings of the uplink (hardware backend).
+    pub const VMQ_RINGS: u16 = 40;
+    /// u8: 1 = steer vPorts in software when the uplink has no filters (default 0: such
+    /// uplinks get no VMQ).
+    pub const VMQ_SOFTWARE: u16 = 41;
     /// The highest attribute number in use.
-    pub const MAX: u16 = CARRIER;
+    pub const MAX: u16 = VMQ_SOFTWARE;
 }

@@ -38,6 +38,19 @@ struct VswitchModule {
     genl: Option<sys::genl::Registration<netlink::VswitchFamily>>,
     notifier: Option<sys::netdev::Notifier<switch::Events>>,
     ager: Option<sys::timer::Periodic<Ager>>,
+    balancer: Option<sys::timer::Periodic<Balancer>>,
+}
+
+/// Period of the VMQ sampling/balancing work; each switch acts on its own interval.
+const VMQ_TICK_MS: u32 = 100;
+
+/// Samples VMQ queue loads and runs the Dynamic VMQ balancer.
+struct Balancer;
+
+impl sys::timer::PeriodicOps for Balancer {
+    fn run() {
+        netlink::vmq_tick(VMQ_TICK_MS);
+    }
 }
 
 /// Collects aged-out FDB entries every second (lookups already ignore them).
@@ -55,9 +68,10 @@ impl kernel::Module for VswitchModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
         let notifier = sys::netdev::Notifier::register()?;
         let ager = sys::timer::Periodic::start(1000)?;
+        let balancer = sys::timer::Periodic::start(VMQ_TICK_MS)?;
         let genl = sys::genl::Registration::register(module)?;
         pr_info!("vswitch {} loaded (genl family {})\n", uapi::VERSION, uapi::FAMILY_NAME);
-        Ok(VswitchModule { genl: Some(genl), notifier: Some(notifier), ager: Some(ager) })
+        Ok(VswitchModule { genl: Some(genl), notifier: Some(notifier), ager: Some(ager), balancer: Some(balancer) })
     }
 }
 
@@ -67,6 +81,7 @@ impl Drop for VswitchModule {
         // and only then stop watching netdev events.
         drop(self.genl.take());
         drop(self.ager.take());
+        drop(self.balancer.take());
         {
             let mut g = sys::rtnl::Rtnl::lock();
             let (reg, held) = switch::REGISTRY.get(&mut g);
