@@ -132,6 +132,82 @@ pub fn parse_mode(s: &str) -> Result<u8, String> {
     }
 }
 
+/// `vmq_mode` value of a `vmq` word.
+pub fn parse_vmq_mode(s: &str) -> Result<u8, String> {
+    match s {
+        "off" => Ok(uapi::vmq_mode::OFF),
+        "static" => Ok(uapi::vmq_mode::STATIC),
+        "dynamic" => Ok(uapi::vmq_mode::DYNAMIC),
+        _ => Err(format!(
+            "invalid vmq mode \"{s}\" (expected off, static or dynamic)"
+        )),
+    }
+}
+
+/// Decimal u32 in `min..=max`; `unit` ends the range error (`percent of one CPU`).
+pub fn parse_u32_in(kw: &str, s: &str, min: u32, max: u32, unit: &str) -> Result<u32, String> {
+    let v = parse_uint(kw, s, u64::MAX).map_err(|e| {
+        if e.ends_with("not a number") {
+            e
+        } else {
+            // Too big even for a u64: still just "out of range".
+            format!("invalid {kw} \"{s}\": must be {min}..{max}{unit}")
+        }
+    })?;
+    if v < u64::from(min) || v > u64::from(max) {
+        return Err(format!("invalid {kw} \"{s}\": must be {min}..{max}{unit}"));
+    }
+    Ok(v as u32)
+}
+
+/// A Dynamic VMQ threshold: percent of one CPU, 1..=100.
+pub fn parse_pct(kw: &str, s: &str) -> Result<u32, String> {
+    parse_u32_in(kw, s, 1, 100, " (percent of one CPU)")
+}
+
+/// Shortest and longest Dynamic VMQ sampling interval (ms); the module checks the same.
+pub const VMQ_INTERVAL_MIN_MS: u32 = 100;
+pub const VMQ_INTERVAL_MAX_MS: u32 = 60_000;
+
+/// A Dynamic VMQ sampling interval in milliseconds (`VMQ_INTERVAL_MIN_MS..=MAX`).
+pub fn parse_interval_ms(kw: &str, s: &str) -> Result<u32, String> {
+    parse_u32_in(kw, s, VMQ_INTERVAL_MIN_MS, VMQ_INTERVAL_MAX_MS, " ms")
+}
+
+/// `on` / `off`.
+pub fn parse_on_off(kw: &str, s: &str) -> Result<bool, String> {
+    match s {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(format!("invalid {kw} \"{s}\" (expected on or off)")),
+    }
+}
+
+/// Text of a `vmq_mode` value: `off`, `static`, `dynamic` (a newer module's value: its number).
+pub fn vmq_mode_text(v: u8) -> String {
+    match v {
+        uapi::vmq_mode::OFF => "off".into(),
+        uapi::vmq_mode::STATIC => "static".into(),
+        uapi::vmq_mode::DYNAMIC => "dynamic".into(),
+        n => n.to_string(),
+    }
+}
+
+/// Text of a `vmq_backend` value: `none`, `hardware`, `software` (else its number).
+pub fn vmq_backend_text(v: u8) -> String {
+    match v {
+        uapi::vmq_backend::NONE => "none".into(),
+        uapi::vmq_backend::HARDWARE => "hardware".into(),
+        uapi::vmq_backend::SOFTWARE => "software".into(),
+        n => n.to_string(),
+    }
+}
+
+/// Text of a load in hundredths of a percent of one CPU: `12.34%`.
+pub fn load_text(hundredths: u32) -> String {
+    format!("{}.{:02}%", hundredths / 100, hundredths % 100)
+}
+
 /// Text of the `attr::VLANS` bitmap (`10,20,30-40`).
 pub fn vlans_text(bitmap: &[u8]) -> Result<String, String> {
     let set = VlanSet::from_bitmap(bitmap).map_err(|e| e.message().to_string())?;
@@ -221,6 +297,69 @@ mod tests {
         assert!(e.starts_with("invalid VLAN list \"10,5000\": "), "{e}");
         assert!(parse_vlans("x").is_err());
         assert!(vlans_text(&[0u8; 3]).is_err());
+    }
+
+    #[test]
+    fn vmq_words() {
+        assert_eq!(parse_vmq_mode("off"), Ok(uapi::vmq_mode::OFF));
+        assert_eq!(parse_vmq_mode("static"), Ok(uapi::vmq_mode::STATIC));
+        assert_eq!(parse_vmq_mode("dynamic"), Ok(uapi::vmq_mode::DYNAMIC));
+        assert_eq!(
+            parse_vmq_mode("on").unwrap_err(),
+            "invalid vmq mode \"on\" (expected off, static or dynamic)"
+        );
+        for m in [
+            uapi::vmq_mode::OFF,
+            uapi::vmq_mode::STATIC,
+            uapi::vmq_mode::DYNAMIC,
+        ] {
+            assert_eq!(parse_vmq_mode(&vmq_mode_text(m)), Ok(m));
+        }
+        assert_eq!(vmq_mode_text(9), "9");
+        assert_eq!(vmq_backend_text(uapi::vmq_backend::NONE), "none");
+        assert_eq!(vmq_backend_text(uapi::vmq_backend::HARDWARE), "hardware");
+        assert_eq!(vmq_backend_text(uapi::vmq_backend::SOFTWARE), "software");
+        assert_eq!(vmq_backend_text(7), "7");
+        assert_eq!(parse_on_off("skip-smt", "on"), Ok(true));
+        assert_eq!(parse_on_off("skip-smt", "off"), Ok(false));
+        assert_eq!(
+            parse_on_off("skip-smt", "yes").unwrap_err(),
+            "invalid skip-smt \"yes\" (expected on or off)"
+        );
+    }
+
+    #[test]
+    fn vmq_numbers() {
+        assert_eq!(parse_pct("low", "1"), Ok(1));
+        assert_eq!(parse_pct("high", "100"), Ok(100));
+        assert_eq!(
+            parse_pct("low", "0").unwrap_err(),
+            "invalid low \"0\": must be 1..100 (percent of one CPU)"
+        );
+        assert_eq!(
+            parse_pct("vmq-high", "101").unwrap_err(),
+            "invalid vmq-high \"101\": must be 1..100 (percent of one CPU)"
+        );
+        assert_eq!(
+            parse_pct("low", "99999999999999999999999").unwrap_err(),
+            "invalid low \"99999999999999999999999\": must be 1..100 (percent of one CPU)"
+        );
+        assert_eq!(
+            parse_pct("low", "5%").unwrap_err(),
+            "invalid low \"5%\": not a number"
+        );
+        assert_eq!(parse_interval_ms("interval", "100"), Ok(100));
+        assert_eq!(parse_interval_ms("interval", "60000"), Ok(60_000));
+        assert_eq!(
+            parse_interval_ms("interval", "99").unwrap_err(),
+            "invalid interval \"99\": must be 100..60000 ms"
+        );
+        assert!(parse_interval_ms("interval", "60001").is_err());
+        assert!(parse_interval_ms("interval", "1s").is_err());
+        assert_eq!(load_text(1234), "12.34%");
+        assert_eq!(load_text(5), "0.05%");
+        assert_eq!(load_text(0), "0.00%");
+        assert_eq!(load_text(10000), "100.00%");
     }
 
     #[test]

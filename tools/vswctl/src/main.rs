@@ -50,7 +50,12 @@ enum Command {
         #[command(subcommand)]
         action: Option<FdbAction>,
     },
-    /// Print switch, port and FDB events until interrupted
+    /// VMQ receive queues: show (default: show)
+    Vmq {
+        #[command(subcommand)]
+        action: Option<VmqAction>,
+    },
+    /// Print switch, port, FDB and VMQ events until interrupted
     Monitor {
         #[arg(value_name = "OBJECT", help = cmd::monitor::USAGE)]
         args: Vec<String>,
@@ -147,6 +152,16 @@ enum FdbAction {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum VmqAction {
+    /// Show the VMQ queues of a switch (of all switches without SW)
+    #[command(visible_alias = "list", alias = "ls")]
+    Show {
+        #[arg(value_name = "ARGS", help = cmd::vmq::SHOW_USAGE)]
+        args: Vec<String>,
+    },
+}
+
 fn run(cli: Cli) -> Result<(), Error> {
     let out = Output {
         json: cli.json,
@@ -172,6 +187,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             FdbAction::Add { args } => cmd::run_change(cmd::fdb::add_request(&args)),
             FdbAction::Del { args } => cmd::run_change(cmd::fdb::del_request(&args)),
             FdbAction::Show { args } => cmd::fdb::show(&out, &args),
+        },
+        Command::Vmq { action } => match action.unwrap_or(VmqAction::Show { args: vec![] }) {
+            VmqAction::Show { args } => cmd::vmq::show(&out, &args),
         },
         Command::Monitor { args } => cmd::monitor::run(&out, &args),
         Command::Raw { dump, cmd, attrs } => cmd::raw::run(&out, cmd, &attrs, dump),
@@ -247,6 +265,10 @@ mod tests {
                 Some(FdbAction::Show { args }) => ("fdb show".into(), args),
                 None => ("fdb".into(), vec![]),
             },
+            Command::Vmq { action } => match action {
+                Some(VmqAction::Show { args }) => ("vmq show".into(), args),
+                None => ("vmq".into(), vec![]),
+            },
             Command::Monitor { args } => ("monitor".into(), args),
             _ => ("other".into(), vec![]),
         }
@@ -301,6 +323,18 @@ mod tests {
         );
         assert_eq!(parse("fdb del sw0 02:00:00:00:00:01").2, "fdb del");
         assert_eq!(parse("-j monitor").2, "monitor");
+        assert_eq!(parse("monitor vmq").3, ["vmq"]);
+        let (j, _, what, args) = parse("-j vmq show sw0");
+        assert!(j);
+        assert_eq!((what.as_str(), args), ("vmq show", vec!["sw0".to_string()]));
+        assert_eq!(parse("vmq").2, "vmq");
+        assert_eq!(parse("vmq list").2, "vmq show");
+        assert_eq!(parse("vmq ls").3.len(), 0);
+        assert_eq!(
+            parse("switch set sw0 vmq dynamic low 5 high 40 interval 500").3,
+            ["sw0", "vmq", "dynamic", "low", "5", "high", "40", "interval", "500"]
+        );
+        assert!(Cli::try_parse_from(["vswctl", "vmq", "move"]).is_err());
         assert!(Cli::try_parse_from(["vswctl", "switch", "frob"]).is_err());
     }
 
@@ -316,6 +350,10 @@ mod tests {
             "fdb add sw0 zz port vp1",
             "fdb show sw0 vlan 0",
             "monitor links",
+            "switch set sw0 vmq on",
+            "switch set sw0 vmq dynamic low 0",
+            "switch add sw0 low 5",
+            "vmq show sw0 sw1",
         ] {
             let c = Cli::try_parse_from(std::iter::once("vswctl").chain(argv.split_whitespace()))
                 .unwrap();

@@ -33,7 +33,61 @@ impl Output {
     }
 }
 
+/// Text table: `header` then `rows`, columns left-aligned and padded to the widest cell,
+/// separated by two spaces (no trailing blanks). No rows: no lines (not even the header).
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> Vec<String> {
+    if rows.is_empty() {
+        return Vec::new();
+    }
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            let n = c.chars().count();
+            match widths.get_mut(i) {
+                Some(w) => *w = (*w).max(n),
+                None => widths.push(n),
+            }
+        }
+    }
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut s = String::new();
+        for (i, c) in cells.enumerate() {
+            if i > 0 {
+                s.push_str("  ");
+            }
+            s.push_str(c);
+            let pad = widths[i].saturating_sub(c.chars().count());
+            s.extend(std::iter::repeat_n(' ', pad));
+        }
+        s.truncate(s.trim_end().len());
+        s
+    };
+    let mut out = vec![line(&mut header.iter().copied())];
+    for r in rows {
+        out.push(line(&mut r.iter().map(String::as_str)));
+    }
+    out
+}
+
 /// Compact JSON text of a value.
 pub fn to_json<T: Serialize>(v: &T) -> io::Result<String> {
     serde_json::to_string(v).map_err(io::Error::other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables() {
+        let rows = vec![
+            vec!["sw0".to_string(), "1".to_string(), "x".to_string()],
+            vec!["switch1".to_string(), "22".to_string(), "".to_string()],
+        ];
+        assert_eq!(
+            table(&["sw", "n", "last"], &rows),
+            ["sw       n   last", "sw0      1   x", "switch1  22"]
+        );
+        assert!(table(&["a"], &[]).is_empty());
+    }
 }

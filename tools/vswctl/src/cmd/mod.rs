@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //! One module per object/command of the CLI (`version`, `raw`, `switch`, `port`, `fdb`,
-//! `monitor`).
+//! `vmq`, `monitor`).
 //!
 //! Object commands are split in two steps so that both can be unit-tested without a kernel:
 //! the command line is turned into a [`Request`] (command, attributes, doit or dump) before
@@ -14,6 +14,7 @@ pub mod raw;
 pub mod stats;
 pub mod switch;
 pub mod version;
+pub mod vmq;
 
 use crate::netlink::{Attr, Client, Message};
 use crate::Error;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-//! `vswctl monitor [switch] [port] [fdb]`: print the events of the `events` multicast group,
+//! `vswctl monitor [switch] [port] [fdb] [vmq]`: print the events of the `events` multicast group,
 //! one line each, until killed.
 
 use serde::Serialize;
@@ -7,13 +7,14 @@ use serde::Serialize;
 use super::fdb::FdbEntry;
 use super::port::PortInfo;
 use super::switch::SwitchInfo;
+use super::vmq::VmqMove;
 use crate::netlink::{Client, Message};
 use crate::output::Output;
 use crate::uapi::{self, cmd};
 use crate::Error;
 
 /// Syntax line (clap help).
-pub const USAGE: &str = "[switch] [port] [fdb] (default: all)";
+pub const USAGE: &str = "[switch] [port] [fdb] [vmq] (default: all)";
 
 /// Which objects to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,39 +22,39 @@ pub struct Filter {
     pub switch: bool,
     pub port: bool,
     pub fdb: bool,
+    /// VMQ balancer moves.
+    pub vmq: bool,
 }
 
 impl Filter {
     pub fn parse(words: &[String]) -> Result<Self, String> {
+        const ALL: Filter = Filter {
+            switch: true,
+            port: true,
+            fdb: true,
+            vmq: true,
+        };
         if words.is_empty() {
-            return Ok(Filter {
-                switch: true,
-                port: true,
-                fdb: true,
-            });
+            return Ok(ALL);
         }
         let mut f = Filter {
             switch: false,
             port: false,
             fdb: false,
+            vmq: false,
         };
         for w in words {
             match w.as_str() {
                 "switch" => f.switch = true,
                 "port" => f.port = true,
                 "fdb" => f.fdb = true,
-                "all" => {
-                    f = Filter {
-                        switch: true,
-                        port: true,
-                        fdb: true,
-                    }
-                }
+                "vmq" => f.vmq = true,
+                "all" => f = ALL,
                 _ => {
                     return Err(crate::args::unknown_keyword(
                         "monitor",
                         w,
-                        "switch, port, fdb or all",
+                        "switch, port, fdb, vmq or all",
                     ))
                 }
             }
@@ -66,6 +67,7 @@ impl Filter {
             Object::Switch(_) => self.switch,
             Object::Port(_) => self.port,
             Object::Fdb(_) => self.fdb,
+            Object::VmqMove(_) => self.vmq,
         }
     }
 }
@@ -77,9 +79,10 @@ pub enum Object {
     Switch(SwitchInfo),
     Port(PortInfo),
     Fdb(FdbEntry),
+    VmqMove(VmqMove),
 }
 
-/// One decoded event: `verb` is `switch add`, `port del`, `fdb add`, ...
+/// One decoded event: `verb` is `switch add`, `port del`, `fdb add`, `vmq move`, ...
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {
     #[serde(rename = "event")]
@@ -128,23 +131,38 @@ impl Event {
             cmd::PORT_DEL => port("port del"),
             cmd::FDB_NEW => fdb("fdb add"),
             cmd::FDB_DEL => fdb("fdb del"),
+            cmd::VMQ_MOVE => Ok(Some(Event {
+                verb: "vmq move",
+                object: Object::VmqMove(VmqMove::from_attrs(a)?),
+            })),
             _ => Ok(None),
         }
     }
 
     /// The text line:
-    /// - `switch add sw0 uplink eth0 ageing 300 fdb-max 8192 fdb 0` (also `switch set`),
-    ///   `switch del sw0`;
+    /// - `switch add sw0 uplink eth0 ageing 300 fdb-max 8192 fdb 0 vmq dynamic low 10 ...`
+    ///   (also `switch set`), `switch del sw0`;
     /// - `port add|set|del vp1 switch sw0 mac ... mtu ... mode ... carrier ... ifindex ...`;
-    /// - `fdb add|del sw0 02:00:00:00:00:01 vlan 10 port vp1`.
+    /// - `fdb add|del sw0 02:00:00:00:00:01 vlan 10 port vp1`;
+    /// - `vmq move sw0 port p1 queue 2 irq 53 cpu 0 -> 2 load 12.34%`.
     ///
     /// Parts the kernel did not send are left out.
     pub fn text_line(&self) -> String {
         let (name, body) = match &self.object {
             Object::Switch(s) if self.verb == "switch del" => (s.name.as_str(), String::new()),
-            Object::Switch(s) => (s.name.as_str(), s.text_body()),
+            Object::Switch(s) => {
+                let mut body = s.text_body();
+                if let Some(v) = s.vmq_text() {
+                    if !body.is_empty() {
+                        body.push(' ');
+                    }
+                    body.push_str(&v);
+                }
+                (s.name.as_str(), body)
+            }
             Object::Port(p) => (p.name.as_str(), p.text_body()),
             Object::Fdb(f) => (f.switch.as_deref().unwrap_or("?"), f.text_body()),
+            Object::VmqMove(m) => (m.switch.as_str(), m.text_body()),
         };
         let mut s = format!("{} {}", self.verb, name);
         if !body.is_empty() {
@@ -248,6 +266,37 @@ mod tests {
         ]
     }
 
+    /// The VMQ attributes `fill_switch` adds (hardware backend).
+    fn switch_vmq_attrs() -> Vec<Attr> {
+        let mut v = switch_attrs();
+        v.extend([
+            Attr::u8(attr::VMQ_MODE, uapi::vmq_mode::DYNAMIC),
+            Attr::u32(attr::VMQ_LOW, 10),
+            Attr::u32(attr::VMQ_HIGH, 70),
+            Attr::u32(attr::VMQ_INTERVAL, 1000),
+            Attr::u32(attr::VMQ_BASE_CPU, 0),
+            Attr::u32(attr::VMQ_MAX_CPUS, 0),
+            Attr::u32(attr::VMQ_MAX_QUEUES, 0),
+            Attr::u8(attr::VMQ_SKIP_SMT, 0),
+            Attr::u8(attr::VMQ_BACKEND, uapi::vmq_backend::HARDWARE),
+            Attr::u32(attr::VMQ_RINGS, 4),
+            Attr::u64(attr::MOVES, 3),
+        ]);
+        v
+    }
+
+    fn move_attrs() -> Vec<Attr> {
+        vec![
+            Attr::str(attr::SWITCH, "sw0"),
+            Attr::str(attr::PORT, "p1"),
+            Attr::u32(attr::QUEUE, 2),
+            Attr::u32(attr::IRQ, 53),
+            Attr::u32(attr::FROM_CPU, 0),
+            Attr::u32(attr::CPU, 2),
+            Attr::u32(attr::LOAD, 1234),
+        ]
+    }
+
     fn line(cmd: u8, attrs: Vec<Attr>) -> String {
         Event::from_message(&msg(cmd, attrs), false)
             .unwrap()
@@ -299,6 +348,15 @@ mod tests {
             line(cmd::FDB_DEL, fdb_attrs()),
             "fdb del sw0 02:00:00:00:00:01 vlan 10 port vp1"
         );
+        assert_eq!(
+            line(cmd::SWITCH_SET, switch_vmq_attrs()),
+            "switch set sw0 uplink eth0 ageing 300 fdb-max 8192 fdb 0 \
+             vmq dynamic low 10 high 70 interval 1000ms backend hardware rings 4 moves 3"
+        );
+        assert_eq!(
+            line(cmd::VMQ_MOVE, move_attrs()),
+            "vmq move sw0 port p1 queue 2 irq 53 cpu 0 -> 2 load 12.34%"
+        );
     }
 
     #[test]
@@ -322,6 +380,19 @@ mod tests {
             json(cmd::FDB_NEW, fdb_attrs()),
             r#"{"event":"fdb add","switch":"sw0","mac":"02:00:00:00:00:01","vlan":10,"port":"vp1","static":true,"age":0}"#
         );
+        assert_eq!(
+            json(cmd::VMQ_MOVE, move_attrs()),
+            r#"{"event":"vmq move","switch":"sw0","port":"p1","queue":2,"irq":53,"from_cpu":0,"cpu":2,"load":12.34}"#
+        );
+        assert_eq!(
+            json(cmd::SWITCH_SET, switch_vmq_attrs()),
+            concat!(
+                r#"{"event":"switch set","name":"sw0","uplink":"eth0","ageing":300,"fdb_max":8192,"fdb_count":0,"#,
+                r#""vmq":"dynamic","vmq_low":10,"vmq_high":70,"vmq_interval":1000,"vmq_base_cpu":0,"#,
+                r#""vmq_max_cpus":0,"vmq_max_queues":0,"vmq_skip_smt":false,"vmq_backend":"hardware","#,
+                r#""vmq_rings":4,"vmq_moves":3}"#
+            )
+        );
     }
 
     #[test]
@@ -332,14 +403,27 @@ mod tests {
         );
         assert_eq!(Event::from_message(&msg(200, vec![]), false).unwrap(), None);
         assert!(Event::from_message(&msg(cmd::PORT_NEW, vec![]), false).is_err());
+        assert!(Event::from_message(&msg(cmd::VMQ_MOVE, vec![]), false).is_err());
+        // VMQ_GET is a dump reply, never an event.
+        assert_eq!(
+            Event::from_message(&msg(cmd::VMQ_GET, vec![]), false).unwrap(),
+            None
+        );
     }
 
     #[test]
     fn filters() {
         let all = Filter::parse(&[]).unwrap();
-        assert!(all.switch && all.port && all.fdb);
+        assert!(all.switch && all.port && all.fdb && all.vmq);
+        assert_eq!(Filter::parse(&["all".to_string()]).unwrap(), all);
         let f = Filter::parse(&["fdb".to_string()]).unwrap();
-        assert!(!f.switch && !f.port && f.fdb);
+        assert!(!f.switch && !f.port && f.fdb && !f.vmq);
+        let v = Filter::parse(&["vmq".to_string()]).unwrap();
+        assert!(!v.switch && !v.port && !v.fdb && v.vmq);
+        let ev = Event::from_message(&msg(cmd::VMQ_MOVE, move_attrs()), false)
+            .unwrap()
+            .unwrap();
+        assert!(v.keeps(&ev) && !f.keeps(&ev));
         let ev = Event::from_message(&msg(cmd::FDB_NEW, fdb_attrs()), false)
             .unwrap()
             .unwrap();

@@ -11,11 +11,46 @@ use crate::output::Output;
 use crate::uapi::{attr, cmd};
 use crate::Error;
 
+/// The VMQ part of the `switch add` / `switch set` syntax line.
+macro_rules! vmq_usage {
+    () => {
+        "[VMQ]\n\
+         VMQ: [vmq off|static|dynamic] [vmq-low PCT] [vmq-high PCT] [vmq-interval MS] \
+         [vmq-base-cpu N] [vmq-max-cpus N] [vmq-max-queues N] [vmq-skip-smt on|off] \
+         [vmq-software on|off]; \
+         after \"vmq MODE\" also without \"vmq-\": low, high, interval, base-cpu, max-cpus, \
+         max-queues, skip-smt, software"
+    };
+}
+
 /// Syntax lines (clap help).
-pub const ADD_USAGE: &str = "SW [uplink DEV] [ageing SECS] [fdb-max N]";
-pub const SET_USAGE: &str = "SW [uplink DEV | nouplink] [ageing SECS] [fdb-max N]";
+pub const ADD_USAGE: &str = concat!("SW [uplink DEV] [ageing SECS] [fdb-max N] ", vmq_usage!());
+pub const SET_USAGE: &str = concat!(
+    "SW [uplink DEV | nouplink] [ageing SECS] [fdb-max N] ",
+    vmq_usage!()
+);
 pub const DEL_USAGE: &str = "SW [-f | force]";
 pub const SHOW_USAGE: &str = "[SW]";
+
+/// The VMQ keywords of `switch add` / `switch set`.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct VmqOpts {
+    mode: Option<u8>,
+    low: Option<u32>,
+    high: Option<u32>,
+    interval: Option<u32>,
+    base_cpu: Option<u32>,
+    max_cpus: Option<u32>,
+    max_queues: Option<u32>,
+    skip_smt: Option<bool>,
+    software: Option<bool>,
+}
+
+impl VmqOpts {
+    fn is_empty(&self) -> bool {
+        *self == VmqOpts::default()
+    }
+}
 
 /// The keyword part of `switch add` / `switch set`.
 #[derive(Debug, Default)]
@@ -24,12 +59,76 @@ struct Opts {
     uplink: Option<Option<String>>,
     ageing: Option<u32>,
     fdb_max: Option<u32>,
+    vmq: VmqOpts,
+}
+
+/// The VMQ setting named by `kw`: `vmq-low` etc., or after `vmq` (`after_vmq`) also the bare
+/// `low` etc. Returns the canonical name (`low`, ...), or `None` if `kw` is not one.
+fn vmq_setting(kw: &str, after_vmq: bool) -> Option<&'static str> {
+    const SETTINGS: [&str; 8] = [
+        "low",
+        "high",
+        "interval",
+        "base-cpu",
+        "max-cpus",
+        "max-queues",
+        "skip-smt",
+        "software",
+    ];
+    let bare = match kw.strip_prefix("vmq-").or_else(|| kw.strip_prefix("vmq_")) {
+        Some(b) => b,
+        None if after_vmq => kw,
+        None => return None,
+    };
+    let bare = bare.replace('_', "-");
+    SETTINGS.into_iter().find(|s| *s == bare)
+}
+
+/// Parse the value of VMQ setting `name` (canonical, from [`vmq_setting`]) given as `kw`.
+fn parse_vmq_setting(o: &mut VmqOpts, name: &str, kw: &str, v: &str) -> Result<(), String> {
+    let dup = format!("vmq-{name}");
+    match name {
+        "low" => set_once(&mut o.low, &dup, args::parse_pct(kw, v)?),
+        "high" => set_once(&mut o.high, &dup, args::parse_pct(kw, v)?),
+        "interval" => set_once(&mut o.interval, &dup, args::parse_interval_ms(kw, v)?),
+        "base-cpu" => set_once(&mut o.base_cpu, &dup, args::parse_u32(kw, v)?),
+        "max-cpus" => set_once(&mut o.max_cpus, &dup, args::parse_u32(kw, v)?),
+        "max-queues" => set_once(&mut o.max_queues, &dup, args::parse_u32(kw, v)?),
+        "skip-smt" => set_once(&mut o.skip_smt, &dup, args::parse_on_off(kw, v)?),
+        "software" => set_once(&mut o.software, &dup, args::parse_on_off(kw, v)?),
+        _ => unreachable!("not a vmq setting: {name}"),
+    }
+}
+
+/// Bare VMQ words that are only valid after `vmq`.
+fn is_bare_vmq_word(kw: &str) -> bool {
+    vmq_setting(kw, true).is_some() && vmq_setting(kw, false).is_none()
 }
 
 fn parse_opts(what: &str, w: &mut Words<'_>, set: bool) -> Result<Opts, String> {
     let mut o = Opts::default();
+    let mut after_vmq = false;
     while let Some(kw) = w.next() {
+        if let Some(name) = vmq_setting(kw, after_vmq) {
+            parse_vmq_setting(&mut o.vmq, name, kw, w.value(kw)?)?;
+            continue;
+        }
         match kw {
+            "vmq" => {
+                after_vmq = true;
+                // `vmq MODE`; `vmq low 5 ...` (no MODE) keeps the mode.
+                if w.peek().is_some_and(|n| vmq_setting(n, true).is_none()) {
+                    let mode = args::parse_vmq_mode(w.value(kw)?)?;
+                    set_once(&mut o.vmq.mode, "vmq", mode)?;
+                } else if w.peek().is_none() {
+                    return Err("missing value for \"vmq\" (off, static or dynamic)".into());
+                }
+            }
+            _ if is_bare_vmq_word(kw) => {
+                return Err(format!(
+                    "{what}: \"{kw}\" is a vmq setting: write \"vmq-{kw}\" or put it after \"vmq MODE\""
+                ));
+            }
             "uplink" => {
                 let dev = args::parse_name("uplink name", w.value(kw)?)?;
                 set_once(&mut o.uplink, kw, Some(dev))
@@ -49,12 +148,19 @@ fn parse_opts(what: &str, w: &mut Words<'_>, set: bool) -> Result<Opts, String> 
             )?,
             _ => {
                 let expected = if set {
-                    "uplink, nouplink, ageing or fdb-max"
+                    "uplink, nouplink, ageing, fdb-max, vmq or vmq-SETTING"
                 } else {
-                    "uplink, ageing or fdb-max"
+                    "uplink, ageing, fdb-max, vmq or vmq-SETTING"
                 };
                 return Err(args::unknown_keyword(what, kw, expected));
             }
+        }
+    }
+    if let (Some(low), Some(high)) = (o.vmq.low, o.vmq.high) {
+        if low >= high {
+            return Err(format!(
+                "{what}: vmq low ({low}) must be below vmq high ({high})"
+            ));
         }
     }
     Ok(o)
@@ -80,9 +186,31 @@ fn opts_attrs(o: Opts, attrs: &mut Vec<Attr>) {
     if let Some(v) = o.fdb_max {
         attrs.push(Attr::u32(attr::FDB_MAX, v));
     }
+    let v = o.vmq;
+    if let Some(m) = v.mode {
+        attrs.push(Attr::u8(attr::VMQ_MODE, m));
+    }
+    for (ty, val) in [
+        (attr::VMQ_LOW, v.low),
+        (attr::VMQ_HIGH, v.high),
+        (attr::VMQ_INTERVAL, v.interval),
+        (attr::VMQ_BASE_CPU, v.base_cpu),
+        (attr::VMQ_MAX_CPUS, v.max_cpus),
+        (attr::VMQ_MAX_QUEUES, v.max_queues),
+    ] {
+        if let Some(x) = val {
+            attrs.push(Attr::u32(ty, x));
+        }
+    }
+    if let Some(b) = v.skip_smt {
+        attrs.push(Attr::u8(attr::VMQ_SKIP_SMT, u8::from(b)));
+    }
+    if let Some(b) = v.software {
+        attrs.push(Attr::u8(attr::VMQ_SOFTWARE, u8::from(b)));
+    }
 }
 
-/// `switch add SW [uplink DEV] [ageing SECS] [fdb-max N]` -> `SWITCH_NEW`.
+/// `switch add SW [uplink DEV] [ageing SECS] [fdb-max N] [vmq ...]` -> `SWITCH_NEW`.
 pub fn add_request(words: &[String]) -> Result<Request, String> {
     let mut w = Words::new(words);
     let mut attrs = vec![name_attr("switch add", &mut w)?];
@@ -90,14 +218,15 @@ pub fn add_request(words: &[String]) -> Result<Request, String> {
     Ok(Request::doit(cmd::SWITCH_NEW, attrs))
 }
 
-/// `switch set SW [uplink DEV | nouplink] [ageing SECS] [fdb-max N]` -> `SWITCH_SET`.
+/// `switch set SW [uplink DEV | nouplink] [ageing SECS] [fdb-max N] [vmq ...]` -> `SWITCH_SET`.
 pub fn set_request(words: &[String]) -> Result<Request, String> {
     let mut w = Words::new(words);
     let mut attrs = vec![name_attr("switch set", &mut w)?];
     let o = parse_opts("switch set", &mut w, true)?;
-    if o.uplink.is_none() && o.ageing.is_none() && o.fdb_max.is_none() {
+    if o.uplink.is_none() && o.ageing.is_none() && o.fdb_max.is_none() && o.vmq.is_empty() {
         return Err(
-            "switch set: nothing to change (give uplink, nouplink, ageing or fdb-max)".into(),
+            "switch set: nothing to change (give uplink, nouplink, ageing, fdb-max or vmq settings)"
+                .into(),
         );
     }
     opts_attrs(o, &mut attrs);
@@ -151,6 +280,39 @@ pub struct SwitchInfo {
     pub fdb_max: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fdb_count: Option<u32>,
+    /// VMQ mode: `off`, `static` or `dynamic`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vmq: Option<String>,
+    /// Percent of one CPU.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vmq_low: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vmq_high: Option<u32>,
+    /// Milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vmq_interval: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vmq_base_cpu: Option<u32>,
+    /// 0 = all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vmq_max_cpus: Option<u32>,
+    /// 0 = all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vmq_max_queues: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vmq_skip_smt: Option<bool>,
+    /// Software backend allowed on uplinks without filters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vmq_software: Option<bool>,
+    /// `none`, `hardware` or `software`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vmq_backend: Option<String>,
+    /// Receive rings of the uplink (hardware backend only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vmq_rings: Option<u32>,
+    /// Balancer moves of the switch's queues.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vmq_moves: Option<u64>,
     /// Only with `-s` (and if the kernel sent `STATS`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<Stats>,
@@ -159,6 +321,12 @@ pub struct SwitchInfo {
 fn opt_u32(attrs: &[Attr], kind: u16, what: &str) -> Result<Option<u32>, Error> {
     find(attrs, kind)
         .map(|a| a.as_u32().map_err(|e| bad_reply(what, e)))
+        .transpose()
+}
+
+fn opt_u8(attrs: &[Attr], kind: u16, what: &str) -> Result<Option<u8>, Error> {
+    find(attrs, kind)
+        .map(|a| a.as_u8().map_err(|e| bad_reply(what, e)))
         .transpose()
 }
 
@@ -173,8 +341,65 @@ impl SwitchInfo {
             ageing: opt_u32(attrs, attr::AGEING, "AGEING")?,
             fdb_max: opt_u32(attrs, attr::FDB_MAX, "FDB_MAX")?,
             fdb_count: opt_u32(attrs, attr::FDB_COUNT, "FDB_COUNT")?,
+            vmq: opt_u8(attrs, attr::VMQ_MODE, "VMQ_MODE")?.map(args::vmq_mode_text),
+            vmq_low: opt_u32(attrs, attr::VMQ_LOW, "VMQ_LOW")?,
+            vmq_high: opt_u32(attrs, attr::VMQ_HIGH, "VMQ_HIGH")?,
+            vmq_interval: opt_u32(attrs, attr::VMQ_INTERVAL, "VMQ_INTERVAL")?,
+            vmq_base_cpu: opt_u32(attrs, attr::VMQ_BASE_CPU, "VMQ_BASE_CPU")?,
+            vmq_max_cpus: opt_u32(attrs, attr::VMQ_MAX_CPUS, "VMQ_MAX_CPUS")?,
+            vmq_max_queues: opt_u32(attrs, attr::VMQ_MAX_QUEUES, "VMQ_MAX_QUEUES")?,
+            vmq_skip_smt: opt_u8(attrs, attr::VMQ_SKIP_SMT, "VMQ_SKIP_SMT")?.map(|v| v != 0),
+            vmq_software: opt_u8(attrs, attr::VMQ_SOFTWARE, "VMQ_SOFTWARE")?.map(|v| v != 0),
+            vmq_backend: opt_u8(attrs, attr::VMQ_BACKEND, "VMQ_BACKEND")?
+                .map(args::vmq_backend_text),
+            vmq_rings: opt_u32(attrs, attr::VMQ_RINGS, "VMQ_RINGS")?,
+            vmq_moves: find(attrs, attr::MOVES)
+                .map(|a| a.as_u64().map_err(|e| bad_reply("MOVES", e)))
+                .transpose()?,
             stats: Stats::from_reply(attrs)?,
         })
+    }
+
+    /// `vmq dynamic low 10 high 70 interval 1000ms backend hardware rings 4 moves 3`, with
+    /// `base-cpu N`, `max-cpus N`, `max-queues N`, `skip-smt on` after the interval when not
+    /// the defaults; `None` if the kernel sent no VMQ mode (older module, delete events).
+    pub fn vmq_text(&self) -> Option<String> {
+        let mode = self.vmq.as_ref()?;
+        let mut p = vec![format!("vmq {mode}")];
+        if let Some(v) = self.vmq_low {
+            p.push(format!("low {v}"));
+        }
+        if let Some(v) = self.vmq_high {
+            p.push(format!("high {v}"));
+        }
+        if let Some(v) = self.vmq_interval {
+            p.push(format!("interval {v}ms"));
+        }
+        for (k, v) in [
+            ("base-cpu", self.vmq_base_cpu),
+            ("max-cpus", self.vmq_max_cpus),
+            ("max-queues", self.vmq_max_queues),
+        ] {
+            if let Some(v) = v.filter(|&v| v != 0) {
+                p.push(format!("{k} {v}"));
+            }
+        }
+        if self.vmq_skip_smt == Some(true) {
+            p.push("skip-smt on".into());
+        }
+        if self.vmq_software == Some(true) {
+            p.push("software on".into());
+        }
+        if let Some(v) = &self.vmq_backend {
+            p.push(format!("backend {v}"));
+        }
+        if let Some(v) = self.vmq_rings {
+            p.push(format!("rings {v}"));
+        }
+        if let Some(v) = self.vmq_moves {
+            p.push(format!("moves {v}"));
+        }
+        Some(p.join(" "))
     }
 
     /// `uplink eth0 ageing 300 fdb-max 8192 fdb 3` (parts the kernel did not send are
@@ -196,10 +421,15 @@ impl SwitchInfo {
         parts.join(" ")
     }
 
-    /// The `show` lines: `sw0: uplink eth0 ageing 300 fdb-max 8192 fdb 3`, then with `-s`
-    /// the stats lines.
+    /// The `show` lines: `sw0: uplink eth0 ageing 300 fdb-max 8192 fdb 3`, then
+    /// `    vmq ...` ([`Self::vmq_text`]), then with `-s` the stats lines.
     pub fn text_lines(&self, stats: bool) -> Vec<String> {
-        super::stats::object_lines(&self.name, &self.text_body(), self.stats.as_ref(), stats)
+        let mut lines =
+            super::stats::object_lines(&self.name, &self.text_body(), self.stats.as_ref(), stats);
+        if let Some(v) = self.vmq_text() {
+            lines.insert(1, format!("    {v}"));
+        }
+        lines
     }
 }
 
@@ -289,7 +519,7 @@ mod tests {
         assert_eq!(err(""), "switch add: missing switch name (SW)");
         assert_eq!(
             err("sw0 bogus 1"),
-            "switch add: unknown keyword \"bogus\" (expected uplink, ageing or fdb-max)"
+            "switch add: unknown keyword \"bogus\" (expected uplink, ageing, fdb-max, vmq or vmq-SETTING)"
         );
         assert_eq!(err("sw0 ageing"), "missing value for \"ageing\"");
         assert_eq!(err("sw0 uplink"), "missing value for \"uplink\"");
@@ -325,6 +555,147 @@ mod tests {
             .contains("more than once"));
     }
 
+    use crate::uapi::vmq_mode;
+
+    #[test]
+    fn vmq_attrs() {
+        // The issue's form: bare words after `vmq MODE`.
+        let r = set_request(&w("sw0 vmq dynamic low 5 high 40 interval 500")).unwrap();
+        assert_eq!(r.cmd, cmd::SWITCH_SET);
+        assert_eq!(
+            r.attrs,
+            vec![
+                Attr::str(attr::SWITCH, "sw0"),
+                Attr::u8(attr::VMQ_MODE, vmq_mode::DYNAMIC),
+                Attr::u32(attr::VMQ_LOW, 5),
+                Attr::u32(attr::VMQ_HIGH, 40),
+                Attr::u32(attr::VMQ_INTERVAL, 500),
+            ]
+        );
+        // `vmq-*` keywords anywhere, alone.
+        let r = set_request(&w("sw0 vmq-max-queues 2")).unwrap();
+        assert_eq!(
+            r.attrs,
+            vec![
+                Attr::str(attr::SWITCH, "sw0"),
+                Attr::u32(attr::VMQ_MAX_QUEUES, 2)
+            ]
+        );
+        let r = set_request(&w("sw0 vmq static")).unwrap();
+        assert_eq!(r.attrs[1], Attr::u8(attr::VMQ_MODE, vmq_mode::STATIC));
+        assert_eq!(r.attrs.len(), 2);
+        let r = set_request(&w("sw0 vmq off")).unwrap();
+        assert_eq!(r.attrs[1], Attr::u8(attr::VMQ_MODE, vmq_mode::OFF));
+        // Everything, mixed with the other keywords, both spellings.
+        let r = add_request(&w(
+            "sw0 uplink eth0 vmq dynamic base-cpu 2 max-cpus 4 ageing 30 skip-smt on \
+             vmq-low 10 vmq-high 70 vmq-interval 1000 max-queues 8",
+        ))
+        .unwrap();
+        assert_eq!(r.cmd, cmd::SWITCH_NEW);
+        assert_eq!(
+            r.attrs,
+            vec![
+                Attr::str(attr::SWITCH, "sw0"),
+                Attr::str(attr::UPLINK, "eth0"),
+                Attr::u32(attr::AGEING, 30),
+                Attr::u8(attr::VMQ_MODE, vmq_mode::DYNAMIC),
+                Attr::u32(attr::VMQ_LOW, 10),
+                Attr::u32(attr::VMQ_HIGH, 70),
+                Attr::u32(attr::VMQ_INTERVAL, 1000),
+                Attr::u32(attr::VMQ_BASE_CPU, 2),
+                Attr::u32(attr::VMQ_MAX_CPUS, 4),
+                Attr::u32(attr::VMQ_MAX_QUEUES, 8),
+                Attr::u8(attr::VMQ_SKIP_SMT, 1),
+            ]
+        );
+        let r = add_request(&w(
+            "sw0 vmq-base-cpu 0 vmq-max-cpus 0 vmq-max-queues 0 vmq-skip-smt off",
+        ))
+        .unwrap();
+        assert_eq!(
+            r.attrs[1..],
+            [
+                Attr::u32(attr::VMQ_BASE_CPU, 0),
+                Attr::u32(attr::VMQ_MAX_CPUS, 0),
+                Attr::u32(attr::VMQ_MAX_QUEUES, 0),
+                Attr::u8(attr::VMQ_SKIP_SMT, 0),
+            ]
+        );
+        // `vmq` without a mode, then settings: the mode is left alone.
+        let r = set_request(&w("sw0 vmq low 20 high 80")).unwrap();
+        assert_eq!(
+            r.attrs[1..],
+            [Attr::u32(attr::VMQ_LOW, 20), Attr::u32(attr::VMQ_HIGH, 80)]
+        );
+        // Underscore spellings, like fdb_max.
+        let r = set_request(&w("sw0 vmq_max_cpus 3")).unwrap();
+        assert_eq!(r.attrs[1], Attr::u32(attr::VMQ_MAX_CPUS, 3));
+        // One threshold alone: the module checks it against the other one.
+        assert!(set_request(&w("sw0 vmq-high 5")).is_ok());
+    }
+
+    #[test]
+    fn vmq_errors() {
+        let err = |s: &str| set_request(&w(s)).unwrap_err();
+        assert_eq!(
+            err("sw0 vmq on"),
+            "invalid vmq mode \"on\" (expected off, static or dynamic)"
+        );
+        assert_eq!(
+            err("sw0 vmq"),
+            "missing value for \"vmq\" (off, static or dynamic)"
+        );
+        assert_eq!(err("sw0 vmq dynamic low"), "missing value for \"low\"");
+        assert_eq!(
+            err("sw0 vmq dynamic low 0"),
+            "invalid low \"0\": must be 1..100 (percent of one CPU)"
+        );
+        assert_eq!(
+            err("sw0 vmq-high 101"),
+            "invalid vmq-high \"101\": must be 1..100 (percent of one CPU)"
+        );
+        assert_eq!(
+            err("sw0 vmq dynamic low 50 high 40"),
+            "switch set: vmq low (50) must be below vmq high (40)"
+        );
+        assert!(err("sw0 vmq-low 40 vmq-high 40").contains("must be below"));
+        assert_eq!(
+            err("sw0 vmq dynamic interval 50"),
+            "invalid interval \"50\": must be 100..60000 ms"
+        );
+        assert_eq!(
+            err("sw0 vmq-interval 60001"),
+            "invalid vmq-interval \"60001\": must be 100..60000 ms"
+        );
+        assert_eq!(
+            err("sw0 vmq-base-cpu x"),
+            "invalid vmq-base-cpu \"x\": not a number"
+        );
+        assert_eq!(
+            err("sw0 vmq dynamic skip-smt yes"),
+            "invalid skip-smt \"yes\" (expected on or off)"
+        );
+        // Bare words need `vmq` before them.
+        assert_eq!(
+            err("sw0 low 5"),
+            "switch set: \"low\" is a vmq setting: write \"vmq-low\" or put it after \"vmq MODE\""
+        );
+        assert!(add_request(&w("sw0 max-queues 2 vmq static"))
+            .unwrap_err()
+            .starts_with("switch add: \"max-queues\" is a vmq setting"));
+        // Once only, whatever the spelling.
+        assert_eq!(
+            err("sw0 vmq dynamic low 5 vmq-low 6"),
+            "\"vmq-low\" given more than once"
+        );
+        assert_eq!(
+            err("sw0 vmq dynamic vmq static"),
+            "\"vmq\" given more than once"
+        );
+        assert!(err("sw0 vmq-lowest 5").contains("unknown keyword \"vmq-lowest\""));
+    }
+
     #[test]
     fn del_attrs() {
         let r = del_request(&w("sw0"), false).unwrap();
@@ -354,6 +725,76 @@ mod tests {
             Request::doit(cmd::SWITCH_GET, vec![Attr::str(attr::SWITCH, "sw0")])
         );
         assert!(show_request(&w("sw0 sw1")).is_err());
+    }
+
+    /// What `fill_switch` sends after `FDB_COUNT`.
+    fn vmq_reply(backend: u8, base_cpu: u32, skip_smt: bool) -> Vec<Attr> {
+        let mut v = vec![
+            Attr::u8(attr::VMQ_MODE, vmq_mode::DYNAMIC),
+            Attr::u32(attr::VMQ_LOW, 10),
+            Attr::u32(attr::VMQ_HIGH, 70),
+            Attr::u32(attr::VMQ_INTERVAL, 1000),
+            Attr::u32(attr::VMQ_BASE_CPU, base_cpu),
+            Attr::u32(attr::VMQ_MAX_CPUS, 0),
+            Attr::u32(attr::VMQ_MAX_QUEUES, 0),
+            Attr::u8(attr::VMQ_SKIP_SMT, u8::from(skip_smt)),
+            Attr::u8(attr::VMQ_BACKEND, backend),
+        ];
+        if backend == crate::uapi::vmq_backend::HARDWARE {
+            v.push(Attr::u32(attr::VMQ_RINGS, 4));
+        }
+        v.push(Attr::u64(attr::MOVES, 3));
+        v
+    }
+
+    #[test]
+    fn vmq_text_and_json() {
+        use crate::uapi::vmq_backend;
+        let mut a = reply(true, true);
+        a.extend(vmq_reply(vmq_backend::HARDWARE, 0, false));
+        let s = SwitchInfo::from_attrs(&a).unwrap();
+        assert_eq!(
+            s.text_lines(true),
+            [
+                "sw0: uplink eth0 ageing 300 fdb-max 8192 fdb 3",
+                "    vmq dynamic low 10 high 70 interval 1000ms backend hardware rings 4 moves 3",
+                "    RX: packets 1 bytes 2 dropped 5",
+                "    TX: packets 3 bytes 4 dropped 6"
+            ]
+        );
+        let mut a = reply(false, false);
+        a.extend(vmq_reply(vmq_backend::SOFTWARE, 2, true));
+        let s = SwitchInfo::from_attrs(&a).unwrap();
+        assert_eq!(
+            s.text_lines(false),
+            [
+                "sw0: ageing 300 fdb-max 8192 fdb 3",
+                "    vmq dynamic low 10 high 70 interval 1000ms base-cpu 2 skip-smt on backend software moves 3"
+            ]
+        );
+        let mut a = reply(false, false);
+        a.extend(vmq_reply(vmq_backend::NONE, 0, false));
+        a.retain(|x| x.kind() != attr::VMQ_MODE);
+        a.push(Attr::u8(attr::VMQ_MODE, vmq_mode::OFF));
+        a.retain(|x| x.kind() != attr::VMQ_MAX_QUEUES);
+        a.push(Attr::u32(attr::VMQ_MAX_QUEUES, 2));
+        let s = SwitchInfo::from_attrs(&a).unwrap();
+        assert_eq!(
+            s.vmq_text().unwrap(),
+            "vmq off low 10 high 70 interval 1000ms max-queues 2 backend none moves 3"
+        );
+        let list = decode_all([a.as_slice()], false).unwrap();
+        assert_eq!(
+            crate::output::to_json(&list).unwrap(),
+            concat!(
+                r#"[{"name":"sw0","uplink":null,"ageing":300,"fdb_max":8192,"fdb_count":3,"#,
+                r#""vmq":"off","vmq_low":10,"vmq_high":70,"vmq_interval":1000,"vmq_base_cpu":0,"#,
+                r#""vmq_max_cpus":0,"vmq_max_queues":2,"vmq_skip_smt":false,"vmq_backend":"none","#,
+                r#""vmq_moves":3}]"#
+            )
+        );
+        let bad = [Attr::str(attr::SWITCH, "sw0"), Attr::u32(attr::VMQ_MODE, 1)];
+        assert!(SwitchInfo::from_attrs(&bad).is_err());
     }
 
     fn reply(uplink: bool, stats: bool) -> Vec<Attr> {
