@@ -80,6 +80,30 @@ pub mod stats {
     pub const MAX: u16 = FLOODED;
 }
 
+/// Attributes nested in `attr::IRQ_ENTRY`.
+pub mod irq_attr {
+    pub const UNSPEC: u16 = 0;
+    /// u32: Linux irq number.
+    pub const IRQ: u16 = 1;
+    /// u64: hwirq in the irq's own domain (the MSI-X index for PCI-MSIX).
+    pub const HWIRQ: u16 = 2;
+    /// string: the irq chip as `/proc/interrupts` shows it (e.g. `IR-PCI-MSIX-0000:01:10.0`).
+    pub const CHIP: u16 = 3;
+    /// string: the domain chain from the device up, e.g. `PCI-MSIX-... -> INTEL-IR-0 -> VECTOR`.
+    pub const DOMAINS: u16 = 4;
+    /// u8: 1 when a domain of the chain is an interrupt-remapping domain.
+    pub const REMAPPED: u16 = 5;
+    /// u64: affinity mask (CPUs 0..63).
+    pub const AFFINITY: u16 = 6;
+    /// u32: effective CPU (first of the effective affinity).
+    pub const EFFECTIVE_CPU: u16 = 7;
+    /// u32: interrupt remapping table entry index (Intel IR: hwirq >> 16 at the IR level).
+    pub const IRTE: u16 = 8;
+    /// u8: 1 when a handler is installed (listed in `/proc/interrupts`).
+    pub const ACTIVE: u16 = 9;
+    pub const MAX: u16 = ACTIVE;
+}
+
 /// Commands (`genlmsghdr.cmd`).
 pub mod cmd {
     pub const UNSPEC: u8 = 0;
@@ -115,8 +139,12 @@ pub mod cmd {
     /// Event only: the balancer moved a queue. `SWITCH`, `PORT`, optional `QUEUE`, optional
     /// `IRQ`, `FROM_CPU`, `CPU`, `LOAD`.
     pub const VMQ_MOVE: u8 = 14;
+    /// Interrupts of a VF-backed vPort: `PORT`. Reply: `PORT`, `PCI`, optional `DRIVER`,
+    /// `REMAPPED` (u8: any vector remapped), `MSIX` (u8: MSI-X enabled), and one nested
+    /// `IRQ_ENTRY` (`irq_attr::*`) per vector.
+    pub const PORT_IRQS: u8 = 15;
     /// The highest command number in use.
-    pub const MAX: u8 = VMQ_MOVE;
+    pub const MAX: u8 = PORT_IRQS;
 }
 
 /// Top-level attributes (netlink attribute types).
@@ -205,6 +233,29 @@ pub mod attr {
     /// u8: 1 = steer vPorts in software when the uplink has no filters (default 0: such
     /// uplinks get no VMQ).
     pub const VMQ_SOFTWARE: u16 = 41;
+    /// u32: number of VFs to enable on the uplink (`switch set SW sriov N`; 0 disables);
+    /// in replies: VFs enabled now on the uplink.
+    pub const SRIOV: u16 = 42;
+    /// u32: `sriov_totalvfs` of the uplink (replies; absent when it is no SR-IOV PF).
+    pub const SRIOV_TOTAL: u16 = 43;
+    /// u32: VF index of a VF-backed vPort (`port add PORT switch SW vf INDEX`).
+    pub const VF: u16 = 44;
+    /// string: PCI address (e.g. `0000:00:0a.0`).
+    pub const PCI: u16 = 45;
+    /// string: name of the VF's netdev, when a netdev driver is bound.
+    pub const VF_DEV: u16 = 46;
+    /// nested (`irq_attr::*`): one interrupt vector.
+    pub const IRQ_ENTRY: u16 = 47;
+    /// u8: 1 when the interrupts go through an interrupt-remapping domain.
+    pub const REMAPPED: u16 = 48;
+    /// string: name of the driver bound to a PCI device.
+    pub const DRIVER: u16 = 49;
+    /// u8: 1 when MSI-X is enabled on the device.
+    pub const MSIX: u16 = 50;
+    /// u8: 1 when VF spoof checking is on (VF ports).
+    pub const SPOOFCHK: u16 = 51;
+    /// u8: 1 when the VF is trusted (VF ports).
+    pub const TRUST: u16 = 52;
     /// The highest attribute number in use.
-    pub const MAX: u16 = VMQ_SOFTWARE;
+    pub const MAX: u16 = TRUST;
 }

@@ -69,10 +69,18 @@ fn stats_and_vlan_modes_match() {
 }
 
 #[test]
+fn vmq_and_irq_enums_match() {
+    assert_eq!(c_enum(&header(), "vswitch_vmq_mode"), prefixed(rs_mod("vmq_mode"), "VSWITCH_VMQ_MODE_"));
+    assert_eq!(c_enum(&header(), "vswitch_vmq_backend"), prefixed(rs_mod("vmq_backend"), "VSWITCH_VMQ_BACKEND_"));
+    assert_eq!(c_enum(&header(), "vswitch_irq_attr"), prefixed(rs_mod("irq_attr"), "VSWITCH_IRQ_ATTR_"));
+}
+
+#[test]
 fn max_is_the_highest_number() {
     assert_eq!(rs_mod("cmd").values().max().copied(), Some(uapi::cmd::MAX as i64));
     assert_eq!(rs_mod("attr").values().max().copied(), Some(uapi::attr::MAX as i64));
     assert_eq!(rs_mod("stats").values().max().copied(), Some(uapi::stats::MAX as i64));
+    assert_eq!(rs_mod("irq_attr").values().max().copied(), Some(uapi::irq_attr::MAX as i64));
 }
 
 #[test]
