@@ -24,6 +24,10 @@
 #include <linux/topology.h>
 #include <linux/ktime.h>
 #include <linux/timekeeping.h>
+#include <linux/pci.h>
+#include <linux/irqdesc.h>
+#include <linux/irqdomain.h>
+#include <net/net_namespace.h>
 #include "helpers.h"
 
 struct sk_buff *vsw_genlmsg_new(void)
@@ -742,4 +746,223 @@ int vsw_skb_deliver_rx_on(struct sk_buff *skb, struct net_device *dev, struct vs
 		atomic_dec(&s->inflight);
 	}
 	return 0;
+}
+
+/* ---- SR-IOV: PF/VF PCI devices, VF configuration through the PF, MSI-X irqs ---- */
+
+/* The PCI device behind a netdev (a reference), or NULL. */
+struct pci_dev *vsw_netdev_pci(struct net_device *dev)
+{
+	struct device *p = dev->dev.parent;
+
+	if (!p || !dev_is_pci(p))
+		return NULL;
+	return pci_dev_get(to_pci_dev(p));
+}
+
+void vsw_pci_put(struct pci_dev *p)
+{
+	pci_dev_put(p);
+}
+
+int vsw_pci_totalvfs(struct pci_dev *p)
+{
+	return pci_sriov_get_totalvfs(p);
+}
+
+int vsw_pci_num_vfs(struct pci_dev *p)
+{
+	return pci_num_vf(p);
+}
+
+const char *vsw_pci_name(struct pci_dev *p)
+{
+	return pci_name(p);
+}
+
+/* Name of the bound driver, or NULL. */
+const char *vsw_pci_driver(struct pci_dev *p)
+{
+	return p->driver ? p->driver->name : NULL;
+}
+
+/*
+ * Enables n VFs (0 disables them) the way writing sriov_numvfs does, going through 0 first
+ * when VFs are already enabled. Must not be called with RTNL held: PF drivers take it.
+ * Returns the number of VFs enabled, or a negative errno.
+ */
+int vsw_pci_sriov_configure(struct pci_dev *p, int n)
+{
+	int ret = 0;
+
+	if (n < 0 || n > pci_sriov_get_totalvfs(p))
+		return -ERANGE;
+	device_lock(&p->dev);
+	if (n == pci_num_vf(p))
+		goto out;
+	if (!p->driver || !p->driver->sriov_configure) {
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	pci_lock_rescan_remove();
+	if (pci_num_vf(p) && n)
+		ret = p->driver->sriov_configure(p, 0);
+	if (ret >= 0)
+		ret = p->driver->sriov_configure(p, n);
+	pci_unlock_rescan_remove();
+out:
+	device_unlock(&p->dev);
+	return ret < 0 ? ret : pci_num_vf(p);
+}
+
+/* VF number vf of PF pf (a reference), or NULL. */
+struct pci_dev *vsw_pci_vf(struct pci_dev *pf, int vf)
+{
+	struct pci_dev *p = NULL;
+
+	if (vf < 0 || vf >= pci_num_vf(pf))
+		return NULL;
+	/* pci_get_device drops the reference of `from` and takes one on the result */
+	while ((p = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, p))) {
+		if (p->is_virtfn && pci_physfn(p) == pf && pci_iov_vf_id(p) == vf)
+			return p;
+	}
+	return NULL;
+}
+
+/* The netdev of a PCI device in any netns (a reference), or NULL. */
+struct net_device *vsw_pci_netdev(struct pci_dev *p)
+{
+	struct net_device *dev, *found = NULL;
+	struct net *net;
+
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		for_each_netdev_rcu(net, dev) {
+			if (dev->dev.parent == &p->dev) {
+				dev_hold(dev);
+				found = dev;
+				goto out;
+			}
+		}
+	}
+out:
+	rcu_read_unlock();
+	return found;
+}
+
+/* Linux irqs of the device's MSI-X vectors (as many as fit); the count. */
+int vsw_pci_msix_irqs(struct pci_dev *p, unsigned int *irqs, int max)
+{
+	int i, n = 0, count;
+
+	if (!p->msix_enabled)
+		return 0;
+	count = pci_msix_vec_count(p);
+	for (i = 0; i < count && n < max; i++) {
+		int irq = pci_irq_vector(p, i);
+
+		if (irq > 0)
+			irqs[n++] = irq;
+	}
+	return n;
+}
+
+int vsw_pci_msix_enabled(struct pci_dev *p)
+{
+	return p->msix_enabled;
+}
+
+/* VF settings through the PF's ndo_set_vf_* (RTNL held, as rtnetlink calls them). */
+int vsw_vf_set_mac(struct net_device *pf, int vf, u8 *mac)
+{
+	ASSERT_RTNL();
+	if (!pf->netdev_ops->ndo_set_vf_mac)
+		return -EOPNOTSUPP;
+	return pf->netdev_ops->ndo_set_vf_mac(pf, vf, mac);
+}
+
+int vsw_vf_set_vlan(struct net_device *pf, int vf, u16 vid)
+{
+	ASSERT_RTNL();
+	if (!pf->netdev_ops->ndo_set_vf_vlan)
+		return -EOPNOTSUPP;
+	return pf->netdev_ops->ndo_set_vf_vlan(pf, vf, vid, 0, htons(ETH_P_8021Q));
+}
+
+int vsw_vf_set_spoofchk(struct net_device *pf, int vf, int on)
+{
+	ASSERT_RTNL();
+	if (!pf->netdev_ops->ndo_set_vf_spoofchk)
+		return -EOPNOTSUPP;
+	return pf->netdev_ops->ndo_set_vf_spoofchk(pf, vf, on);
+}
+
+int vsw_vf_set_trust(struct net_device *pf, int vf, int on)
+{
+	ASSERT_RTNL();
+	if (!pf->netdev_ops->ndo_set_vf_trust)
+		return -EOPNOTSUPP;
+	return pf->netdev_ops->ndo_set_vf_trust(pf, vf, on);
+}
+
+/* state: 0 auto, 1 enable, 2 disable (IFLA_VF_LINK_STATE_*). */
+int vsw_vf_set_link_state(struct net_device *pf, int vf, int state)
+{
+	ASSERT_RTNL();
+	if (!pf->netdev_ops->ndo_set_vf_link_state)
+		return -EOPNOTSUPP;
+	return pf->netdev_ops->ndo_set_vf_link_state(pf, vf, state);
+}
+
+/* ---- irq domain hierarchy ---- */
+
+/*
+ * Level `level` of irq's irq_data chain (0 = the irq's own, then parent_data): its domain's
+ * name and its hwirq. -ENOENT past the root.
+ */
+int vsw_irq_level(unsigned int irq, int level, char *name, int len, u64 *hwirq)
+{
+	struct irq_data *d = irq_get_irq_data(irq);
+
+	while (d && level-- > 0)
+		d = d->parent_data;
+	if (!d)
+		return -ENOENT;
+	strscpy(name, d->domain && d->domain->name ? d->domain->name : "?", len);
+	*hwirq = d->hwirq;
+	return 0;
+}
+
+/* The irq's chip name as /proc/interrupts shows it (e.g. IR-PCI-MSIX-0000:00:0a.0), or "". */
+void vsw_irq_chip_name(unsigned int irq, char *name, int len)
+{
+	struct irq_data *d = irq_get_irq_data(irq);
+
+	strscpy(name, d && d->chip && d->chip->name ? d->chip->name : "", len);
+}
+
+/* Affinity (eff = 0) or effective affinity (eff = 1) as a mask of CPUs 0..63. */
+u64 vsw_irq_mask(unsigned int irq, int eff)
+{
+	struct irq_data *d = irq_get_irq_data(irq);
+	const struct cpumask *m;
+	unsigned int cpu;
+	u64 v = 0;
+
+	if (!d)
+		return 0;
+	m = eff ? irq_data_get_effective_affinity_mask(d) : irq_data_get_affinity_mask(d);
+	for_each_cpu(cpu, m) {
+		if (cpu >= 64)
+			break;
+		v |= 1ULL << cpu;
+	}
+	return v;
+}
+
+/* Whether irq has a handler (it shows in /proc/interrupts). */
+int vsw_irq_has_action(unsigned int irq)
+{
+	return irq_has_action(irq);
 }

@@ -130,4 +130,26 @@ struct vsw_steer *vsw_steer_new(void);
 void vsw_steer_free(struct vsw_steer *s);
 int vsw_skb_deliver_rx_on(struct sk_buff *skb, struct net_device *dev, struct vsw_steer *s, int cpu);
 
+/* SR-IOV and irqs */
+struct pci_dev *vsw_netdev_pci(struct net_device *dev);
+void vsw_pci_put(struct pci_dev *p);
+int vsw_pci_totalvfs(struct pci_dev *p);
+int vsw_pci_num_vfs(struct pci_dev *p);
+const char *vsw_pci_name(struct pci_dev *p);
+const char *vsw_pci_driver(struct pci_dev *p);
+int vsw_pci_sriov_configure(struct pci_dev *p, int n);
+struct pci_dev *vsw_pci_vf(struct pci_dev *pf, int vf);
+struct net_device *vsw_pci_netdev(struct pci_dev *p);
+int vsw_pci_msix_irqs(struct pci_dev *p, unsigned int *irqs, int max);
+int vsw_pci_msix_enabled(struct pci_dev *p);
+int vsw_vf_set_mac(struct net_device *pf, int vf, u8 *mac);
+int vsw_vf_set_vlan(struct net_device *pf, int vf, u16 vid);
+int vsw_vf_set_spoofchk(struct net_device *pf, int vf, int on);
+int vsw_vf_set_trust(struct net_device *pf, int vf, int on);
+int vsw_vf_set_link_state(struct net_device *pf, int vf, int state);
+int vsw_irq_level(unsigned int irq, int level, char *name, int len, u64 *hwirq);
+void vsw_irq_chip_name(unsigned int irq, char *name, int len);
+u64 vsw_irq_mask(unsigned int irq, int eff);
+int vsw_irq_has_action(unsigned int irq);
+
 #endif

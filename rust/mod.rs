@@ -9,6 +9,7 @@
 
 pub mod errno;
 pub mod netdev;
+pub mod pci;
 pub mod percpu;
 pub mod rcuhash;
 pub mod rcu;

@@ -115,6 +115,14 @@ impl DevHandle {
         unsafe { bindings::vsw_dev_hold(dev.0) };
         DevHandle(dev.0)
     }
+    /// Wraps a reference the caller already holds on `dev`.
+    ///
+    /// # Safety
+    /// `dev` must be a valid device on which the caller holds a reference, given up here.
+    pub(crate) unsafe fn from_held(dev: *mut bindings::net_device) -> Self {
+        // INVARIANT: the reference is handed over by the caller.
+        DevHandle(dev)
+    }
     /// The device, valid as long as the handle.
     pub fn get(&self) -> NetDevRef<'_> {
         // INVARIANT: our reference keeps the device's memory alive for the borrow.

@@ -22,7 +22,9 @@
 #[path = "policy.rs"]
 pub(crate) mod policy;
 
+use crate::irq_remap;
 use crate::switch::{cnt, Stats};
+use crate::sys::pci::PciDev;
 use crate::sys::netdev::NetDevRef;
 use crate::sys::rtnl::Held;
 use crate::sys::vmq as sys;
@@ -196,6 +198,8 @@ pub(crate) struct PortInfo {
     /// Steering CPU read by the fast path (software backend).
     pub(crate) steer: Arc<AtomicU32>,
     pub(crate) stats: Arc<Stats>,
+    /// VF-backed port: its VF, whose MSI-X vectors VMQ steers.
+    pub(crate) vf: Option<PciDev>,
 }
 
 /// A vPort's queue.
@@ -217,11 +221,15 @@ pub(crate) struct Assign {
     pub(crate) load: u32,
     steer: Arc<AtomicU32>,
     stats: Arc<Stats>,
+    pub(crate) vf: Option<PciDev>,
 }
 
 impl Assign {
-    /// Whether the balancer may move it (it has its own queue or steering CPU).
+    /// Whether the balancer may move it (it has its own queue, steering CPU or VF).
     fn movable(&self, backend: Backend) -> bool {
+        if self.vf.is_some() {
+            return self.cpu != NO_CPU;
+        }
         match backend {
             Backend::Hardware => self.queue.is_some() && self.irq.is_some(),
             Backend::Software => self.cpu != NO_CPU,
@@ -242,6 +250,8 @@ pub(crate) struct Moved {
 
 /// VMQ state of one switch.
 pub(crate) struct Vmq {
+    /// VMQ on and the switch has an uplink.
+    active: bool,
     pub(crate) settings: Settings,
     pub(crate) backend: Backend,
     pub(crate) rings: u32,
@@ -280,6 +290,7 @@ fn allowed_ids(cpus: &[Cpu]) -> ([u32; MAX_CPUS], usize) {
 impl Vmq {
     pub(crate) fn new() -> Self {
         Vmq {
+            active: false,
             settings: Settings::default(),
             backend: Backend::None,
             rings: 0,
@@ -318,6 +329,7 @@ impl Vmq {
         self.assigns = KVec::new();
         self.backend = Backend::None;
         self.rings = 0;
+        self.active = false;
     }
 
     /// Reconciles queues and filters with the switch's uplink and vPorts (in the order given,
@@ -334,20 +346,24 @@ impl Vmq {
                 _ => Backend::None,
             },
         };
-        if backend != self.backend {
+        let active = self.settings.mode != Mode::Off && uplink.is_some();
+        if backend != self.backend || active != self.active {
             let rings = self.rings;
             self.clear(rtnl, uplink);
             self.rings = rings;
             self.backend = backend;
+            self.active = active;
         }
-        if backend == Backend::None {
+        if !active {
             return;
         }
         // Gone or changed ports lose their queue.
         let mut i = 0;
         while i < self.assigns.len() {
             let a = &self.assigns[i];
-            let keep = ports.iter().any(|p| p.id == a.port && p.mac == a.mac && p.vid == a.vid);
+            let keep = ports.iter().any(|p| {
+                p.id == a.port && p.mac == a.mac && p.vid == a.vid && (p.vf.is_some() || backend != Backend::None)
+            });
             if keep {
                 i += 1;
             } else {
@@ -356,7 +372,8 @@ impl Vmq {
         }
         // New ports, in order.
         for p in ports {
-            if self.assigns.iter().any(|a| a.port == p.id) {
+            // Without a backend only VF ports are steered.
+            if self.assigns.iter().any(|a| a.port == p.id) || (p.vf.is_none() && backend == Backend::None) {
                 continue;
             }
             let a = Assign {
@@ -376,6 +393,7 @@ impl Vmq {
                 load: 0,
                 steer: p.steer.clone(),
                 stats: p.stats.clone(),
+                vf: p.vf.clone(),
             };
             if self.assigns.push(a, GFP_KERNEL).is_err() {
                 break;
@@ -392,12 +410,29 @@ impl Vmq {
         let n = allowed(&self.settings, &mut cpus);
         let (ids, nids) = allowed_ids(&cpus[..n]);
         let ids = &ids[..nids];
+        // VF ports: a home CPU each (after the queues' homes), their vectors steered there.
+        let mut k = self.queue_limit() as usize;
+        for a in self.assigns.iter_mut() {
+            let Some(vf) = &a.vf else { continue };
+            if a.cpu == NO_CPU || !ids.contains(&a.cpu) {
+                a.home = policy::home_cpu(ids, k);
+                a.cpu = a.home;
+                a.since_move = 0;
+            }
+            k += 1;
+            if a.cpu != NO_CPU {
+                irq_remap::steer(vf, a.cpu);
+            }
+        }
         match self.backend {
             Backend::Hardware => {
                 let Some(dev) = uplink else { return };
                 let limit = self.queue_limit();
                 let default_irq = sys::rxq_irq(rtnl, dev, 0);
                 for i in 0..self.assigns.len() {
+                    if self.assigns[i].vf.is_some() {
+                        continue;
+                    }
                     if self.assigns[i].queue.is_none() {
                         let used = self.assigns.iter().filter(|a| a.queue.is_some()).count() as u32;
                         let free = (1..self.rings).find(|q| !self.assigns.iter().any(|a| a.queue == Some(*q)));
@@ -433,7 +468,7 @@ impl Vmq {
                     m => m.min(MAX_QUEUES as u32),
                 };
                 let mut k = 0u32;
-                for a in self.assigns.iter_mut() {
+                for a in self.assigns.iter_mut().filter(|a| a.vf.is_none()) {
                     if k < limit && !ids.is_empty() {
                         if a.cpu == NO_CPU || !ids.contains(&a.cpu) {
                             a.home = policy::home_cpu(ids, k as usize);
@@ -482,13 +517,18 @@ impl Vmq {
                 continue;
             }
             let nth = match (backend, a.queue) {
-                (Backend::Hardware, Some(q)) => q.saturating_sub(1) as usize,
+                (Backend::Hardware, Some(q)) if a.vf.is_none() => q.saturating_sub(1) as usize,
                 _ => k,
             };
             k += 1;
             a.home = policy::home_cpu(ids, nth);
             a.since_move = 0;
             if a.home == policy::NO_CPU {
+                continue;
+            }
+            if let Some(vf) = &a.vf {
+                a.cpu = a.home;
+                irq_remap::steer(vf, a.home);
                 continue;
             }
             match backend {
@@ -510,7 +550,7 @@ impl Vmq {
     /// Called every `ms` by the balancer work: samples loads once per interval and, in
     /// dynamic mode, applies the policy's moves. Each move is reported through `moved`.
     pub(crate) fn tick(&mut self, ms: u32, mut moved: impl FnMut(&Moved)) {
-        if self.backend == Backend::None {
+        if !self.active {
             return;
         }
         self.elapsed_ms += ms;
@@ -532,7 +572,13 @@ impl Vmq {
             }
             a.last_pkts = pk;
             a.last_ns = ns;
-            if self.backend == Backend::Hardware {
+            if let Some(vf) = &a.vf {
+                // VF vectors stay where VMQ put them (the VF driver may have re-requested
+                // its irqs since).
+                if a.cpu != NO_CPU && !irq_remap::all_on(vf, a.cpu) {
+                    irq_remap::steer(vf, a.cpu);
+                }
+            } else if self.backend == Backend::Hardware {
                 // Someone (irqbalance, /proc/irq) may have moved it.
                 if let Some(c) = a.irq.and_then(sys::irq_effective_cpu) {
                     a.cpu = c;
@@ -565,19 +611,22 @@ impl Vmq {
         }
         for mv in moves[..m].iter() {
             let a = &mut self.assigns[idx[mv.queue]];
-            let ok = match self.backend {
+            let ok = match (&a.vf, self.backend) {
+                (Some(vf), _) => irq_remap::steer(vf, mv.to) > 0,
+                (None, b) => match b {
                 Backend::Hardware => a.irq.is_some_and(|irq| sys::irq_set_cpu(irq, mv.to).is_ok()),
                 Backend::Software => {
                     a.steer.store(mv.to, Ordering::Relaxed);
                     true
                 }
                 Backend::None => false,
+                },
             };
             if !ok {
                 continue;
             }
             a.cpu = match self.backend {
-                Backend::Hardware => a.irq.and_then(sys::irq_effective_cpu).unwrap_or(mv.to),
+                Backend::Hardware if a.vf.is_none() => a.irq.and_then(sys::irq_effective_cpu).unwrap_or(mv.to),
                 _ => mv.to,
             };
             a.moves += 1;

@@ -11,9 +11,9 @@ use crate::sys::genl::{self, Dump, Family, Msg, Op, Policy, Request};
 use crate::sys::rcu;
 use crate::sys::rcuhash::{hz, jiffies64};
 use crate::sys::rtnl::Rtnl;
-use crate::uapi::{self, attr, cmd, stats, vlan_mode};
+use crate::uapi::{self, attr, cmd, irq_attr, stats, vlan_mode};
 use crate::vlan::{check_vid, VlanMode, VlanSet};
-use crate::{fdb, switch, vmq};
+use crate::{fdb, irq_remap, switch, vmq};
 use core::sync::atomic::Ordering;
 use kernel::alloc::{flags::GFP_KERNEL, KVec};
 use kernel::{c_str, prelude::*};
@@ -66,6 +66,17 @@ static POLICY: [Policy; attr::MAX as usize + 1] = [
     Policy::u32(),                      // FROM_CPU
     Policy::u32(),                      // VMQ_RINGS
     Policy::u8(),                       // VMQ_SOFTWARE
+    Policy::u32(),                      // SRIOV
+    Policy::u32(),                      // SRIOV_TOTAL
+    Policy::u32(),                      // VF
+    Policy::nul_string(IFNAME_MAX * 4), // PCI
+    Policy::nul_string(IFNAME_MAX),     // VF_DEV
+    Policy::nested(),                   // IRQ_ENTRY
+    Policy::u8(),                       // REMAPPED
+    Policy::nul_string(IFNAME_MAX * 4), // DRIVER
+    Policy::u8(),                       // MSIX
+    Policy::u8(),                       // SPOOFCHK
+    Policy::u8(),                       // TRUST
 ];
 
 /// The family (see `uapi.rs` for the protocol).
@@ -89,6 +100,7 @@ impl Family for VswitchFamily {
         Op { cmd: cmd::FDB_DEL, dump: false },
         Op { cmd: cmd::FDB_GET, dump: true },
         Op { cmd: cmd::VMQ_GET, dump: true },
+        Op { cmd: cmd::PORT_IRQS, dump: false },
     ];
     const MCGRPS: &'static [&'static str] = &[uapi::MCGRP_EVENTS];
 
@@ -97,6 +109,7 @@ impl Family for VswitchFamily {
             cmd::GET_VERSION => return get_version(req),
             cmd::SWITCH_GET => return switch_get(req),
             cmd::PORT_GET => return port_get(req),
+            cmd::PORT_IRQS => return port_irqs(req),
             cmd::SWITCH_NEW => switch_new(req),
             cmd::SWITCH_DEL => switch_del(req),
             cmd::SWITCH_SET => switch_set(req),
@@ -288,7 +301,32 @@ fn switch_cfg<'a>(req: &Request<'a>) -> CfgResult<SwitchCfg<'a>> {
 fn with_registry<T>(f: impl FnOnce(&mut Registry, crate::sys::rtnl::Held<'_>) -> CfgResult<T>) -> CfgResult<T> {
     let mut g = Rtnl::lock();
     let (reg, held) = REGISTRY.get(&mut g);
-    f(reg, held)
+    let r = f(reg, held);
+    // VFs that switches let go of are disabled without RTNL (PF drivers take it).
+    let off = reg.take_sriov_off();
+    drop(g);
+    switch::sriov_off(off);
+    r
+}
+
+/// `sriov N` of `switch add/set`: checked under RTNL, applied without it (the PF driver
+/// takes RTNL and VF drivers register netdevs), then recorded.
+fn apply_sriov(name: &str, n: u32) -> CfgResult {
+    let pf = with_registry(|reg, _| reg.sriov_check(name, n))?;
+    match pf.sriov_configure(n) {
+        Ok(got) => {
+            with_registry(|reg, _| {
+                reg.sriov_done(name, &pf, got);
+                notify_switch(reg, cmd::SWITCH_SET, name);
+                Ok(())
+            })?;
+            if got != n {
+                return Err(Fail(EIO, c_str!("vswitch: the PF driver enabled a different number of VFs")));
+            }
+            Ok(())
+        }
+        Err(e) => Err(Fail(e, c_str!("vswitch: the PF driver refused to change the number of VFs"))),
+    }
 }
 
 fn switch_new(req: &Request<'_>) -> CfgResult {
@@ -302,7 +340,11 @@ fn switch_new(req: &Request<'_>) -> CfgResult {
         reg.switch_add(h, net, name, &cfg)?;
         notify_switch(reg, cmd::SWITCH_NEW, name);
         Ok(())
-    })
+    })?;
+    match opt_u32(req, attr::SRIOV)? {
+        Some(n) => apply_sriov(name, n),
+        None => Ok(()),
+    }
 }
 
 fn switch_set(req: &Request<'_>) -> CfgResult {
@@ -313,7 +355,11 @@ fn switch_set(req: &Request<'_>) -> CfgResult {
         reg.switch_set(h, net, name, &cfg)?;
         notify_switch(reg, cmd::SWITCH_SET, name);
         Ok(())
-    })
+    })?;
+    match opt_u32(req, attr::SRIOV)? {
+        Some(n) => apply_sriov(name, n),
+        None => Ok(()),
+    }
 }
 
 fn switch_del(req: &Request<'_>) -> CfgResult {
@@ -387,6 +433,10 @@ fn fill_switch(msg: &mut Msg, sw: &SwitchCtl) -> Result {
         msg.put_u32(attr::VMQ_RINGS, v.rings)?;
     }
     msg.put_u64(attr::MOVES, v.moves)?;
+    if let Some(pf) = sw.pf() {
+        msg.put_u32(attr::SRIOV, pf.num_vfs())?;
+        msg.put_u32(attr::SRIOV_TOTAL, pf.total_vfs())?;
+    }
     put_stats(msg, &sw.core.stats)
 }
 
@@ -431,7 +481,7 @@ fn port_cfg(req: &Request<'_>) -> CfgResult<PortCfg> {
     if mtu.is_some_and(|m| !(68..=65535).contains(&m)) {
         return Err(Fail(ERANGE, c_str!("vswitch: MTU must be in 68..65535")));
     }
-    Ok(PortCfg { mac: mac.map(|m| m.0), mtu, vlan: vlan_mode_of(req)? })
+    Ok(PortCfg { mac: mac.map(|m| m.0), mtu, vlan: vlan_mode_of(req)?, vf: opt_u32(req, attr::VF)? })
 }
 
 fn port_new(req: &Request<'_>) -> CfgResult {
@@ -491,12 +541,98 @@ fn fill_port(msg: &mut Msg, sw: &SwitchCtl, p: &PortCtl) -> Result {
     put_stats(msg, &p.stats)
 }
 
+fn fill_vf_port(msg: &mut Msg, held: crate::sys::rtnl::Held<'_>, sw: &SwitchCtl, p: &switch::VfPort) -> Result {
+    msg.put_str(attr::PORT, p.name.as_str())?;
+    msg.put_str(attr::SWITCH, sw.name.as_str())?;
+    msg.put_u32(attr::VF, p.index)?;
+    msg.put_str(attr::PCI, p.pci.name())?;
+    if let Some(d) = p.pci.driver() {
+        msg.put_str(attr::DRIVER, d)?;
+    }
+    if let Some(dev) = p.pci.netdev(held) {
+        msg.put_str(attr::VF_DEV, dev.get().name())?;
+    }
+    msg.put_bytes(attr::MAC, &p.cfg.mac)?;
+    if let Some(v) = p.cfg.pvid {
+        msg.put_u8(attr::VLAN_MODE, vlan_mode::ACCESS)?;
+        msg.put_u16(attr::PVID, v)?;
+    }
+    msg.put_u8(attr::SPOOFCHK, 1)?;
+    msg.put_u8(attr::TRUST, 0)
+}
+
+fn port_irqs(req: &Request<'_>) -> Result {
+    let Some(name) = req.attr(attr::PORT).map(|a| a.str()).transpose()? else {
+        return Err(req.fail(EINVAL, c_str!("vswitch: missing port name")));
+    };
+    let mut g = Rtnl::lock();
+    let (reg, _) = REGISTRY.get(&mut g);
+    let Some((_, p)) = reg.find_vf_port(name) else {
+        if reg.find_port(name).is_some() {
+            return Err(req.fail(EINVAL, c_str!("vswitch: not a VF port: a vPort netdev has no MSI-X vectors of its own")));
+        }
+        return Err(req.fail(ENOENT, c_str!("vswitch: no such port")));
+    };
+    let mut irqs = [0u32; irq_remap::MAX_VECTORS];
+    let n = irq_remap::vectors(&p.pci, &mut irqs);
+    let mut msg = req.reply(cmd::PORT_IRQS)?;
+    msg.put_str(attr::PORT, p.name.as_str())?;
+    msg.put_str(attr::PCI, p.pci.name())?;
+    if let Some(d) = p.pci.driver() {
+        msg.put_str(attr::DRIVER, d)?;
+    }
+    msg.put_u8(attr::MSIX, p.pci.msix_enabled() as u8)?;
+    let mut any_remapped = false;
+    for irq in irqs[..n].iter() {
+        let info = irq_remap::irq_info(*irq);
+        any_remapped |= info.remapped;
+        let nest = msg.nest_start(attr::IRQ_ENTRY)?;
+        msg.put_u32(irq_attr::IRQ, info.irq)?;
+        msg.put_u64(irq_attr::HWIRQ, info.hwirq)?;
+        msg.put_str(irq_attr::CHIP, info.chip.as_str())?;
+        let mut chain = [0u8; 256];
+        let mut len = 0;
+        for (k, d) in info.domains[..info.ndomains].iter().enumerate() {
+            let part = d.as_str().as_bytes();
+            let sep: &[u8] = if k == 0 { b"" } else { b" -> " };
+            if len + sep.len() + part.len() >= chain.len() {
+                break;
+            }
+            chain[len..len + sep.len()].copy_from_slice(sep);
+            len += sep.len();
+            chain[len..len + part.len()].copy_from_slice(part);
+            len += part.len();
+        }
+        msg.put_str(irq_attr::DOMAINS, core::str::from_utf8(&chain[..len]).unwrap_or("?"))?;
+        msg.put_u8(irq_attr::REMAPPED, info.remapped as u8)?;
+        msg.put_u64(irq_attr::AFFINITY, info.affinity)?;
+        if let Some(c) = info.cpu {
+            msg.put_u32(irq_attr::EFFECTIVE_CPU, c)?;
+        }
+        if let Some(i) = info.irte {
+            msg.put_u32(irq_attr::IRTE, i)?;
+        }
+        msg.put_u8(irq_attr::ACTIVE, info.active as u8)?;
+        msg.nest_end(nest);
+    }
+    msg.put_u8(attr::REMAPPED, any_remapped as u8)?;
+    if n > 0 && !any_remapped {
+        irq_remap::warn_not_remapped(&p.pci);
+    }
+    req.send(msg)
+}
+
 fn port_get(req: &Request<'_>) -> Result {
     let Some(name) = req.attr(attr::PORT).map(|a| a.str()).transpose()? else {
         return Err(req.fail(EINVAL, c_str!("vswitch: give a port name or use a dump")));
     };
     let mut g = Rtnl::lock();
-    let (reg, _) = REGISTRY.get(&mut g);
+    let (reg, held) = REGISTRY.get(&mut g);
+    if let Some((sw, p)) = reg.find_vf_port(name) {
+        let mut msg = req.reply(cmd::PORT_GET)?;
+        fill_vf_port(&mut msg, held, sw, p)?;
+        return req.send(msg);
+    }
     let Some((sw, p)) = reg.find_port(name) else {
         return Err(req.fail(ENOENT, c_str!("vswitch: no such port")));
     };
@@ -508,7 +644,7 @@ fn port_get(req: &Request<'_>) -> Result {
 fn port_dump(dump: &mut Dump<'_>) -> Result {
     let filter = dump.attr(attr::SWITCH).map(|a| a.str()).transpose()?;
     let mut g = Rtnl::lock();
-    let (reg, _) = REGISTRY.get(&mut g);
+    let (reg, held) = REGISTRY.get(&mut g);
     let start = dump.cursor();
     let mut n = 0usize;
     'outer: for sw in reg.switches.iter() {
@@ -517,6 +653,12 @@ fn port_dump(dump: &mut Dump<'_>) -> Result {
         }
         for p in sw.ports.iter() {
             if n >= start && !dump.entry(cmd::PORT_GET, |m| fill_port(m, sw, p))? {
+                break 'outer;
+            }
+            n += 1;
+        }
+        for p in sw.vf_ports.iter() {
+            if n >= start && !dump.entry(cmd::PORT_GET, |m| fill_vf_port(m, held, sw, p))? {
                 break 'outer;
             }
             n += 1;
@@ -534,6 +676,9 @@ fn fill_vmq(m: &mut Msg, sw: &SwitchCtl, a: &vmq::Assign) -> Result {
     m.put_u8(attr::VMQ_BACKEND, sw.vmq.backend.to_uapi())?;
     if let Some(q) = a.queue {
         m.put_u32(attr::QUEUE, q)?;
+    }
+    if let Some(p) = sw.vf_port_by_id(a.port) {
+        m.put_u32(attr::VF, p.index)?;
     }
     m.put_bytes(attr::MAC, &a.mac)?;
     if let Some(v) = a.vid {

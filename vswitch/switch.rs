@@ -17,6 +17,9 @@ use crate::sys::rtnl::{Held, Rtnl, RtnlCell};
 use crate::sys::skb::Skb;
 use crate::sys::vec_remove;
 use crate::sys::vmq::{now_ns, Steer};
+use crate::irq_remap::{self, VfCfg};
+use crate::sys::errno::eopnotsupp;
+use crate::sys::pci::{random_mac, PciDev};
 use crate::vmq::{self, PortInfo, Settings as VmqSettings, Vmq, NO_CPU};
 use crate::uapi;
 use crate::vlan::{Egress, VlanMode};
@@ -364,6 +367,17 @@ pub(crate) struct PortCtl {
     pub(crate) steer: Arc<AtomicU32>,
 }
 
+/// A VF-backed vPort: VF `index` of the uplink (the PF), programmed through the PF.
+pub(crate) struct VfPort {
+    pub(crate) id: u32,
+    pub(crate) name: Name,
+    pub(crate) index: u32,
+    pub(crate) pci: PciDev,
+    pub(crate) cfg: VfCfg,
+    pub(crate) steer: Arc<AtomicU32>,
+    pub(crate) stats: Arc<Stats>,
+}
+
 /// Configuration of an uplink.
 pub(crate) struct UplinkCtl {
     pub(crate) link: Uplink<UplinkRx>,
@@ -378,6 +392,10 @@ pub(crate) struct SwitchCtl {
     pub(crate) ports: KVec<PortCtl>,
     next_id: u32,
     pub(crate) vmq: Vmq,
+    /// VF-backed vPorts.
+    pub(crate) vf_ports: KVec<VfPort>,
+    /// VFs this switch enabled on its uplink (disabled again when it lets the uplink go).
+    pub(crate) sriov_owned: Option<PciDev>,
 }
 
 impl SwitchCtl {
@@ -430,7 +448,27 @@ impl SwitchCtl {
                 _ => None,
             };
             v.push(
-                PortInfo { id: p.id, mac: p.vport.dev().addr(), vid, steer: p.steer.clone(), stats: p.stats.clone() },
+                PortInfo {
+                    id: p.id,
+                    mac: p.vport.dev().addr(),
+                    vid,
+                    steer: p.steer.clone(),
+                    stats: p.stats.clone(),
+                    vf: None,
+                },
+                GFP_KERNEL,
+            )?;
+        }
+        for p in self.vf_ports.iter() {
+            v.push(
+                PortInfo {
+                    id: p.id,
+                    mac: p.cfg.mac,
+                    vid: p.cfg.pvid,
+                    steer: p.steer.clone(),
+                    stats: p.stats.clone(),
+                    vf: Some(p.pci.clone()),
+                },
                 GFP_KERNEL,
             )?;
         }
@@ -452,7 +490,28 @@ impl SwitchCtl {
         Ok(())
     }
 
+    /// Resets and forgets the VF ports (their PF is going).
+    fn drop_vf_ports(&mut self, rtnl: Held<'_>) {
+        let vfs = core::mem::replace(&mut self.vf_ports, KVec::new());
+        if let Some(u) = &self.uplink {
+            for p in vfs.iter() {
+                irq_remap::reset(rtnl, &u.link.dev(), p.index);
+            }
+        }
+    }
+
+    /// The uplink's PCI device, if it is an SR-IOV PF.
+    pub(crate) fn pf(&self) -> Option<PciDev> {
+        let u = self.uplink.as_ref()?;
+        PciDev::of_netdev(&u.link.dev()).filter(|p| p.total_vfs() > 0)
+    }
+
+    pub(crate) fn vf_port_by_id(&self, id: u32) -> Option<&VfPort> {
+        self.vf_ports.iter().find(|p| p.id == id)
+    }
+
     fn detach_uplink(&mut self, rtnl: Held<'_>) -> Result {
+        self.drop_vf_ports(rtnl);
         if let Some(u) = self.uplink.take() {
             // Filters and steering go first, while the uplink is still ours.
             self.vmq.clear(rtnl, Some(&u.link.dev()));
@@ -471,6 +530,9 @@ impl SwitchCtl {
         if id == UPLINK_ID {
             return self.uplink.as_ref().map(|u| u.link.dev().name());
         }
+        if let Some(p) = self.vf_ports.iter().find(|p| p.id == id) {
+            return Some(p.name.as_str());
+        }
         self.ports.iter().find(|p| p.id == id).map(|p| p.vport.dev().name())
     }
 }
@@ -478,9 +540,23 @@ impl SwitchCtl {
 /// All switches (RTNL).
 pub(crate) struct Registry {
     pub(crate) switches: KVec<SwitchCtl>,
+    /// PFs whose VFs a switch enabled and no longer owns: disabled by [`sriov_off`] once
+    /// RTNL is released (PF drivers take RTNL while changing VFs).
+    pub(crate) sriov_off: KVec<PciDev>,
 }
 
-pub(crate) static REGISTRY: RtnlCell<Registry> = RtnlCell::new(Registry { switches: KVec::new() });
+pub(crate) static REGISTRY: RtnlCell<Registry> =
+    RtnlCell::new(Registry { switches: KVec::new(), sriov_off: KVec::new() });
+
+/// Disables the VFs of `pfs` (the switches that enabled them are gone or let their uplink
+/// go). Called without RTNL.
+pub(crate) fn sriov_off(pfs: KVec<PciDev>) {
+    for pf in pfs.iter() {
+        if let Err(e) = pf.sriov_configure(0) {
+            pr_warn!("vswitch: {}: disabling VFs failed ({:?})\n", pf.name(), e);
+        }
+    }
+}
 
 /// Errors with a user-facing message (sent as netlink extack).
 pub(crate) struct Fail(pub(crate) Error, pub(crate) &'static CStr);
@@ -520,6 +596,8 @@ pub(crate) struct PortCfg {
     pub(crate) mac: Option<[u8; 6]>,
     pub(crate) mtu: Option<u32>,
     pub(crate) vlan: Option<VlanMode>,
+    /// VF index: a VF-backed port.
+    pub(crate) vf: Option<u32>,
 }
 
 impl Registry {
@@ -607,7 +685,16 @@ impl Registry {
             },
             GFP_KERNEL,
         )?;
-        let mut sw = SwitchCtl { name: n, core, uplink: None, ports: KVec::new(), next_id: 1, vmq: Vmq::new() };
+        let mut sw = SwitchCtl {
+            name: n,
+            core,
+            uplink: None,
+            ports: KVec::new(),
+            next_id: 1,
+            vmq: Vmq::new(),
+            vf_ports: KVec::new(),
+            sriov_owned: None,
+        };
         if !cfg.vmq.is_empty() {
             sw.vmq.settings = sw.vmq.settings.merged(&cfg.vmq).map_err(|m| Fail(EINVAL, m))?;
         }
@@ -630,11 +717,11 @@ impl Registry {
             let same = self.switches[i].uplink.as_ref().is_some_and(|x| x.link.dev().name() == u);
             if !same {
                 self.check_uplink(rtnl, net, u)?;
-                self.switches[i].detach_uplink(rtnl)?;
+                self.detach(rtnl, i)?;
                 Self::attach_uplink(rtnl, net, &mut self.switches[i], u)?;
             }
         } else if cfg.no_uplink {
-            self.switches[i].detach_uplink(rtnl)?;
+            self.detach(rtnl, i)?;
         }
         let sw = &self.switches[i];
         if let Some(a) = cfg.ageing {
@@ -652,18 +739,21 @@ impl Registry {
 
     pub(crate) fn switch_del(&mut self, rtnl: Held<'_>, name: &str, force: bool) -> CfgResult {
         let i = self.switch_idx(name)?;
-        if !self.switches[i].ports.is_empty() && !force {
+        if (!self.switches[i].ports.is_empty() || !self.switches[i].vf_ports.is_empty()) && !force {
             return fail(EBUSY, c_str!("vswitch: switch still has ports (delete them or use switch del -f)"));
         }
         let mut sw = vec_remove(&mut self.switches, i).ok_or(Fail(EINVAL, c_str!("vswitch: internal error")))?;
-        Self::destroy(rtnl, &mut sw);
+        Self::destroy(rtnl, &mut sw, &mut self.sriov_off);
         Ok(())
     }
 
-    /// Tears a switch down: ports, uplink, tables.
-    fn destroy(rtnl: Held<'_>, sw: &mut SwitchCtl) {
+    /// Tears a switch down: ports, uplink, tables. VFs it enabled go on the `sriov_off` list.
+    fn destroy(rtnl: Held<'_>, sw: &mut SwitchCtl, sriov_off: &mut KVec<PciDev>) {
         let ports = core::mem::replace(&mut sw.ports, KVec::new());
         let _ = sw.detach_uplink(rtnl);
+        if let Some(pf) = sw.sriov_owned.take() {
+            let _ = sriov_off.push(pf, GFP_KERNEL);
+        }
         // Nobody forwards any more once the empty table is published.
         sw.core.ports.replace(None);
         for p in ports {
@@ -675,7 +765,7 @@ impl Registry {
     /// Deletes everything (module unload).
     pub(crate) fn clear(&mut self, rtnl: Held<'_>) {
         while let Some(mut sw) = vec_remove(&mut self.switches, 0) {
-            Self::destroy(rtnl, &mut sw);
+            Self::destroy(rtnl, &mut sw, &mut self.sriov_off);
         }
         // Release the vector's buffer too: the registry is a static that outlives this call.
         self.switches = KVec::new();
@@ -692,8 +782,12 @@ impl Registry {
         if name.is_empty() || name.len() > 15 {
             return fail(EINVAL, c_str!("vswitch: port name must be 1-15 characters"));
         }
-        if self.port_idx(name).is_ok() {
+        if self.port_idx(name).is_ok() || self.vf_port_idx(name).is_ok() {
             return fail(EEXIST, c_str!("vswitch: a port with this name exists"));
+        }
+        if let Some(index) = cfg.vf {
+            let i = self.switch_idx(switch)?;
+            return self.vf_port_add(rtnl, i, name, index, cfg);
         }
         if dev_by_name(rtnl, net, name).is_ok() {
             return fail(EEXIST, c_str!("vswitch: a network device with this name exists"));
@@ -718,7 +812,136 @@ impl Registry {
         Ok(())
     }
 
+    /// (switch index, VF port index) of VF port `name`.
+    fn vf_port_idx(&self, name: &str) -> CfgResult<(usize, usize)> {
+        for (i, s) in self.switches.iter().enumerate() {
+            if let Some(j) = s.vf_ports.iter().position(|p| p.name.as_str() == name) {
+                return Ok((i, j));
+            }
+        }
+        fail(ENOENT, c_str!("vswitch: no such port"))
+    }
+
+    pub(crate) fn find_vf_port(&self, name: &str) -> Option<(&SwitchCtl, &VfPort)> {
+        let (i, j) = self.vf_port_idx(name).ok()?;
+        Some((&self.switches[i], &self.switches[i].vf_ports[j]))
+    }
+
+    fn vf_cfg(cfg: &PortCfg, base: Option<VfCfg>) -> CfgResult<VfCfg> {
+        if cfg.mtu.is_some() {
+            return fail(EINVAL, c_str!("vswitch: the MTU of a VF port is set on the VF's netdev"));
+        }
+        let pvid = match &cfg.vlan {
+            None => base.and_then(|b| b.pvid),
+            Some(VlanMode::Access { pvid }) => Some(*pvid),
+            Some(VlanMode::Trunk { .. }) => {
+                return fail(EINVAL, c_str!("vswitch: a VF port supports access mode only (one port VLAN)"))
+            }
+        };
+        let mac = match (cfg.mac, base) {
+            (Some(m), _) => m,
+            (None, Some(b)) => b.mac,
+            (None, None) => random_mac(),
+        };
+        Ok(VfCfg { mac, pvid })
+    }
+
+    fn vf_port_add(&mut self, rtnl: Held<'_>, i: usize, name: &str, index: u32, cfg: PortCfg) -> CfgResult {
+        let Some(n) = Name::new(name) else {
+            return fail(EINVAL, c_str!("vswitch: port name must be 1-15 characters, no '/' or spaces"));
+        };
+        let vcfg = Self::vf_cfg(&cfg, None)?;
+        let sw = &mut self.switches[i];
+        let Some(pf) = sw.pf() else {
+            return fail(eopnotsupp(), c_str!("vswitch: VF ports need an uplink that is an SR-IOV PF"));
+        };
+        if index >= pf.num_vfs() {
+            return fail(ERANGE, c_str!("vswitch: no such VF: the index must be below the VFs enabled (switch set SW sriov N)"));
+        }
+        if sw.vf_ports.iter().any(|p| p.index == index) {
+            return fail(EBUSY, c_str!("vswitch: this VF already backs a port"));
+        }
+        let Some(vf) = pf.vf(index) else { return fail(ENODEV, c_str!("vswitch: VF device not found")) };
+        let Some(u) = &sw.uplink else { return fail(ENODEV, c_str!("vswitch: no uplink")) };
+        irq_remap::apply(rtnl, &u.link.dev(), index, &vcfg).map_err(|(e, m)| Fail(e, m))?;
+        let steer = Arc::new(AtomicU32::new(NO_CPU), GFP_KERNEL)?;
+        let stats = Arc::new(Stats::new()?, GFP_KERNEL)?;
+        let id = sw.next_id;
+        sw.next_id += 1;
+        sw.vf_ports.push(VfPort { id, name: n, index, pci: vf, cfg: vcfg, steer, stats }, GFP_KERNEL)?;
+        sw.vmq_sync(rtnl);
+        Ok(())
+    }
+
+    fn vf_port_set(&mut self, rtnl: Held<'_>, i: usize, j: usize, cfg: PortCfg) -> CfgResult {
+        let sw = &mut self.switches[i];
+        let vcfg = Self::vf_cfg(&cfg, Some(sw.vf_ports[j].cfg))?;
+        let Some(u) = &sw.uplink else { return fail(ENODEV, c_str!("vswitch: no uplink")) };
+        irq_remap::apply(rtnl, &u.link.dev(), sw.vf_ports[j].index, &vcfg).map_err(|(e, m)| Fail(e, m))?;
+        sw.vf_ports[j].cfg = vcfg;
+        sw.vmq_sync(rtnl);
+        Ok(())
+    }
+
+    fn vf_port_del(&mut self, rtnl: Held<'_>, i: usize, j: usize) -> CfgResult {
+        let sw = &mut self.switches[i];
+        let Some(p) = vec_remove(&mut sw.vf_ports, j) else { return fail(ENOENT, c_str!("vswitch: no such port")) };
+        if let Some(u) = &sw.uplink {
+            irq_remap::reset(rtnl, &u.link.dev(), p.index);
+        }
+        sw.vmq_sync(rtnl);
+        Ok(())
+    }
+
+    /// Checks a `switch set SW sriov N` before RTNL is dropped to apply it; returns the PF.
+    pub(crate) fn sriov_check(&self, name: &str, n: u32) -> CfgResult<PciDev> {
+        let i = self.switch_idx(name)?;
+        let sw = &self.switches[i];
+        let Some(u) = &sw.uplink else { return fail(EINVAL, c_str!("vswitch: sriov needs an uplink")) };
+        let Some(pf) = PciDev::of_netdev(&u.link.dev()) else {
+            return fail(eopnotsupp(), c_str!("vswitch: the uplink is not a PCI device (no SR-IOV)"));
+        };
+        let total = pf.total_vfs();
+        if total == 0 {
+            return fail(eopnotsupp(), c_str!("vswitch: the uplink is not an SR-IOV PF (sriov_totalvfs is 0)"));
+        }
+        if n > total {
+            return fail(ERANGE, c_str!("vswitch: more VFs than the uplink's sriov_totalvfs"));
+        }
+        if !sw.vf_ports.is_empty() && n != pf.num_vfs() {
+            return fail(EBUSY, c_str!("vswitch: delete the switch's VF ports before changing the number of VFs"));
+        }
+        Ok(pf)
+    }
+
+    /// Records that switch `name` enabled VFs on `pf` (or disabled them: `n` 0).
+    pub(crate) fn sriov_done(&mut self, name: &str, pf: &PciDev, n: u32) {
+        if let Ok(i) = self.switch_idx(name) {
+            let sw = &mut self.switches[i];
+            let same = sw.pf().is_some_and(|p| p.same(pf));
+            if same {
+                sw.sriov_owned = (n > 0).then(|| pf.clone());
+            }
+        }
+    }
+
+    /// Detaches switch `i`'s uplink; VFs it enabled there are to be disabled.
+    fn detach(&mut self, rtnl: Held<'_>, i: usize) -> Result {
+        self.switches[i].detach_uplink(rtnl)?;
+        if let Some(pf) = self.switches[i].sriov_owned.take() {
+            self.sriov_off.push(pf, GFP_KERNEL)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn take_sriov_off(&mut self) -> KVec<PciDev> {
+        core::mem::replace(&mut self.sriov_off, KVec::new())
+    }
+
     pub(crate) fn port_set(&mut self, rtnl: Held<'_>, name: &str, cfg: PortCfg) -> CfgResult {
+        if let Ok((i, j)) = self.vf_port_idx(name) {
+            return self.vf_port_set(rtnl, i, j, cfg);
+        }
         let (i, j) = self.port_idx(name)?;
         let sw = &mut self.switches[i];
         let p = &mut sw.ports[j];
@@ -746,6 +969,9 @@ impl Registry {
     }
 
     pub(crate) fn port_del(&mut self, rtnl: Held<'_>, name: &str) -> CfgResult {
+        if let Ok((i, j)) = self.vf_port_idx(name) {
+            return self.vf_port_del(rtnl, i, j);
+        }
         let (i, j) = self.port_idx(name)?;
         let sw = &mut self.switches[i];
         let Some(p) = vec_remove(&mut sw.ports, j) else { return fail(ENOENT, c_str!("vswitch: no such port")) };
@@ -817,6 +1043,8 @@ impl NotifierOps for Events {
         let (reg, held) = REGISTRY.get(rtnl);
         for sw in reg.switches.iter_mut() {
             if sw.uplink.as_ref().is_some_and(|u| u.link.dev().same(&dev)) {
+                // The PF is going: so are its VFs.
+                sw.sriov_owned = None;
                 let _ = sw.detach_uplink(held);
             }
         }

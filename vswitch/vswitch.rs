@@ -82,11 +82,14 @@ impl Drop for VswitchModule {
         drop(self.genl.take());
         drop(self.ager.take());
         drop(self.balancer.take());
-        {
+        let off = {
             let mut g = sys::rtnl::Rtnl::lock();
             let (reg, held) = switch::REGISTRY.get(&mut g);
             reg.clear(held);
-        }
+            reg.take_sriov_off()
+        };
+        // VFs the switches enabled, disabled without RTNL (PF drivers take it).
+        switch::sriov_off(off);
         drop(self.notifier.take());
         pr_info!("vswitch unloaded\n");
     }
