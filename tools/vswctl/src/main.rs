@@ -334,6 +334,34 @@ mod tests {
             parse("switch set sw0 vmq dynamic low 5 high 40 interval 500").3,
             ["sw0", "vmq", "dynamic", "low", "5", "high", "40", "interval", "500"]
         );
+        // SR-IOV: sriov on switches, vf on ports, the irq report of a VF port.
+        assert_eq!(
+            parse("switch add sw0 uplink eth0 sriov 2").3,
+            ["sw0", "uplink", "eth0", "sriov", "2"]
+        );
+        assert_eq!(parse("switch set sw0 sriov 0").3, ["sw0", "sriov", "0"]);
+        assert_eq!(
+            parse("port add vf1 switch sw0 vf 0 mac 02:00:00:00:00:01 pvid 10").3,
+            [
+                "vf1",
+                "switch",
+                "sw0",
+                "vf",
+                "0",
+                "mac",
+                "02:00:00:00:00:01",
+                "pvid",
+                "10"
+            ]
+        );
+        let (j, _, what, args) = parse("-j port show vf1 irqs");
+        assert!(j);
+        assert_eq!(what, "port show");
+        assert!(cmd::port::is_irqs_show(&args));
+        assert_eq!(
+            cmd::irqs::request(&args).unwrap().cmd,
+            vswctl::uapi::cmd::PORT_IRQS
+        );
         assert!(Cli::try_parse_from(["vswctl", "vmq", "move"]).is_err());
         assert!(Cli::try_parse_from(["vswctl", "switch", "frob"]).is_err());
     }
@@ -354,6 +382,12 @@ mod tests {
             "switch set sw0 vmq dynamic low 0",
             "switch add sw0 low 5",
             "vmq show sw0 sw1",
+            "switch add sw0 sriov x",
+            "switch set sw0 sriov",
+            "port add vf1 switch sw0 vf x",
+            "port add vf1 switch sw0 vf 0 mtu 9000",
+            "port show vf1 irqs extra",
+            "port show vf1 switch sw0 irqs",
         ] {
             let c = Cli::try_parse_from(std::iter::once("vswctl").chain(argv.split_whitespace()))
                 .unwrap();

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //! One module per object/command of the CLI (`version`, `raw`, `switch`, `port`, `fdb`,
-//! `vmq`, `monitor`).
+//! `vmq`, `monitor`; `irqs` is `port show PORT irqs`).
 //!
 //! Object commands are split in two steps so that both can be unit-tested without a kernel:
 //! the command line is turned into a [`Request`] (command, attributes, doit or dump) before
@@ -8,6 +8,7 @@
 //! their text and JSON forms.
 
 pub mod fdb;
+pub mod irqs;
 pub mod monitor;
 pub mod port;
 pub mod raw;

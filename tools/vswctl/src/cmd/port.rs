@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-//! `vswctl port add|set|del|show`.
+//! `vswctl port add|set|del|show` (`port show PORT irqs`: [`super::irqs`]).
 
 use serde::Serialize;
 
@@ -13,16 +13,19 @@ use crate::Error;
 
 /// Syntax lines (clap help).
 pub const ADD_USAGE: &str = "PORT switch SW [mac ADDR] [mtu N] \
-     [mode access pvid VID | mode trunk vlans LIST [native VID|none]]";
+     [mode access pvid VID | mode trunk vlans LIST [native VID|none]]\n\
+     VF port: PORT switch SW vf INDEX [mac ADDR] [mode access pvid VID | pvid VID]";
 pub const SET_USAGE: &str = "PORT [mac ADDR] [mtu N] \
      [mode access pvid VID | mode trunk vlans LIST [native VID|none]] [pvid VID] [vlans LIST] [native VID|none]";
 pub const DEL_USAGE: &str = "PORT";
-pub const SHOW_USAGE: &str = "[PORT] [switch SW]";
+pub const SHOW_USAGE: &str = "[PORT] [switch SW] | PORT irqs (interrupts of a VF port)";
 
 /// The keyword part of `port add` / `port set`.
 #[derive(Debug, Default)]
 struct Opts {
     switch: Option<String>,
+    /// VF index of a VF-backed port (`port add` only).
+    vf: Option<u32>,
     mac: Option<[u8; 6]>,
     mtu: Option<u32>,
     mode: Option<u8>,
@@ -41,6 +44,7 @@ fn parse_opts(what: &str, w: &mut Words<'_>, add: bool) -> Result<Opts, String> 
                 kw,
                 args::parse_name("switch name", w.value(kw)?)?,
             )?,
+            "vf" if add => set_once(&mut o.vf, kw, args::parse_u32(kw, w.value(kw)?)?)?,
             "mac" | "address" => set_once(&mut o.mac, "mac", args::parse_mac(w.value(kw)?)?)?,
             "mtu" => set_once(&mut o.mtu, kw, args::parse_u32(kw, w.value(kw)?)?)?,
             "mode" => set_once(&mut o.mode, kw, args::parse_mode(w.value(kw)?)?)?,
@@ -57,7 +61,7 @@ fn parse_opts(what: &str, w: &mut Words<'_>, add: bool) -> Result<Opts, String> 
             }
             _ => {
                 let expected = if add {
-                    "switch, mac, mtu, mode, pvid, vlans or native"
+                    "switch, vf, mac, mtu, mode, pvid, vlans or native"
                 } else {
                     "mac, mtu, mode, pvid, vlans or native"
                 };
@@ -65,8 +69,37 @@ fn parse_opts(what: &str, w: &mut Words<'_>, add: bool) -> Result<Opts, String> 
             }
         }
     }
+    if o.vf.is_some() {
+        check_vf_opts(&mut o)?;
+    }
     check_vlan_opts(&o, add)?;
     Ok(o)
+}
+
+/// A VF port (`vf INDEX`) takes `mac` and an access VLAN only (the VF's MAC and VLAN are
+/// set on the PF): no `mtu` (the guest's VF driver owns it), no trunk settings. A bare
+/// `pvid VID` means `mode access pvid VID`.
+fn check_vf_opts(o: &mut Opts) -> Result<(), String> {
+    let bad = if o.mtu.is_some() {
+        Some("mtu")
+    } else if o.mode == Some(vlan_mode::TRUNK) {
+        Some("mode trunk")
+    } else if o.vlans.is_some() {
+        Some("vlans")
+    } else if o.native.is_some() {
+        Some("native")
+    } else {
+        None
+    };
+    if let Some(kw) = bad {
+        return Err(format!(
+            "\"{kw}\" is not valid for a VF port (vf INDEX takes mac, mode access and pvid)"
+        ));
+    }
+    if o.pvid.is_some() && o.mode.is_none() {
+        o.mode = Some(vlan_mode::ACCESS);
+    }
+    Ok(())
 }
 
 /// `mode access` needs `pvid` and excludes `vlans`/`native`; `mode trunk` needs `vlans`
@@ -113,6 +146,9 @@ fn opts_attrs(o: Opts, attrs: &mut Vec<Attr>) {
     if let Some(sw) = o.switch {
         attrs.push(Attr::str(attr::SWITCH, &sw));
     }
+    if let Some(v) = o.vf {
+        attrs.push(Attr::u32(attr::VF, v));
+    }
     if let Some(m) = o.mac {
         attrs.push(Attr::bytes(attr::MAC, m.to_vec()));
     }
@@ -138,7 +174,8 @@ fn name_attr(what: &str, w: &mut Words<'_>) -> Result<Attr, String> {
     Ok(Attr::str(attr::PORT, &args::parse_name("port name", name)?))
 }
 
-/// `port add PORT switch SW [mac ADDR] [mtu N] [mode ...]` -> `PORT_NEW`.
+/// `port add PORT switch SW [mac ADDR] [mtu N] [mode ...]` -> `PORT_NEW`; with `vf INDEX`
+/// a VF-backed port (`VF`), which takes only `mac` and an access VLAN.
 pub fn add_request(words: &[String]) -> Result<Request, String> {
     let mut w = Words::new(words);
     let mut attrs = vec![name_attr("port add", &mut w)?];
@@ -192,7 +229,13 @@ pub fn show_request(words: &[String]) -> Result<(Request, Option<String>), Strin
                 kw,
                 args::parse_name("switch name", w.value(kw)?)?,
             )?,
-            _ => return Err(args::unknown_keyword("port show", kw, "switch")),
+            _ => {
+                return Err(args::unknown_keyword(
+                    "port show",
+                    kw,
+                    "switch, or \"port show PORT irqs\"",
+                ))
+            }
         }
     }
     let req = match &port {
@@ -207,12 +250,26 @@ pub fn show_request(words: &[String]) -> Result<(Request, Option<String>), Strin
 
 /// One vPort as the kernel describes it (`PORT_GET` reply, port events).
 /// Field order = JSON key order; absent fields are left out of the JSON, except `native`
-/// which is `null` on a trunk port without native VLAN.
+/// which is `null` on a trunk port without native VLAN. The VF fields (`vf`, `pci`,
+/// `vf_dev`, `driver`, `spoofchk`, `trust`) are only sent for a VF-backed port, so a vPort
+/// netdev's JSON has none of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PortInfo {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub switch: Option<String>,
+    /// VF index (VF ports).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vf: Option<u32>,
+    /// PCI address of the VF (VF ports).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pci: Option<String>,
+    /// The VF's netdev, when a netdev driver is bound to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vf_dev: Option<String>,
+    /// Driver bound to the VF (e.g. `igbvf`, `vfio-pci`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub driver: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mac: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -229,6 +286,12 @@ pub struct PortInfo {
     /// Trunk ports: `Some(None)` = no native VLAN (JSON null).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub native: Option<Option<u16>>,
+    /// VF spoof checking (VF ports).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spoofchk: Option<bool>,
+    /// VF trusted (VF ports).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -286,6 +349,14 @@ impl PortInfo {
         Ok(PortInfo {
             name: require(attrs, attr::PORT, "PORT")?.as_string(),
             switch: find(attrs, attr::SWITCH).map(Attr::as_string),
+            vf: u32_of(attr::VF, "VF")?,
+            pci: find(attrs, attr::PCI).map(Attr::as_string),
+            vf_dev: find(attrs, attr::VF_DEV)
+                .map(Attr::as_string)
+                .filter(|s| !s.is_empty()),
+            driver: find(attrs, attr::DRIVER)
+                .map(Attr::as_string)
+                .filter(|s| !s.is_empty()),
             mac,
             mtu: u32_of(attr::MTU, "MTU")?,
             mode: mode_num.map(|m| match m {
@@ -300,6 +371,8 @@ impl PortInfo {
             },
             vlans,
             native,
+            spoofchk: u8_of(attr::SPOOFCHK, "SPOOFCHK")?.map(|v| v != 0),
+            trust: u8_of(attr::TRUST, "TRUST")?.map(|v| v != 0),
             carrier: u8_of(attr::CARRIER, "CARRIER")?.map(|c| c != 0),
             ifindex: u32_of(attr::IFINDEX, "IFINDEX")?,
             stats: Stats::from_reply(attrs)?,
@@ -308,11 +381,25 @@ impl PortInfo {
 
     /// `switch sw0 mac 02:00:00:00:00:01 mtu 1500 mode access pvid 10 carrier up
     /// ifindex 7`, trunk: `... mode trunk vlans 10,20,30-40 native 1 ...` (no native VLAN:
-    /// no `native` part). Parts the kernel did not send are left out.
+    /// no `native` part); a VF port: `switch sw0 vf 0 pci 0000:00:0a.4 dev enp0s10v0
+    /// driver igbvf mac 02:00:00:00:00:01 mode access pvid 10 spoofchk on trust off`.
+    /// Parts the kernel did not send are left out.
     pub fn text_body(&self) -> String {
         let mut p = Vec::new();
         if let Some(v) = &self.switch {
             p.push(format!("switch {v}"));
+        }
+        if let Some(v) = self.vf {
+            p.push(format!("vf {v}"));
+        }
+        if let Some(v) = &self.pci {
+            p.push(format!("pci {v}"));
+        }
+        if let Some(v) = &self.vf_dev {
+            p.push(format!("dev {v}"));
+        }
+        if let Some(v) = &self.driver {
+            p.push(format!("driver {v}"));
         }
         if let Some(v) = &self.mac {
             p.push(format!("mac {v}"));
@@ -331,6 +418,13 @@ impl PortInfo {
         }
         if let Some(Some(v)) = self.native {
             p.push(format!("native {v}"));
+        }
+        let on_off = |b: bool| if b { "on" } else { "off" };
+        if let Some(v) = self.spoofchk {
+            p.push(format!("spoofchk {}", on_off(v)));
+        }
+        if let Some(v) = self.trust {
+            p.push(format!("trust {}", on_off(v)));
         }
         if let Some(c) = self.carrier {
             p.push(format!("carrier {}", if c { "up" } else { "down" }));
@@ -370,7 +464,15 @@ pub fn decode_all<'a>(
     Ok(out)
 }
 
+/// `port show PORT irqs` (a `PORT_IRQS` doit) rather than a `PORT_GET`.
+pub fn is_irqs_show(words: &[String]) -> bool {
+    words.get(1).is_some_and(|w| w == "irqs")
+}
+
 pub fn show(out: &Output, words: &[String]) -> Result<(), Error> {
+    if is_irqs_show(words) {
+        return super::irqs::show(out, words);
+    }
     let (req, switch) = show_request(words).map_err(Error::Usage)?;
     let client = Client::connect()?;
     let msgs = req.send(&client)?;
@@ -489,7 +591,7 @@ mod tests {
         assert!(err("vp1 switch sw0 mtu big").starts_with("invalid mtu \"big\""));
         assert_eq!(
             err("vp1 switch sw0 colour red"),
-            "port add: unknown keyword \"colour\" (expected switch, mac, mtu, mode, pvid, vlans or native)"
+            "port add: unknown keyword \"colour\" (expected switch, vf, mac, mtu, mode, pvid, vlans or native)"
         );
         assert!(
             err("vp1 switch sw0 mode access pvid 1 vlans 2").contains("only valid with mode trunk")
@@ -501,6 +603,69 @@ mod tests {
         assert!(err("vp1 switch sw0 vlans 1").contains("needs \"mode trunk\""));
         assert!(err("vp1 switch sw0 mtu 1 mtu 2").contains("more than once"));
         assert!(err("vp1 switch sw0 switch sw1").contains("more than once"));
+    }
+
+    #[test]
+    fn add_vf() {
+        let r = add_request(&w("vf1 switch sw0 vf 0")).unwrap();
+        assert_eq!(
+            r,
+            Request::doit(
+                cmd::PORT_NEW,
+                vec![
+                    Attr::str(attr::PORT, "vf1"),
+                    Attr::str(attr::SWITCH, "sw0"),
+                    Attr::u32(attr::VF, 0),
+                ]
+            )
+        );
+        let full = vec![
+            Attr::str(attr::PORT, "vf1"),
+            Attr::str(attr::SWITCH, "sw0"),
+            Attr::u32(attr::VF, 3),
+            Attr::bytes(attr::MAC, vec![2, 0, 0, 0, 0, 1]),
+            Attr::u8(attr::VLAN_MODE, vlan_mode::ACCESS),
+            Attr::u16(attr::PVID, 10),
+        ];
+        let r = add_request(&w(
+            "vf1 switch sw0 vf 3 mac 02:00:00:00:00:01 mode access pvid 10",
+        ))
+        .unwrap();
+        assert_eq!(r.attrs, full);
+        // Any order; a bare `pvid` on a VF port means mode access.
+        let r = add_request(&w("vf1 pvid 10 vf 3 mac 02:00:00:00:00:01 switch sw0")).unwrap();
+        assert_eq!(r.attrs, full);
+        let err = |s: &str| add_request(&w(s)).unwrap_err();
+        assert_eq!(err("vf1 switch sw0 vf"), "missing value for \"vf\"");
+        assert_eq!(err("vf1 switch sw0 vf x"), "invalid vf \"x\": not a number");
+        assert_eq!(
+            err("vf1 switch sw0 vf -1"),
+            "invalid vf \"-1\": not a number"
+        );
+        assert_eq!(
+            err("vf1 switch sw0 vf 1 vf 2"),
+            "\"vf\" given more than once"
+        );
+        assert_eq!(err("vf1 vf 1"), "port add: missing \"switch SW\"");
+        assert_eq!(
+            err("vf1 switch sw0 vf 1 mtu 9000"),
+            "\"mtu\" is not valid for a VF port (vf INDEX takes mac, mode access and pvid)"
+        );
+        assert!(
+            err("vf1 switch sw0 vf 1 mode trunk vlans 10").contains("\"mode trunk\" is not valid")
+        );
+        assert!(err("vf1 switch sw0 vf 1 vlans 10").contains("\"vlans\" is not valid"));
+        assert!(err("vf1 switch sw0 vf 1 native none").contains("\"native\" is not valid"));
+        assert_eq!(
+            err("vf1 switch sw0 vf 1 mode access"),
+            "mode access needs \"pvid VID\""
+        );
+        assert!(err("vf1 switch sw0 vf 1 pvid 4095").starts_with("invalid pvid"));
+        // Without `vf`, a bare pvid still needs `mode access`; `port set` has no `vf`.
+        assert!(err("vp1 switch sw0 pvid 10").contains("needs \"mode access\""));
+        assert!(set_request(&w("vf1 vf 1"))
+            .unwrap_err()
+            .contains("unknown keyword \"vf\""));
     }
 
     #[test]
@@ -571,6 +736,11 @@ mod tests {
             Some("sw0".into())
         );
         assert!(show_request(&w("vp1 vp2")).is_err());
+        assert!(!is_irqs_show(&w("vp1")));
+        assert!(!is_irqs_show(&w("irqs")));
+        assert!(!is_irqs_show(&w("vp1 switch sw0")));
+        assert!(is_irqs_show(&w("vf1 irqs")));
+        assert!(is_irqs_show(&w("vf1 irqs extra")));
         assert!(show_request(&w("switch")).is_err());
     }
 
@@ -603,6 +773,63 @@ mod tests {
             Attr::u16(attr::NATIVE, native),
             Attr::u8(attr::CARRIER, 0),
         ]
+    }
+
+    /// A VF-backed port: no IFINDEX/MTU/CARRIER of its own.
+    fn vf_reply(dev: bool) -> Vec<Attr> {
+        let mut v = vec![
+            Attr::str(attr::PORT, "vf1"),
+            Attr::str(attr::SWITCH, "sw0"),
+            Attr::u32(attr::VF, 0),
+            Attr::str(attr::PCI, "0000:00:0a.4"),
+        ];
+        if dev {
+            v.push(Attr::str(attr::VF_DEV, "enp0s10v0"));
+            v.push(Attr::str(attr::DRIVER, "igbvf"));
+        }
+        v.extend([
+            Attr::bytes(attr::MAC, vec![2, 0, 0, 0, 0, 1]),
+            Attr::u8(attr::VLAN_MODE, vlan_mode::ACCESS),
+            Attr::u16(attr::PVID, 10),
+            Attr::u8(attr::SPOOFCHK, 1),
+            Attr::u8(attr::TRUST, 0),
+        ]);
+        v
+    }
+
+    #[test]
+    fn vf_text_and_json() {
+        let p = PortInfo::from_attrs(&vf_reply(true)).unwrap();
+        assert_eq!(
+            p.text_lines(false),
+            ["vf1: switch sw0 vf 0 pci 0000:00:0a.4 dev enp0s10v0 driver igbvf mac 02:00:00:00:00:01 mode access pvid 10 spoofchk on trust off"]
+        );
+        // No driver bound: no dev/driver parts.
+        let p = PortInfo::from_attrs(&vf_reply(false)).unwrap();
+        assert_eq!(
+            p.text_body(),
+            "switch sw0 vf 0 pci 0000:00:0a.4 mac 02:00:00:00:00:01 mode access pvid 10 spoofchk on trust off"
+        );
+        let a = vf_reply(true);
+        let b = vf_reply(false);
+        let list = decode_all([a.as_slice(), b.as_slice()], Some("sw0"), false).unwrap();
+        assert_eq!(
+            crate::output::to_json(&list).unwrap(),
+            concat!(
+                r#"[{"name":"vf1","switch":"sw0","vf":0,"pci":"0000:00:0a.4","vf_dev":"enp0s10v0","driver":"igbvf","#,
+                r#""mac":"02:00:00:00:00:01","mode":"access","pvid":10,"spoofchk":true,"trust":false},"#,
+                r#"{"name":"vf1","switch":"sw0","vf":0,"pci":"0000:00:0a.4","#,
+                r#""mac":"02:00:00:00:00:01","mode":"access","pvid":10,"spoofchk":true,"trust":false}]"#
+            )
+        );
+        let mut bad = vf_reply(false);
+        bad.push(Attr::u8(attr::VF, 1));
+        bad.retain(|x| !(x.kind() == attr::VF && x.data.len() == 4));
+        assert!(PortInfo::from_attrs(&bad).is_err());
+        let mut bad = vf_reply(false);
+        bad.retain(|x| x.kind() != attr::TRUST);
+        bad.push(Attr::u32(attr::TRUST, 1));
+        assert!(PortInfo::from_attrs(&bad).is_err());
     }
 
     #[test]

@@ -24,9 +24,12 @@ macro_rules! vmq_usage {
 }
 
 /// Syntax lines (clap help).
-pub const ADD_USAGE: &str = concat!("SW [uplink DEV] [ageing SECS] [fdb-max N] ", vmq_usage!());
+pub const ADD_USAGE: &str = concat!(
+    "SW [uplink DEV] [ageing SECS] [fdb-max N] [sriov N] ",
+    vmq_usage!()
+);
 pub const SET_USAGE: &str = concat!(
-    "SW [uplink DEV | nouplink] [ageing SECS] [fdb-max N] ",
+    "SW [uplink DEV | nouplink] [ageing SECS] [fdb-max N] [sriov N] ",
     vmq_usage!()
 );
 pub const DEL_USAGE: &str = "SW [-f | force]";
@@ -59,6 +62,9 @@ struct Opts {
     uplink: Option<Option<String>>,
     ageing: Option<u32>,
     fdb_max: Option<u32>,
+    /// Number of VFs to enable on the uplink (0 disables SR-IOV); the module checks the
+    /// range against the uplink's `sriov_totalvfs`.
+    sriov: Option<u32>,
     vmq: VmqOpts,
 }
 
@@ -146,11 +152,12 @@ fn parse_opts(what: &str, w: &mut Words<'_>, set: bool) -> Result<Opts, String> 
                 "fdb-max",
                 args::parse_u32("fdb-max", w.value(kw)?)?,
             )?,
+            "sriov" => set_once(&mut o.sriov, kw, args::parse_u32(kw, w.value(kw)?)?)?,
             _ => {
                 let expected = if set {
-                    "uplink, nouplink, ageing, fdb-max, vmq or vmq-SETTING"
+                    "uplink, nouplink, ageing, fdb-max, sriov, vmq or vmq-SETTING"
                 } else {
-                    "uplink, ageing, fdb-max, vmq or vmq-SETTING"
+                    "uplink, ageing, fdb-max, sriov, vmq or vmq-SETTING"
                 };
                 return Err(args::unknown_keyword(what, kw, expected));
             }
@@ -186,6 +193,9 @@ fn opts_attrs(o: Opts, attrs: &mut Vec<Attr>) {
     if let Some(v) = o.fdb_max {
         attrs.push(Attr::u32(attr::FDB_MAX, v));
     }
+    if let Some(v) = o.sriov {
+        attrs.push(Attr::u32(attr::SRIOV, v));
+    }
     let v = o.vmq;
     if let Some(m) = v.mode {
         attrs.push(Attr::u8(attr::VMQ_MODE, m));
@@ -210,7 +220,7 @@ fn opts_attrs(o: Opts, attrs: &mut Vec<Attr>) {
     }
 }
 
-/// `switch add SW [uplink DEV] [ageing SECS] [fdb-max N] [vmq ...]` -> `SWITCH_NEW`.
+/// `switch add SW [uplink DEV] [ageing SECS] [fdb-max N] [sriov N] [vmq ...]` -> `SWITCH_NEW`.
 pub fn add_request(words: &[String]) -> Result<Request, String> {
     let mut w = Words::new(words);
     let mut attrs = vec![name_attr("switch add", &mut w)?];
@@ -218,14 +228,20 @@ pub fn add_request(words: &[String]) -> Result<Request, String> {
     Ok(Request::doit(cmd::SWITCH_NEW, attrs))
 }
 
-/// `switch set SW [uplink DEV | nouplink] [ageing SECS] [fdb-max N] [vmq ...]` -> `SWITCH_SET`.
+/// `switch set SW [uplink DEV | nouplink] [ageing SECS] [fdb-max N] [sriov N] [vmq ...]`
+/// -> `SWITCH_SET`.
 pub fn set_request(words: &[String]) -> Result<Request, String> {
     let mut w = Words::new(words);
     let mut attrs = vec![name_attr("switch set", &mut w)?];
     let o = parse_opts("switch set", &mut w, true)?;
-    if o.uplink.is_none() && o.ageing.is_none() && o.fdb_max.is_none() && o.vmq.is_empty() {
+    if o.uplink.is_none()
+        && o.ageing.is_none()
+        && o.fdb_max.is_none()
+        && o.sriov.is_none()
+        && o.vmq.is_empty()
+    {
         return Err(
-            "switch set: nothing to change (give uplink, nouplink, ageing, fdb-max or vmq settings)"
+            "switch set: nothing to change (give uplink, nouplink, ageing, fdb-max, sriov or vmq settings)"
                 .into(),
         );
     }
@@ -280,6 +296,12 @@ pub struct SwitchInfo {
     pub fdb_max: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fdb_count: Option<u32>,
+    /// VFs enabled now on the uplink (only sent for an SR-IOV capable uplink).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sriov: Option<u32>,
+    /// `sriov_totalvfs` of the uplink (absent when it is no SR-IOV PF).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sriov_total: Option<u32>,
     /// VMQ mode: `off`, `static` or `dynamic`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vmq: Option<String>,
@@ -341,6 +363,8 @@ impl SwitchInfo {
             ageing: opt_u32(attrs, attr::AGEING, "AGEING")?,
             fdb_max: opt_u32(attrs, attr::FDB_MAX, "FDB_MAX")?,
             fdb_count: opt_u32(attrs, attr::FDB_COUNT, "FDB_COUNT")?,
+            sriov: opt_u32(attrs, attr::SRIOV, "SRIOV")?,
+            sriov_total: opt_u32(attrs, attr::SRIOV_TOTAL, "SRIOV_TOTAL")?,
             vmq: opt_u8(attrs, attr::VMQ_MODE, "VMQ_MODE")?.map(args::vmq_mode_text),
             vmq_low: opt_u32(attrs, attr::VMQ_LOW, "VMQ_LOW")?,
             vmq_high: opt_u32(attrs, attr::VMQ_HIGH, "VMQ_HIGH")?,
@@ -402,8 +426,9 @@ impl SwitchInfo {
         Some(p.join(" "))
     }
 
-    /// `uplink eth0 ageing 300 fdb-max 8192 fdb 3` (parts the kernel did not send are
-    /// left out; no uplink: no `uplink` part).
+    /// `uplink eth0 ageing 300 fdb-max 8192 fdb 3 sriov 2/7` (parts the kernel did not send
+    /// are left out; no uplink: no `uplink` part; `sriov ENABLED/TOTAL` only for an SR-IOV
+    /// PF uplink, i.e. when the kernel sent `SRIOV_TOTAL`).
     pub fn text_body(&self) -> String {
         let mut parts = Vec::new();
         if let Some(u) = &self.uplink {
@@ -417,6 +442,9 @@ impl SwitchInfo {
         }
         if let Some(v) = self.fdb_count {
             parts.push(format!("fdb {v}"));
+        }
+        if let Some(total) = self.sriov_total {
+            parts.push(format!("sriov {}/{total}", self.sriov.unwrap_or(0)));
         }
         parts.join(" ")
     }
@@ -519,7 +547,7 @@ mod tests {
         assert_eq!(err(""), "switch add: missing switch name (SW)");
         assert_eq!(
             err("sw0 bogus 1"),
-            "switch add: unknown keyword \"bogus\" (expected uplink, ageing, fdb-max, vmq or vmq-SETTING)"
+            "switch add: unknown keyword \"bogus\" (expected uplink, ageing, fdb-max, sriov, vmq or vmq-SETTING)"
         );
         assert_eq!(err("sw0 ageing"), "missing value for \"ageing\"");
         assert_eq!(err("sw0 uplink"), "missing value for \"uplink\"");
@@ -553,6 +581,90 @@ mod tests {
         assert!(set_request(&w("sw0 uplink eth0 nouplink"))
             .unwrap_err()
             .contains("more than once"));
+    }
+
+    #[test]
+    fn sriov_attrs() {
+        let r = add_request(&w("sw0 uplink eth0 sriov 4")).unwrap();
+        assert_eq!(r.cmd, cmd::SWITCH_NEW);
+        assert_eq!(
+            r.attrs,
+            vec![
+                Attr::str(attr::SWITCH, "sw0"),
+                Attr::str(attr::UPLINK, "eth0"),
+                Attr::u32(attr::SRIOV, 4),
+            ]
+        );
+        // `sriov` alone is something to change; 0 disables the VFs.
+        let r = set_request(&w("sw0 sriov 0")).unwrap();
+        assert_eq!(
+            r,
+            Request::doit(
+                cmd::SWITCH_SET,
+                vec![Attr::str(attr::SWITCH, "sw0"), Attr::u32(attr::SRIOV, 0)]
+            )
+        );
+        // With the others, any order: SRIOV after FDB_MAX, before the VMQ settings.
+        let r = set_request(&w("sw0 vmq static sriov 7 ageing 10")).unwrap();
+        assert_eq!(
+            r.attrs[1..],
+            [
+                Attr::u32(attr::AGEING, 10),
+                Attr::u32(attr::SRIOV, 7),
+                Attr::u8(attr::VMQ_MODE, vmq_mode::STATIC),
+            ]
+        );
+        // The range is the module's business (sriov_totalvfs of the uplink).
+        assert!(set_request(&w("sw0 sriov 4294967295")).is_ok());
+        let err = |s: &str| set_request(&w(s)).unwrap_err();
+        assert_eq!(err("sw0 sriov"), "missing value for \"sriov\"");
+        assert_eq!(err("sw0 sriov x"), "invalid sriov \"x\": not a number");
+        assert_eq!(err("sw0 sriov -1"), "invalid sriov \"-1\": not a number");
+        assert_eq!(
+            err("sw0 sriov 4294967296"),
+            "invalid sriov \"4294967296\": out of range (max 4294967295)"
+        );
+        assert_eq!(err("sw0 sriov 1 sriov 2"), "\"sriov\" given more than once");
+        assert!(add_request(&w("sw0 sriov 2x"))
+            .unwrap_err()
+            .contains("not a number"));
+    }
+
+    #[test]
+    fn sriov_text_and_json() {
+        // An SR-IOV PF uplink: 2 of 7 VFs enabled.
+        let mut a = reply(true, false);
+        a.extend([Attr::u32(attr::SRIOV, 2), Attr::u32(attr::SRIOV_TOTAL, 7)]);
+        let s = SwitchInfo::from_attrs(&a).unwrap();
+        assert_eq!(
+            s.text_lines(false),
+            ["sw0: uplink eth0 ageing 300 fdb-max 8192 fdb 3 sriov 2/7"]
+        );
+        assert_eq!(
+            crate::output::to_json(&decode_all([a.as_slice()], false).unwrap()).unwrap(),
+            concat!(
+                r#"[{"name":"sw0","uplink":"eth0","ageing":300,"fdb_max":8192,"fdb_count":3,"#,
+                r#""sriov":2,"sriov_total":7}]"#
+            )
+        );
+        // TOTAL without SRIOV: none enabled.
+        let mut a = reply(true, false);
+        a.push(Attr::u32(attr::SRIOV_TOTAL, 7));
+        let s = SwitchInfo::from_attrs(&a).unwrap();
+        assert!(s.text_body().ends_with(" fdb 3 sriov 0/7"));
+        assert_eq!(s.sriov, None);
+        // SRIOV without TOTAL (not a PF): no text part, JSON key only for what was sent.
+        let mut a = reply(true, false);
+        a.push(Attr::u32(attr::SRIOV, 0));
+        let s = SwitchInfo::from_attrs(&a).unwrap();
+        assert_eq!(s.text_body(), "uplink eth0 ageing 300 fdb-max 8192 fdb 3");
+        let j = crate::output::to_json(&s).unwrap();
+        assert!(j.ends_with(r#""fdb_count":3,"sriov":0}"#), "{j}");
+        let bad = [
+            Attr::str(attr::SWITCH, "sw0"),
+            Attr::u8(attr::SRIOV_TOTAL, 1),
+        ];
+        assert!(SwitchInfo::from_attrs(&bad).is_err());
     }
 
     use crate::uapi::vmq_mode;
