@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Without interrupt remapping (VM booted with scripts/vm --no-iommu; make test runs it in a
+# second VM): the VF's vectors are reported as not remapped, the tool and the kernel log say
+# so plainly.
+. "$(dirname "$0")/lib.sh"
+ktap_begin 3
+load_module
+dmesg_mark
+PF=$(ls /sys/bus/pci/drivers/igb/ 2>/dev/null | grep -m1 '^0000:')
+if [ -z "$PF" ] || grep -q "IR-PCI" /proc/interrupts; then
+    for i in 1 2 3; do skip "no interrupt remapping" "needs a VM without intel-iommu (scripts/vm --no-iommu)"; done
+    ktap_end
+fi
+PFDEV=$(ls /sys/bus/pci/devices/$PF/net)
+j() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+vswctl switch add nr uplink "$PFDEV"
+vswctl switch set nr sriov 1
+vswctl port add nrvf switch nr vf 0
+ip link set "$(ls /sys/bus/pci/devices/$PF/virtfn0/net)" up; sleep 1
+out=$(vswctl -j port show nrvf irqs)
+if [ "$(j 'd["remapped"]' <<<"$out")" = False ] && [ "$(j 'len(d["irqs"])' <<<"$out")" -ge 1 ] &&
+   [ "$(j 'any("IR" in e["domains"].split(" -> ")[1:2] or e["remapped"] for e in d["irqs"])' <<<"$out")" = False ]; then
+    ok "without intremap: $(j 'len(d["irqs"])' <<<"$out") vectors, not remapped ($(j 'd["irqs"][0]["domains"]' <<<"$out"))"
+else
+    not_ok "without intremap: vectors reported as not remapped" "$out"
+fi
+if vswctl port show nrvf irqs | grep -q "warning: interrupt remapping is off"; then
+    ok "vswctl port show irqs warns that remapping is off"
+else
+    not_ok "vswctl port show irqs warns that remapping is off" "$(vswctl port show nrvf irqs)"
+fi
+vswctl port show nrvf irqs >/dev/null
+if [ "$(dmesg | grep -c 'interrupt remapping is off')" = 1 ]; then
+    ok "the kernel warns once"
+else
+    not_ok "the kernel warns once" "$(dmesg | grep 'remapping')"
+fi
+vswctl switch del -f nr
+ktap_end
