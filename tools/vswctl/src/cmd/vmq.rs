@@ -79,6 +79,9 @@ pub struct VmqQueue {
     pub backend: String,
     /// Uplink receive queue; `null` for the default queue (hardware) or software steering.
     pub queue: Option<u32>,
+    /// VF index of a VF-backed port (its MSI-X vectors are steered instead of a queue).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vf: Option<u32>,
     pub mac: String,
     pub vlan: Option<u16>,
     pub irq: Option<u32>,
@@ -110,6 +113,7 @@ impl VmqQueue {
             port: require(attrs, attr::PORT, "PORT")?.as_string(),
             backend: args::vmq_backend_text(backend),
             queue: opt_u32(attrs, attr::QUEUE, "QUEUE")?,
+            vf: opt_u32(attrs, attr::VF, "VF")?,
             mac,
             vlan: find(attrs, attr::VLAN)
                 .map(|a| a.as_u16().map_err(|e| bad_reply("VLAN", e)))
@@ -126,6 +130,9 @@ impl VmqQueue {
     /// The queue column: the number, else `default` (hardware: the uplink's default queue),
     /// `sw` (software steering) or `-`.
     pub fn queue_text(&self) -> String {
+        if let Some(v) = self.vf {
+            return format!("vf{v}");
+        }
         match (self.queue, self.backend.as_str()) {
             (Some(q), _) => q.to_string(),
             (None, "hardware") => "default".into(),
