@@ -73,6 +73,10 @@ impl Policy {
             bindings::nla_policy__bindgen_ty_1__bindgen_ty_1 { min: len as i16, max: 0 };
         p
     }
+    /// Opaque bytes, at most `max` bytes (the handler checks the exact sizes it accepts).
+    pub const fn binary(max: u16) -> Self {
+        Self::of(bindings::NLA_BINARY, max)
+    }
     /// A nested attribute (its contents are checked by the handler).
     pub const fn nested() -> Self {
         Self::of(bindings::NLA_NESTED, 0)

@@ -23,8 +23,13 @@
 #include <linux/llist.h>
 #include <linux/topology.h>
 #include <linux/ktime.h>
+#include <linux/hrtimer.h>
 #include <linux/timekeeping.h>
 #include <linux/pci.h>
+#include <linux/ip.h>
+#include <net/ip.h>
+#include <linux/ipv6.h>
+#include <net/ipv6.h>
 #include <linux/irqdesc.h>
 #include <linux/irqdomain.h>
 #include <net/net_namespace.h>
@@ -193,7 +198,11 @@ const u8 *vsw_dev_addr(const struct net_device *dev)
 void vsw_vport_setup_common(struct net_device *dev)
 {
 	ether_setup(dev);
-	dev->priv_flags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
+	/*
+	 * A queue (the default qdisc, tx_queue_len 1000 from ether_setup), like a VM's NIC:
+	 * rate-in shaping pauses the transmit queues and the qdisc holds frames meanwhile.
+	 */
+	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
 	dev->lltx = true;
 	dev->min_mtu = ETH_MIN_MTU;
@@ -965,4 +974,113 @@ u64 vsw_irq_mask(unsigned int irq, int eff)
 int vsw_irq_has_action(unsigned int irq)
 {
 	return irq_has_action(irq);
+}
+
+/* ---- ACL: the fields rules match on ---- */
+
+/*
+ * Fills *f from a frame whose data starts after the Ethernet header (802.1Q tag, if any,
+ * already moved to vlan_tci). L3/L4 fields are read only when `depth` asks for them
+ * (1: IP addresses and protocol, 2: also ports).
+ */
+void vsw_skb_flow(const struct sk_buff *skb, struct vsw_flow *f, int depth)
+{
+	struct sk_buff *s = (struct sk_buff *)skb;
+	int l4off = -1;
+
+	memset(f, 0, sizeof(*f));
+	f->ethertype = ntohs(eth_hdr(skb)->h_proto);
+	if (depth < 1)
+		return;
+	if (f->ethertype == ETH_P_IP) {
+		struct iphdr _iph;
+		const struct iphdr *iph = skb_header_pointer(s, 0, sizeof(_iph), &_iph);
+
+		if (!iph || iph->ihl < 5)
+			return;
+		f->ip_ver = 4;
+		f->proto = iph->protocol;
+		memcpy(f->src, &iph->saddr, 4);
+		memcpy(f->dst, &iph->daddr, 4);
+		if (!(ntohs(iph->frag_off) & IP_OFFSET))
+			l4off = iph->ihl * 4;
+	} else if (f->ethertype == ETH_P_IPV6) {
+		struct ipv6hdr _ip6;
+		const struct ipv6hdr *ip6 = skb_header_pointer(s, 0, sizeof(_ip6), &_ip6);
+		__be16 frag = 0;
+		u8 nexthdr;
+		int off;
+
+		if (!ip6)
+			return;
+		f->ip_ver = 6;
+		memcpy(f->src, &ip6->saddr, 16);
+		memcpy(f->dst, &ip6->daddr, 16);
+		nexthdr = ip6->nexthdr;
+		off = ipv6_skip_exthdr(s, sizeof(*ip6), &nexthdr, &frag);
+		f->proto = nexthdr;
+		if (off >= 0 && !(ntohs(frag) & ~0x7))
+			l4off = off;
+	}
+	if (depth < 2 || l4off < 0)
+		return;
+	if (f->proto == IPPROTO_TCP || f->proto == IPPROTO_UDP || f->proto == IPPROTO_SCTP ||
+	    f->proto == IPPROTO_UDPLITE) {
+		__be16 _ports[2];
+		const __be16 *ports = skb_header_pointer(s, l4off, sizeof(_ports), _ports);
+
+		if (ports) {
+			f->has_ports = 1;
+			f->sport = ntohs(ports[0]);
+			f->dport = ntohs(ports[1]);
+		}
+	}
+}
+
+void vsw_synchronize_rcu_expedited(void)
+{
+	synchronize_rcu_expedited();
+}
+
+/* ---- rate-in shaping: pause a vPort's transmit queues until its bucket has tokens ---- */
+
+struct vsw_pacer {
+	struct hrtimer timer;
+	struct net_device *dev;
+};
+
+static enum hrtimer_restart vsw_pacer_fire(struct hrtimer *t)
+{
+	struct vsw_pacer *p = container_of(t, struct vsw_pacer, timer);
+
+	netif_tx_wake_all_queues(p->dev);
+	return HRTIMER_NORESTART;
+}
+
+struct vsw_pacer *vsw_pacer_new(void)
+{
+	struct vsw_pacer *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	hrtimer_init(&p->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	p->timer.function = vsw_pacer_fire;
+	return p;
+}
+
+/*
+ * Stops dev's transmit queues for ns nanoseconds (called from its ndo_start_xmit, so dev
+ * outlives the timer: the pacer is freed, and the timer cancelled, before dev is).
+ */
+void vsw_pacer_pause(struct vsw_pacer *p, struct net_device *dev, u64 ns)
+{
+	p->dev = dev;
+	netif_tx_stop_all_queues(dev);
+	hrtimer_start(&p->timer, ns_to_ktime(ns), HRTIMER_MODE_REL_SOFT);
+}
+
+void vsw_pacer_free(struct vsw_pacer *p)
+{
+	hrtimer_cancel(&p->timer);
+	kfree(p);
 }

@@ -152,4 +152,24 @@ void vsw_irq_chip_name(unsigned int irq, char *name, int len);
 u64 vsw_irq_mask(unsigned int irq, int eff);
 int vsw_irq_has_action(unsigned int irq);
 
+/* ACL */
+struct vsw_flow {
+	u16 ethertype;
+	u8 ip_ver;
+	u8 proto;
+	u8 has_ports;
+	u16 sport;
+	u16 dport;
+	u8 src[16];
+	u8 dst[16];
+};
+void vsw_skb_flow(const struct sk_buff *skb, struct vsw_flow *f, int depth);
+void vsw_synchronize_rcu_expedited(void);
+
+/* rate-in shaping */
+struct vsw_pacer;
+struct vsw_pacer *vsw_pacer_new(void);
+void vsw_pacer_pause(struct vsw_pacer *p, struct net_device *dev, u64 ns);
+void vsw_pacer_free(struct vsw_pacer *p);
+
 #endif

@@ -532,3 +532,43 @@ impl<T: NotifierOps> Drop for Notifier<T> {
         unsafe { bindings::unregister_netdevice_notifier(self.nb.get()) };
     }
 }
+
+/// Paces a vPort's transmit path: stops its queues for a while (rate-in shaping), waking
+/// them from an hrtimer. Freed (the timer cancelled) on drop; must be dropped before the
+/// device it paused is freed (keep it in the device's private data).
+///
+/// # Invariants
+/// `0` came from `vsw_pacer_new` and is freed only on drop.
+pub struct Pacer(*mut bindings::vsw_pacer);
+
+// SAFETY: the C side serialises through the hrtimer API; it may be used from any CPU.
+unsafe impl Send for Pacer {}
+// SAFETY: as above.
+unsafe impl Sync for Pacer {}
+
+impl Pacer {
+    /// A pacer with its timer idle.
+    pub fn new() -> Result<Self> {
+        // SAFETY: plain allocation.
+        let p = unsafe { bindings::vsw_pacer_new() };
+        if p.is_null() {
+            return Err(kernel::error::code::ENOMEM);
+        }
+        Ok(Pacer(p))
+    }
+
+    /// Stops `dev`'s transmit queues for `ns` nanoseconds. Only from `dev`'s own transmit
+    /// path (`VportOps::xmit`), with this pacer owned by `dev`'s private data.
+    pub fn pause(&self, dev: &NetDevRef<'_>, ns: u64) {
+        // SAFETY: valid pacer (invariant) and device; the device outlives the pacer (it owns
+        // it), so the timer never sees a freed device.
+        unsafe { bindings::vsw_pacer_pause(self.0, dev.as_ptr(), ns) };
+    }
+}
+
+impl Drop for Pacer {
+    fn drop(&mut self) {
+        // SAFETY: valid (invariant); cancels the timer (waiting for a running callback).
+        unsafe { bindings::vsw_pacer_free(self.0) };
+    }
+}

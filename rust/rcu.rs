@@ -77,6 +77,20 @@ impl<T> RcuPtr<T> {
         }
     }
 
+    /// Like [`RcuPtr::replace`], but waits with an expedited grace period: for configuration
+    /// that changes often (ACL rules), at the cost of an IPI to every CPU.
+    pub fn replace_expedited(&self, new: Option<KBox<T>>) {
+        let newp = new.map_or(core::ptr::null_mut(), KBox::into_raw);
+        let old = self.ptr.swap(newp, Ordering::AcqRel);
+        if !old.is_null() {
+            // SAFETY: called from process context by configuration code.
+            unsafe { bindings::vsw_synchronize_rcu_expedited() };
+            // SAFETY: `old` came from `KBox::into_raw` (invariant); after the grace period no
+            // reader holds a reference to it.
+            drop(unsafe { KBox::from_raw(old) });
+        }
+    }
+
     /// Writer-side access (the caller serialises writers).
     pub fn get_locked(&self) -> Option<&T> {
         let p = self.ptr.load(Ordering::Acquire);

@@ -133,6 +133,42 @@ impl Skb {
     }
 }
 
+/// The fields ACL rules match on, read from a frame.
+#[derive(Clone, Copy, Default)]
+pub struct Flow {
+    /// EtherType after any 802.1Q tag.
+    pub ethertype: u16,
+    /// 0 (not IP), 4 or 6.
+    pub ip_ver: u8,
+    /// IP protocol (IPv6: after extension headers).
+    pub proto: u8,
+    /// L4 ports (TCP, UDP, SCTP, UDP-Lite; first fragment only).
+    pub ports: Option<(u16, u16)>,
+    /// Source address (IPv4 in the first 4 bytes).
+    pub src: [u8; 16],
+    /// Destination address.
+    pub dst: [u8; 16],
+}
+
+impl Skb {
+    /// Reads the frame's EtherType and, as `depth` asks (1: IP header, 2: also L4 ports), its
+    /// IP addresses, protocol and ports (copied out; the frame is not changed).
+    pub fn flow(&self, depth: u32) -> Flow {
+        // SAFETY: `vsw_flow` is plain data; all-zero is a valid value.
+        let mut f: bindings::vsw_flow = unsafe { core::mem::zeroed() };
+        // SAFETY: the skb is valid (invariant); `f` is a valid out pointer.
+        unsafe { bindings::vsw_skb_flow(self.0, &mut f, depth as i32) };
+        Flow {
+            ethertype: f.ethertype,
+            ip_ver: f.ip_ver,
+            proto: f.proto,
+            ports: (f.has_ports != 0).then_some((f.sport, f.dport)),
+            src: f.src,
+            dst: f.dst,
+        }
+    }
+}
+
 impl Drop for Skb {
     fn drop(&mut self) {
         // SAFETY: we own `self.0` (invariant).

@@ -13,7 +13,8 @@ use crate::sys::rcuhash::{hz, jiffies64};
 use crate::sys::rtnl::Rtnl;
 use crate::uapi::{self, attr, cmd, irq_attr, stats, vlan_mode};
 use crate::vlan::{check_vid, VlanMode, VlanSet};
-use crate::{fdb, irq_remap, switch, vmq};
+use crate::{acl, fdb, irq_remap, portpolicy, switch, vmq};
+use kernel::str::CStr;
 use core::sync::atomic::Ordering;
 use kernel::alloc::{flags::GFP_KERNEL, KVec};
 use kernel::{c_str, prelude::*};
@@ -77,6 +78,27 @@ static POLICY: [Policy; attr::MAX as usize + 1] = [
     Policy::u8(),                       // MSIX
     Policy::u8(),                       // SPOOFCHK
     Policy::u8(),                       // TRUST
+    Policy::u8(),                       // DIR
+    Policy::u32(),                      // PRIO
+    Policy::u8(),                       // ACTION
+    Policy::exact(6),                   // SRC_MAC
+    Policy::exact(6),                   // DST_MAC
+    Policy::u16(),                      // ETHERTYPE
+    Policy::binary(16),                 // SRC_IP
+    Policy::u8(),                       // SRC_PLEN
+    Policy::binary(16),                 // DST_IP
+    Policy::u8(),                       // DST_PLEN
+    Policy::u8(),                       // IP_PROTO
+    Policy::u16(),                      // SPORT_MIN
+    Policy::u16(),                      // SPORT_MAX
+    Policy::u16(),                      // DPORT_MIN
+    Policy::u16(),                      // DPORT_MAX
+    Policy::u64(),                      // HITS
+    Policy::flag(),                     // DEFAULT
+    Policy::u64(),                      // RATE_IN
+    Policy::u64(),                      // RATE_OUT
+    Policy::u32(),                      // BURST
+    Policy::u32(),                      // WEIGHT
 ];
 
 /// The family (see `uapi.rs` for the protocol).
@@ -101,6 +123,10 @@ impl Family for VswitchFamily {
         Op { cmd: cmd::FDB_GET, dump: true },
         Op { cmd: cmd::VMQ_GET, dump: true },
         Op { cmd: cmd::PORT_IRQS, dump: false },
+        Op { cmd: cmd::ACL_NEW, dump: false },
+        Op { cmd: cmd::ACL_DEL, dump: false },
+        Op { cmd: cmd::ACL_DEFAULT, dump: false },
+        Op { cmd: cmd::ACL_GET, dump: true },
     ];
     const MCGRPS: &'static [&'static str] = &[uapi::MCGRP_EVENTS];
 
@@ -120,6 +146,10 @@ impl Family for VswitchFamily {
             cmd::FDB_DEL => fdb_del(req),
             cmd::FDB_GET => Err(Fail(EINVAL, c_str!("vswitch: fdb show is a dump (NLM_F_DUMP)"))),
             cmd::VMQ_GET => Err(Fail(EINVAL, c_str!("vswitch: vmq show is a dump (NLM_F_DUMP)"))),
+            cmd::ACL_NEW => acl_new(req),
+            cmd::ACL_DEL => acl_del(req),
+            cmd::ACL_DEFAULT => acl_default(req),
+            cmd::ACL_GET => Err(Fail(EINVAL, c_str!("vswitch: acl show is a dump (NLM_F_DUMP)"))),
             _ => Err(Fail(eopnotsupp(), c_str!("vswitch: unknown command"))),
         };
         r.map_err(|Fail(e, m)| req.fail(e, m))
@@ -131,6 +161,7 @@ impl Family for VswitchFamily {
             cmd::PORT_GET => port_dump(dump),
             cmd::FDB_GET => fdb_dump(dump),
             cmd::VMQ_GET => vmq_dump(dump),
+            cmd::ACL_GET => acl_dump(dump),
             _ => Err(eopnotsupp()),
         }
     }
@@ -401,6 +432,8 @@ fn put_stats(msg: &mut Msg, s: &Stats) -> Result {
         (stats::DROP_DOWN, cnt::DROP_DOWN),
         (stats::DROP_MALFORMED, cnt::DROP_MALFORMED),
         (stats::FLOODED, cnt::FLOODED),
+        (stats::DROP_ACL, cnt::DROP_ACL),
+        (stats::DROP_RATE, cnt::DROP_RATE),
     ];
     for (a, c) in map {
         msg.put_u64(a, s.sum(c))?;
@@ -481,7 +514,29 @@ fn port_cfg(req: &Request<'_>) -> CfgResult<PortCfg> {
     if mtu.is_some_and(|m| !(68..=65535).contains(&m)) {
         return Err(Fail(ERANGE, c_str!("vswitch: MTU must be in 68..65535")));
     }
-    Ok(PortCfg { mac: mac.map(|m| m.0), mtu, vlan: vlan_mode_of(req)?, vf: opt_u32(req, attr::VF)? })
+    if req.attr(attr::WEIGHT).is_some() {
+        return Err(Fail(eopnotsupp(), c_str!("vswitch: bandwidth weights are not implemented yet")));
+    }
+    let burst = opt_u32(req, attr::BURST)?;
+    if burst.is_some_and(|b| b > 16 << 20) {
+        return Err(Fail(ERANGE, c_str!("vswitch: burst must be at most 16 MiB")));
+    }
+    let rate = |ty| -> CfgResult<Option<u64>> {
+        let r = req.attr(ty).map(|a| a.u64()).transpose()?;
+        if r.is_some_and(|r| r != 0 && !(1_000_000..=400_000_000_000).contains(&r)) {
+            return Err(Fail(ERANGE, c_str!("vswitch: rate must be 0 (none) or 1mbit..400gbit")));
+        }
+        Ok(r)
+    };
+    Ok(PortCfg {
+        mac: mac.map(|m| m.0),
+        mtu,
+        vlan: vlan_mode_of(req)?,
+        vf: opt_u32(req, attr::VF)?,
+        rate_in: rate(attr::RATE_IN)?,
+        rate_out: rate(attr::RATE_OUT)?,
+        burst,
+    })
 }
 
 fn port_new(req: &Request<'_>) -> CfgResult {
@@ -538,6 +593,18 @@ fn fill_port(msg: &mut Msg, sw: &SwitchCtl, p: &PortCtl) -> Result {
         }
     }
     msg.put_u8(attr::CARRIER, dev.carrier() as u8)?;
+    let (ri, ro) = (&p.policy.rate[portpolicy::IN], &p.policy.rate[portpolicy::OUT]);
+    let (bi, bo) = (ri.bps.load(Ordering::Relaxed), ro.bps.load(Ordering::Relaxed));
+    if bi != 0 {
+        msg.put_u64(attr::RATE_IN, bi)?;
+    }
+    if bo != 0 {
+        msg.put_u64(attr::RATE_OUT, bo)?;
+    }
+    if bi != 0 || bo != 0 {
+        let b = if bi != 0 { ri.burst.load(Ordering::Relaxed) } else { ro.burst.load(Ordering::Relaxed) };
+        msg.put_u32(attr::BURST, b)?;
+    }
     put_stats(msg, &p.stats)
 }
 
@@ -753,6 +820,250 @@ pub(crate) fn vmq_tick(ms: u32) {
             });
         }
     }
+}
+
+// ---- ACL ----
+
+fn acl_dir(req: &Request<'_>) -> CfgResult<usize> {
+    match req.attr(attr::DIR).map(|a| a.u8()).transpose()? {
+        Some(uapi::acl_dir::IN) => Ok(portpolicy::IN),
+        Some(uapi::acl_dir::OUT) => Ok(portpolicy::OUT),
+        Some(_) => Err(Fail(EINVAL, c_str!("vswitch: ACL direction must be in or out"))),
+        None => Err(Fail(EINVAL, c_str!("vswitch: missing ACL direction (in or out)"))),
+    }
+}
+
+fn acl_action(req: &Request<'_>) -> CfgResult<acl::Action> {
+    match req.attr(attr::ACTION).map(|a| a.u8()).transpose()? {
+        Some(uapi::acl_action::ALLOW) => Ok(acl::Action::Allow),
+        Some(uapi::acl_action::DENY) => Ok(acl::Action::Deny),
+        Some(_) => Err(Fail(EINVAL, c_str!("vswitch: ACL action must be allow or deny"))),
+        None => Err(Fail(EINVAL, c_str!("vswitch: missing ACL action (allow or deny)"))),
+    }
+}
+
+fn acl_mac(req: &Request<'_>, ty: u16) -> CfgResult<Option<Mac>> {
+    req.attr(ty)
+        .map(|a| Mac::from_slice(a.bytes()).ok_or(Fail(EINVAL, c_str!("vswitch: MAC address must be 6 bytes"))))
+        .transpose()
+}
+
+fn acl_prefix(req: &Request<'_>, ip: u16, plen: u16) -> CfgResult<Option<acl::Prefix>> {
+    let Some(a) = req.attr(ip) else {
+        if req.attr(plen).is_some() {
+            return Err(Fail(EINVAL, c_str!("vswitch: a prefix length needs an address")));
+        }
+        return Ok(None);
+    };
+    let len = req.attr(plen).map(|a| a.u8()).transpose()?;
+    let b = a.bytes();
+    match b.len() {
+        4 => {
+            let mut addr = [0u8; 4];
+            addr.copy_from_slice(b);
+            Ok(Some(acl::Prefix::V4 { addr, len: len.unwrap_or(32) }))
+        }
+        16 => {
+            let mut addr = [0u8; 16];
+            addr.copy_from_slice(b);
+            Ok(Some(acl::Prefix::V6 { addr, len: len.unwrap_or(128) }))
+        }
+        _ => Err(Fail(EINVAL, c_str!("vswitch: an IP address is 4 (IPv4) or 16 (IPv6) bytes"))),
+    }
+}
+
+fn acl_range(req: &Request<'_>, lo: u16, hi: u16) -> CfgResult<Option<(u16, u16)>> {
+    match (opt_u16(req, lo)?, opt_u16(req, hi)?) {
+        (None, None) => Ok(None),
+        (Some(a), None) => Ok(Some((a, a))),
+        (Some(a), Some(b)) => Ok(Some((a, b))),
+        (None, Some(_)) => Err(Fail(EINVAL, c_str!("vswitch: a port range needs its low end"))),
+    }
+}
+
+/// The extack text for a validation message of `acl.rs` (extack messages must be static C
+/// strings).
+fn acl_msg(m: &str) -> &'static CStr {
+    const MSGS: &[(&str, &CStr)] = &[
+        ("IPv4 prefix length must be 0..32", c_str!("vswitch: IPv4 prefix length must be 0..32")),
+        ("IPv6 prefix length must be 0..128", c_str!("vswitch: IPv6 prefix length must be 0..128")),
+        ("address has bits set beyond the prefix length", c_str!("vswitch: address has bits set beyond the prefix length")),
+        ("source and destination prefixes must be the same family", c_str!("vswitch: source and destination prefixes must be the same family")),
+        ("prefix family does not match the ethertype", c_str!("vswitch: prefix family does not match the ethertype")),
+        ("port range low end is above its high end", c_str!("vswitch: port range low end is above its high end")),
+        ("ports need ip-proto tcp, udp, sctp or udplite", c_str!("vswitch: ports need ip-proto tcp, udp, sctp or udplite")),
+        ("ip-proto needs an IPv4 or IPv6 match (ethertype or prefix)", c_str!("vswitch: ip-proto needs an IPv4 or IPv6 match (ethertype or prefix)")),
+        ("VLAN must be in 1..4094", c_str!("vswitch: VLAN must be in 1..4094")),
+    ];
+    MSGS.iter().find(|(k, _)| *k == m).map_or(c_str!("vswitch: invalid ACL rule"), |(_, v)| *v)
+}
+
+fn acl_new(req: &Request<'_>) -> CfgResult {
+    let port = need_str(req, attr::PORT, c_str!("vswitch: missing port name"))?;
+    let dir = acl_dir(req)?;
+    let action = acl_action(req)?;
+    let m = acl::Match {
+        src_mac: acl_mac(req, attr::SRC_MAC)?,
+        dst_mac: acl_mac(req, attr::DST_MAC)?,
+        vlan: opt_u16(req, attr::VLAN)?,
+        ethertype: opt_u16(req, attr::ETHERTYPE)?,
+        src: acl_prefix(req, attr::SRC_IP, attr::SRC_PLEN)?,
+        dst: acl_prefix(req, attr::DST_IP, attr::DST_PLEN)?,
+        ip_proto: req.attr(attr::IP_PROTO).map(|a| a.u8()).transpose()?,
+        sport: acl_range(req, attr::SPORT_MIN, attr::SPORT_MAX)?,
+        dport: acl_range(req, attr::DPORT_MIN, attr::DPORT_MAX)?,
+    };
+    acl::validate(&m).map_err(|e| Fail(EINVAL, acl_msg(e)))?;
+    let prio = opt_u32(req, attr::PRIO)?;
+    with_registry(|reg, _| {
+        let p = reg.port_mut(port)?;
+        let prio = prio.unwrap_or_else(|| p.acl.next_prio(dir));
+        p.acl.add(dir, acl::Rule { prio, m, action }).map_err(|e| Fail(EEXIST, e))?;
+        p.acl.publish(&p.policy, dir)?;
+        notify(cmd::ACL_NEW, |msg| {
+            msg.put_str(attr::PORT, port)?;
+            msg.put_u8(attr::DIR, dir_uapi(dir))?;
+            msg.put_u32(attr::PRIO, prio)
+        });
+        Ok(())
+    })
+}
+
+fn dir_uapi(dir: usize) -> u8 {
+    if dir == portpolicy::IN {
+        uapi::acl_dir::IN
+    } else {
+        uapi::acl_dir::OUT
+    }
+}
+
+fn action_uapi(a: acl::Action) -> u8 {
+    match a {
+        acl::Action::Allow => uapi::acl_action::ALLOW,
+        acl::Action::Deny => uapi::acl_action::DENY,
+    }
+}
+
+fn acl_del(req: &Request<'_>) -> CfgResult {
+    let port = need_str(req, attr::PORT, c_str!("vswitch: missing port name"))?;
+    let dir = acl_dir(req)?;
+    let Some(prio) = opt_u32(req, attr::PRIO)? else {
+        return Err(Fail(EINVAL, c_str!("vswitch: missing rule prio")));
+    };
+    with_registry(|reg, _| {
+        let p = reg.port_mut(port)?;
+        if !p.acl.del(dir, prio) {
+            return Err(Fail(ENOENT, c_str!("vswitch: no ACL rule with this prio")));
+        }
+        p.acl.publish(&p.policy, dir)?;
+        notify(cmd::ACL_DEL, |msg| {
+            msg.put_str(attr::PORT, port)?;
+            msg.put_u8(attr::DIR, dir_uapi(dir))?;
+            msg.put_u32(attr::PRIO, prio)
+        });
+        Ok(())
+    })
+}
+
+fn acl_default(req: &Request<'_>) -> CfgResult {
+    let port = need_str(req, attr::PORT, c_str!("vswitch: missing port name"))?;
+    let dir = acl_dir(req)?;
+    let action = acl_action(req)?;
+    with_registry(|reg, _| {
+        let p = reg.port_mut(port)?;
+        p.acl.default[dir] = action;
+        p.acl.publish(&p.policy, dir)?;
+        notify(cmd::ACL_DEFAULT, |msg| {
+            msg.put_str(attr::PORT, port)?;
+            msg.put_u8(attr::DIR, dir_uapi(dir))?;
+            msg.put_u8(attr::ACTION, action_uapi(action))
+        });
+        Ok(())
+    })
+}
+
+fn put_prefix(m: &mut Msg, ip: u16, plen: u16, p: &acl::Prefix) -> Result {
+    match p {
+        acl::Prefix::V4 { addr, len } => {
+            m.put_bytes(ip, addr)?;
+            m.put_u8(plen, *len)
+        }
+        acl::Prefix::V6 { addr, len } => {
+            m.put_bytes(ip, addr)?;
+            m.put_u8(plen, *len)
+        }
+    }
+}
+
+fn fill_rule(m: &mut Msg, port: &str, dir: usize, r: &portpolicy::AclRule) -> Result {
+    m.put_str(attr::PORT, port)?;
+    m.put_u8(attr::DIR, dir_uapi(dir))?;
+    m.put_u32(attr::PRIO, r.rule.prio)?;
+    let x = &r.rule.m;
+    if let Some(v) = &x.src_mac {
+        m.put_bytes(attr::SRC_MAC, &v.0)?;
+    }
+    if let Some(v) = &x.dst_mac {
+        m.put_bytes(attr::DST_MAC, &v.0)?;
+    }
+    if let Some(v) = x.vlan {
+        m.put_u16(attr::VLAN, v)?;
+    }
+    if let Some(v) = x.ethertype {
+        m.put_u16(attr::ETHERTYPE, v)?;
+    }
+    if let Some(p) = &x.src {
+        put_prefix(m, attr::SRC_IP, attr::SRC_PLEN, p)?;
+    }
+    if let Some(p) = &x.dst {
+        put_prefix(m, attr::DST_IP, attr::DST_PLEN, p)?;
+    }
+    if let Some(v) = x.ip_proto {
+        m.put_u8(attr::IP_PROTO, v)?;
+    }
+    if let Some((a, b)) = x.sport {
+        m.put_u16(attr::SPORT_MIN, a)?;
+        m.put_u16(attr::SPORT_MAX, b)?;
+    }
+    if let Some((a, b)) = x.dport {
+        m.put_u16(attr::DPORT_MIN, a)?;
+        m.put_u16(attr::DPORT_MAX, b)?;
+    }
+    m.put_u8(attr::ACTION, action_uapi(r.rule.action))?;
+    m.put_u64(attr::HITS, r.hits.sum(0))
+}
+
+fn acl_dump(dump: &mut Dump<'_>) -> Result {
+    let Some(name) = dump.attr(attr::PORT).map(|a| a.str()).transpose()? else {
+        return Err(EINVAL);
+    };
+    let mut g = Rtnl::lock();
+    let (reg, _) = REGISTRY.get(&mut g);
+    let Some((_, p)) = reg.find_port(name) else { return Err(ENOENT) };
+    let start = dump.cursor();
+    let mut n = 0usize;
+    'outer: for dir in [portpolicy::IN, portpolicy::OUT] {
+        if n >= start
+            && !dump.entry(cmd::ACL_GET, |m| {
+                m.put_str(attr::PORT, name)?;
+                m.put_u8(attr::DIR, dir_uapi(dir))?;
+                m.put_flag(attr::DEFAULT)?;
+                m.put_u8(attr::ACTION, action_uapi(p.acl.default[dir]))?;
+                m.put_u64(attr::HITS, p.acl.default_hits[dir].sum(0))
+            })?
+        {
+            break;
+        }
+        n += 1;
+        for r in p.acl.rules[dir].iter() {
+            if n >= start && !dump.entry(cmd::ACL_GET, |m| fill_rule(m, name, dir, r))? {
+                break 'outer;
+            }
+            n += 1;
+        }
+    }
+    dump.set_cursor(n);
+    Ok(())
 }
 
 // ---- FDB ----

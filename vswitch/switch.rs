@@ -8,7 +8,7 @@
 use crate::fdb::{self, Dest, Entry, Learn};
 use crate::mac::Mac;
 use crate::sys::netdev::{
-    dev_by_name, DevHandle, Net, NetDevRef, NotifierOps, Stats64, Uplink, UplinkOps, Vport, VportOps,
+    dev_by_name, DevHandle, Net, NetDevRef, NotifierOps, Pacer, Stats64, Uplink, UplinkOps, Vport, VportOps,
 };
 use crate::sys::percpu::Counters;
 use crate::sys::rcu::{self, RcuPtr};
@@ -20,6 +20,7 @@ use crate::sys::vmq::{now_ns, Steer};
 use crate::irq_remap::{self, VfCfg};
 use crate::sys::errno::eopnotsupp;
 use crate::sys::pci::{random_mac, PciDev};
+use crate::portpolicy::{self, AclCfg, PortPolicy, Verdict};
 use crate::vmq::{self, PortInfo, Settings as VmqSettings, Vmq, NO_CPU};
 use crate::uapi;
 use crate::vlan::{Egress, VlanMode};
@@ -45,7 +46,11 @@ pub(crate) mod cnt {
     pub(crate) const VMQ_PACKETS: usize = 11;
     /// Nanoseconds those frames spent in the switch's receive path.
     pub(crate) const VMQ_NS: usize = 12;
-    pub(crate) const N: usize = 13;
+    /// Frames denied by an ACL.
+    pub(crate) const DROP_ACL: usize = 13;
+    /// Frames dropped by a rate limit.
+    pub(crate) const DROP_RATE: usize = 14;
+    pub(crate) const N: usize = 15;
 }
 
 /// Per-CPU counters of a port or switch.
@@ -106,6 +111,27 @@ struct Slot {
     is_uplink: bool,
     /// vPort's steering CPU (VMQ software backend), `NO_CPU` for none.
     steer: Option<Arc<AtomicU32>>,
+    /// vPort's ACLs and rate limits.
+    policy: Option<Arc<PortPolicy>>,
+}
+
+impl Slot {
+    /// Counts a policy drop; true if the frame may go on.
+    fn pass(&self, v: Verdict, dropped: usize) -> bool {
+        match v {
+            Verdict::Pass => true,
+            Verdict::DenyAcl => {
+                self.stats.add(cnt::DROP_ACL, 1);
+                self.stats.add(dropped, 1);
+                false
+            }
+            Verdict::DropRate => {
+                self.stats.add(cnt::DROP_RATE, 1);
+                self.stats.add(dropped, 1);
+                false
+            }
+        }
+    }
 }
 
 /// The set of ports of a switch, replaced as a whole on change (RCU).
@@ -219,6 +245,12 @@ impl SwitchCore {
                 return;
             }
         };
+        // The source port's "in" policy, before the frame can teach the FDB anything.
+        if let Some(pol) = &src.policy {
+            if !src.pass(pol.check(portpolicy::IN, &g, &skb, &dst, &smac, vid), cnt::RX_DROPPED) {
+                return;
+            }
+        }
         let now = jiffies64();
         // Frames from the uplink are timed for VMQ load sampling.
         let t0 = if src.is_uplink { now_ns() } else { 0 };
@@ -236,18 +268,18 @@ impl SwitchCore {
             }
             Dest::Port(p) => match table.slot(p) {
                 Some(d) if src.is_uplink => {
-                    deliver(d, skb, vid, Some(&self.steer));
+                    deliver(d, skb, vid, Some(&self.steer), &g);
                     d.stats.add(cnt::VMQ_PACKETS, 1);
                     d.stats.add(cnt::VMQ_NS, now_ns().wrapping_sub(t0));
                 }
-                Some(d) => deliver(d, skb, vid, None),
-                None => self.flood(table, src_id, skb, vid),
+                Some(d) => deliver(d, skb, vid, None, &g),
+                None => self.flood(table, src_id, skb, vid, &g),
             },
-            Dest::Flood => self.flood(table, src_id, skb, vid),
+            Dest::Flood => self.flood(table, src_id, skb, vid, &g),
         }
     }
 
-    fn flood(&self, table: &PortTable, src_id: u32, skb: Skb, vid: u16) {
+    fn flood(&self, table: &PortTable, src_id: u32, skb: Skb, vid: u16, g: &rcu::ReadGuard) {
         self.stats.add(cnt::FLOODED, 1);
         let mut last: Option<&Slot> = None;
         for s in table.slots.iter() {
@@ -256,26 +288,34 @@ impl SwitchCore {
             }
             if let Some(prev) = last {
                 match skb.try_clone() {
-                    Some(c) => deliver(prev, c, vid, None),
+                    Some(c) => deliver(prev, c, vid, None, g),
                     None => prev.stats.add(cnt::RX_DROPPED, 1),
                 }
             }
             last = Some(s);
         }
         if let Some(s) = last {
-            deliver(s, skb, vid, None);
+            deliver(s, skb, vid, None, g);
         }
     }
 }
 
 /// Egress of one frame through port `d` in VLAN `vid`. With `steer`, a vPort that has a
 /// steering CPU (VMQ software backend) receives it on that CPU.
-fn deliver(d: &Slot, mut skb: Skb, vid: u16, steer: Option<&Steer>) {
+fn deliver(d: &Slot, mut skb: Skb, vid: u16, steer: Option<&Steer>, g: &rcu::ReadGuard) {
     let dev = d.dev.get();
     if !dev.running() {
         d.stats.add(cnt::DROP_DOWN, 1);
         d.stats.add(cnt::TX_DROPPED, 1);
         return;
+    }
+    // The destination port's "out" policy (toward the port).
+    if let Some(pol) = &d.policy {
+        if let Some((dst, src)) = skb.eth_addrs() {
+            if !d.pass(pol.check(portpolicy::OUT, g, &skb, &Mac(dst), &Mac(src), vid), cnt::TX_DROPPED) {
+                return;
+            }
+        }
     }
     match d.vlan.egress(vid) {
         Egress::Untagged => skb.set_vlan(None),
@@ -314,14 +354,29 @@ pub(crate) struct PortCore {
     id: u32,
     switch: Arc<SwitchCore>,
     stats: Arc<Stats>,
+    policy: Arc<PortPolicy>,
+    /// Pauses the port's transmit queues when its `rate-in` bucket runs dry.
+    pacer: Pacer,
 }
 
 impl VportOps for PortCore {
-    fn xmit(&self, _dev: NetDevRef<'_>, skb: Skb) {
-        // The host or VM sent it: the vPort device "transmits".
+    fn xmit(&self, dev: NetDevRef<'_>, skb: Skb) {
+        // The host or VM sent it: the vPort device "transmits". A rate-in limit shapes it
+        // like a slower NIC: the frame goes, and the queues pause until the bucket refills.
+        let len = skb.len();
+        let (ok, wait) = self.policy.rate[portpolicy::IN].shape(len);
+        if !ok {
+            self.stats.add(cnt::DROP_RATE, 1);
+            self.stats.add(cnt::TX_DROPPED, 1);
+            self.pacer.pause(&dev, wait.max(1));
+            return;
+        }
         self.stats.add(cnt::TX_PACKETS, 1);
-        self.stats.add(cnt::TX_BYTES, u64::from(skb.len()));
+        self.stats.add(cnt::TX_BYTES, u64::from(len));
         self.switch.forward(self.id, skb);
+        if wait > 0 {
+            self.pacer.pause(&dev, wait);
+        }
     }
 
     fn set_up(&self, dev: NetDevRef<'_>, up: bool) {
@@ -365,6 +420,10 @@ pub(crate) struct PortCtl {
     pub(crate) vlan: VlanMode,
     /// Steering CPU (VMQ software backend).
     pub(crate) steer: Arc<AtomicU32>,
+    /// ACLs and rate limits (shared with the fast path).
+    pub(crate) policy: Arc<PortPolicy>,
+    /// ACL configuration.
+    pub(crate) acl: AclCfg,
 }
 
 /// A VF-backed vPort: VF `index` of the uplink (the PF), programmed through the PF.
@@ -411,6 +470,7 @@ impl SwitchCtl {
                     stats: u.stats.clone(),
                     is_uplink: true,
                     steer: None,
+                    policy: None,
                 },
                 GFP_KERNEL,
             )?;
@@ -424,6 +484,7 @@ impl SwitchCtl {
                     stats: p.stats.clone(),
                     is_uplink: false,
                     steer: Some(p.steer.clone()),
+                    policy: Some(p.policy.clone()),
                 },
                 GFP_KERNEL,
             )?;
@@ -598,6 +659,10 @@ pub(crate) struct PortCfg {
     pub(crate) vlan: Option<VlanMode>,
     /// VF index: a VF-backed port.
     pub(crate) vf: Option<u32>,
+    /// Rate limits: bits/s (0 removes), and the bucket size.
+    pub(crate) rate_in: Option<u64>,
+    pub(crate) rate_out: Option<u64>,
+    pub(crate) burst: Option<u32>,
 }
 
 impl Registry {
@@ -619,6 +684,15 @@ impl Registry {
         }
         fail(ENOENT, c_str!("vswitch: no such port"))
     }
+    /// vPort `name` for changing its ACLs.
+    pub(crate) fn port_mut(&mut self, name: &str) -> CfgResult<&mut PortCtl> {
+        if self.vf_port_idx(name).is_ok() {
+            return fail(eopnotsupp(), c_str!("vswitch: ACLs on VF ports are not supported (their traffic does not cross the switch)"));
+        }
+        let (i, j) = self.port_idx(name)?;
+        Ok(&mut self.switches[i].ports[j])
+    }
+
     pub(crate) fn find_port(&self, name: &str) -> Option<(&SwitchCtl, &PortCtl)> {
         let (i, j) = self.port_idx(name).ok()?;
         Some((&self.switches[i], &self.switches[i].ports[j]))
@@ -793,18 +867,24 @@ impl Registry {
             return fail(EEXIST, c_str!("vswitch: a network device with this name exists"));
         }
         let i = self.switch_idx(switch)?;
+        let policy = Arc::new(PortPolicy::new(), GFP_KERNEL)?;
+        Self::apply_rates(&policy, &cfg);
         let vlan = cfg.vlan.unwrap_or_else(VlanMode::default_access);
         let steer = Arc::new(AtomicU32::new(NO_CPU), GFP_KERNEL)?;
+        let acl = AclCfg::new()?;
         let sw = &mut self.switches[i];
         let id = sw.next_id;
         let stats = Arc::new(Stats::new()?, GFP_KERNEL)?;
-        let core = Arc::new(PortCore { id, switch: sw.core.clone(), stats: stats.clone() }, GFP_KERNEL)?;
+        let core = Arc::new(
+            PortCore { id, switch: sw.core.clone(), stats: stats.clone(), policy: policy.clone(), pacer: Pacer::new()? },
+            GFP_KERNEL,
+        )?;
         let vport = match Vport::register(rtnl, net, name, cfg.mac, cfg.mtu, core) {
             Ok(v) => v,
             Err(e) => return fail(e, c_str!("vswitch: cannot register the port device (bad name, MAC or MTU?)")),
         };
         sw.next_id += 1;
-        if let Err(e) = sw.ports.push(PortCtl { id, vport, stats, vlan, steer }, GFP_KERNEL) {
+        if let Err(e) = sw.ports.push(PortCtl { id, vport, stats, vlan, steer, policy, acl }, GFP_KERNEL) {
             return Err(Fail(e.into(), c_str!("vswitch: out of memory")));
         }
         sw.publish()?;
@@ -827,7 +907,22 @@ impl Registry {
         Some((&self.switches[i], &self.switches[i].vf_ports[j]))
     }
 
+    /// Sets the rate limits `cfg` asks for (a burst alone applies to both directions).
+    fn apply_rates(policy: &PortPolicy, cfg: &PortCfg) {
+        for (dir, r) in [(portpolicy::IN, cfg.rate_in), (portpolicy::OUT, cfg.rate_out)] {
+            let bps = match (r, cfg.burst) {
+                (Some(b), _) => b,
+                (None, Some(_)) => policy.rate[dir].bps.load(Ordering::Relaxed),
+                (None, None) => continue,
+            };
+            policy.rate[dir].set(bps, cfg.burst);
+        }
+    }
+
     fn vf_cfg(cfg: &PortCfg, base: Option<VfCfg>) -> CfgResult<VfCfg> {
+        if cfg.rate_in.is_some() || cfg.rate_out.is_some() || cfg.burst.is_some() {
+            return fail(eopnotsupp(), c_str!("vswitch: rate limits on VF ports are not supported"));
+        }
         if cfg.mtu.is_some() {
             return fail(EINVAL, c_str!("vswitch: the MTU of a VF port is set on the VF's netdev"));
         }
@@ -955,6 +1050,7 @@ impl Registry {
                 return fail(EINVAL, c_str!("vswitch: cannot set this MAC address"));
             }
         }
+        Self::apply_rates(&p.policy, &cfg);
         let resync = cfg.mac.is_some() || cfg.vlan.is_some();
         if let Some(v) = cfg.vlan {
             p.vlan = v;

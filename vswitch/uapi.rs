@@ -77,7 +77,25 @@ pub mod stats {
     pub const DROP_MALFORMED: u16 = 10;
     /// Frames flooded (unknown unicast, broadcast, multicast).
     pub const FLOODED: u16 = 11;
-    pub const MAX: u16 = FLOODED;
+    /// Frames denied by an ACL rule or default.
+    pub const DROP_ACL: u16 = 12;
+    /// Frames dropped by a rate limit (QoS).
+    pub const DROP_RATE: u16 = 13;
+    pub const MAX: u16 = DROP_RATE;
+}
+
+/// Values of `attr::DIR` (ACL and QoS direction, from the port's point of view of the switch).
+pub mod acl_dir {
+    /// From the port into the switch.
+    pub const IN: u8 = 1;
+    /// From the switch toward the port.
+    pub const OUT: u8 = 2;
+}
+
+/// Values of `attr::ACTION`.
+pub mod acl_action {
+    pub const ALLOW: u8 = 1;
+    pub const DENY: u8 = 2;
 }
 
 /// Attributes nested in `attr::IRQ_ENTRY`.
@@ -143,8 +161,21 @@ pub mod cmd {
     /// `REMAPPED` (u8: any vector remapped), `MSIX` (u8: MSI-X enabled), and one nested
     /// `IRQ_ENTRY` (`irq_attr::*`) per vector.
     pub const PORT_IRQS: u8 = 15;
+    /// Add an ACL rule: `PORT`, `DIR`, `PRIO` (optional: after the last rule, in steps of
+    /// 10), match attributes (`SRC_MAC`, `DST_MAC`, `VLAN`, `ETHERTYPE`, `SRC_IP`+`SRC_PLEN`,
+    /// `DST_IP`+`DST_PLEN`, `IP_PROTO`, `SPORT_MIN`/`SPORT_MAX`, `DPORT_MIN`/`DPORT_MAX`),
+    /// `ACTION`. Reply: none (the rule's prio is in the `ACL_NEW` event).
+    pub const ACL_NEW: u8 = 16;
+    /// Delete an ACL rule: `PORT`, `DIR`, `PRIO`.
+    pub const ACL_DEL: u8 = 17;
+    /// Set the default action of a port and direction: `PORT`, `DIR`, `ACTION`.
+    pub const ACL_DEFAULT: u8 = 18;
+    /// Dump the ACL of `PORT`: one entry per rule (`PORT`, `DIR`, `PRIO`, the match
+    /// attributes, `ACTION`, `HITS`) and per direction one with `DEFAULT` set (`PORT`, `DIR`,
+    /// `ACTION`, `HITS`).
+    pub const ACL_GET: u8 = 19;
     /// The highest command number in use.
-    pub const MAX: u8 = PORT_IRQS;
+    pub const MAX: u8 = ACL_GET;
 }
 
 /// Top-level attributes (netlink attribute types).
@@ -256,6 +287,48 @@ pub mod attr {
     pub const SPOOFCHK: u16 = 51;
     /// u8: 1 when the VF is trusted (VF ports).
     pub const TRUST: u16 = 52;
+    /// u8: `acl_dir::*`.
+    pub const DIR: u16 = 53;
+    /// u32: ACL rule priority (lower first; unique per port and direction).
+    pub const PRIO: u16 = 54;
+    /// u8: `acl_action::*`.
+    pub const ACTION: u16 = 55;
+    /// 6 bytes: source MAC to match.
+    pub const SRC_MAC: u16 = 56;
+    /// 6 bytes: destination MAC to match.
+    pub const DST_MAC: u16 = 57;
+    /// u16: EtherType to match (after any 802.1Q tag), e.g. 0x0800.
+    pub const ETHERTYPE: u16 = 58;
+    /// 4 or 16 bytes: source IPv4/IPv6 address (prefix with `SRC_PLEN`).
+    pub const SRC_IP: u16 = 59;
+    /// u8: source prefix length.
+    pub const SRC_PLEN: u16 = 60;
+    /// 4 or 16 bytes: destination IPv4/IPv6 address (prefix with `DST_PLEN`).
+    pub const DST_IP: u16 = 61;
+    /// u8: destination prefix length.
+    pub const DST_PLEN: u16 = 62;
+    /// u8: IP protocol (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, ...).
+    pub const IP_PROTO: u16 = 63;
+    /// u16: L4 source port range, low end.
+    pub const SPORT_MIN: u16 = 64;
+    /// u16: L4 source port range, high end.
+    pub const SPORT_MAX: u16 = 65;
+    /// u16: L4 destination port range, low end.
+    pub const DPORT_MIN: u16 = 66;
+    /// u16: L4 destination port range, high end.
+    pub const DPORT_MAX: u16 = 67;
+    /// u64: frames that hit an ACL rule (or default).
+    pub const HITS: u16 = 68;
+    /// flag: the entry is a direction's default action.
+    pub const DEFAULT: u16 = 69;
+    /// u64: maximum rate from the port into the switch, bits/s (0: none).
+    pub const RATE_IN: u16 = 70;
+    /// u64: maximum rate from the switch toward the port, bits/s (0: none).
+    pub const RATE_OUT: u16 = 71;
+    /// u32: token bucket size, bytes (0: default, 10 ms of the rate and at least 64 KiB).
+    pub const BURST: u16 = 72;
+    /// u32: bandwidth weight on the uplink under contention (1..100, default 1).
+    pub const WEIGHT: u16 = 73;
     /// The highest attribute number in use.
-    pub const MAX: u16 = TRUST;
+    pub const MAX: u16 = WEIGHT;
 }

@@ -18,10 +18,13 @@ mod vmq;
 #[path = "../irq-remap/mod.rs"]
 mod irq_remap;
 
+mod acl;
 mod fdb;
 mod mac;
 mod netlink;
+mod portpolicy;
 mod switch;
+mod tb;
 mod uapi;
 mod vlan;
 

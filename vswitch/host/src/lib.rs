@@ -18,3 +18,9 @@ pub mod fdb;
 
 #[path = "../../../vmq/policy.rs"]
 pub mod dvmq;
+
+#[path = "../../acl.rs"]
+pub mod acl;
+
+#[path = "../../tb.rs"]
+pub mod tb;
