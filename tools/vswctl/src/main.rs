@@ -55,7 +55,12 @@ enum Command {
         #[command(subcommand)]
         action: Option<VmqAction>,
     },
-    /// Print switch, port, FDB and VMQ events until interrupted
+    /// Port ACLs (per direction, rules by prio): add, del, default, show (default: show)
+    Acl {
+        #[command(subcommand)]
+        action: Option<AclAction>,
+    },
+    /// Print switch, port, FDB, VMQ and ACL events until interrupted
     Monitor {
         #[arg(value_name = "OBJECT", help = cmd::monitor::USAGE)]
         args: Vec<String>,
@@ -162,6 +167,32 @@ enum VmqAction {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum AclAction {
+    /// Add a rule to a port's ACL (in: from the port, out: toward it)
+    Add {
+        #[arg(value_name = "ARGS", help = cmd::acl::ADD_USAGE)]
+        args: Vec<String>,
+    },
+    /// Delete a rule (by prio)
+    #[command(alias = "delete")]
+    Del {
+        #[arg(value_name = "ARGS", help = cmd::acl::DEL_USAGE)]
+        args: Vec<String>,
+    },
+    /// Set the action of frames no rule matches
+    Default {
+        #[arg(value_name = "ARGS", help = cmd::acl::DEFAULT_USAGE)]
+        args: Vec<String>,
+    },
+    /// Show the ACL of a port (of all ports without PORT), with hit counts
+    #[command(visible_alias = "list", alias = "ls")]
+    Show {
+        #[arg(value_name = "ARGS", help = cmd::acl::SHOW_USAGE)]
+        args: Vec<String>,
+    },
+}
+
 fn run(cli: Cli) -> Result<(), Error> {
     let out = Output {
         json: cli.json,
@@ -191,12 +222,58 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Vmq { action } => match action.unwrap_or(VmqAction::Show { args: vec![] }) {
             VmqAction::Show { args } => cmd::vmq::show(&out, &args),
         },
+        Command::Acl { action } => match action.unwrap_or(AclAction::Show { args: vec![] }) {
+            AclAction::Add { args } => cmd::run_change(cmd::acl::add_request(&args)),
+            AclAction::Del { args } => cmd::run_change(cmd::acl::del_request(&args)),
+            AclAction::Default { args } => cmd::run_change(cmd::acl::default_request(&args)),
+            AclAction::Show { args } => cmd::acl::show(&out, &args),
+        },
         Command::Monitor { args } => cmd::monitor::run(&out, &args),
         Command::Raw { dump, cmd, attrs } => cmd::raw::run(&out, cmd, &attrs, dump),
     }
 }
 
+/// `vswctl -batch FILE` (or `-b FILE`, `-` for stdin): one command per line, as in
+/// `ip -batch`; `#` starts a comment. Stops at the first failing line.
+fn batch(path: &str) -> Result<(), Error> {
+    use std::io::BufRead;
+    let input: Box<dyn BufRead> = if path == "-" {
+        Box::new(io::BufReader::new(io::stdin()))
+    } else {
+        Box::new(io::BufReader::new(std::fs::File::open(path)?))
+    };
+    for (n, line) in input.lines().enumerate() {
+        let line = line?;
+        let words: Vec<&str> = line.split('#').next().unwrap_or("").split_whitespace().collect();
+        if words.is_empty() {
+            continue;
+        }
+        let cli = match Cli::try_parse_from(std::iter::once("vswctl").chain(words.iter().copied())) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("vswctl: line {}: {}", n + 1, e.to_string().lines().next().unwrap_or(""));
+                return Err(Error::Usage(format!("batch stopped at line {}", n + 1)));
+            }
+        };
+        if let Err(e) = run(cli) {
+            eprintln!("vswctl: line {}: {e}", n + 1);
+            return Err(Error::Usage(format!("batch stopped at line {}", n + 1)));
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() == 3 && matches!(args[1].as_str(), "-b" | "-batch" | "--batch") {
+        return match batch(&args[2]) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("vswctl: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -268,6 +345,13 @@ mod tests {
             Command::Vmq { action } => match action {
                 Some(VmqAction::Show { args }) => ("vmq show".into(), args),
                 None => ("vmq".into(), vec![]),
+            },
+            Command::Acl { action } => match action {
+                Some(AclAction::Add { args }) => ("acl add".into(), args),
+                Some(AclAction::Del { args }) => ("acl del".into(), args),
+                Some(AclAction::Default { args }) => ("acl default".into(), args),
+                Some(AclAction::Show { args }) => ("acl show".into(), args),
+                None => ("acl".into(), vec![]),
             },
             Command::Monitor { args } => ("monitor".into(), args),
             _ => ("other".into(), vec![]),
@@ -362,6 +446,30 @@ mod tests {
             cmd::irqs::request(&args).unwrap().cmd,
             vswctl::uapi::cmd::PORT_IRQS
         );
+        // ACL and QoS.
+        let (_, _, what, args) = parse(
+            "acl add p1 in prio 10 proto ipv4 src 10.0.0.0/24 ip-proto tcp dport 1000-2000 deny",
+        );
+        assert_eq!(what, "acl add");
+        assert_eq!(args.len(), 13);
+        assert_eq!(
+            cmd::acl::add_request(&args).unwrap().cmd,
+            vswctl::uapi::cmd::ACL_NEW
+        );
+        assert_eq!(parse("acl del p1 in prio 10").2, "acl del");
+        assert_eq!(parse("acl delete p1 in prio 10").2, "acl del");
+        assert_eq!(parse("acl default p1 out deny").3, ["p1", "out", "deny"]);
+        let (j, _, what, args) = parse("-j acl show p1");
+        assert!(j);
+        assert_eq!((what.as_str(), args), ("acl show", vec!["p1".to_string()]));
+        assert_eq!(parse("acl list").2, "acl show");
+        assert_eq!(parse("acl").2, "acl");
+        assert_eq!(
+            parse("port set p1 rate-in 100mbit rate-out 1.5gbit burst 64k weight 3").3,
+            ["p1", "rate-in", "100mbit", "rate-out", "1.5gbit", "burst", "64k", "weight", "3"]
+        );
+        assert_eq!(parse("monitor acl").3, ["acl"]);
+        assert!(Cli::try_parse_from(["vswctl", "acl", "flush"]).is_err());
         assert!(Cli::try_parse_from(["vswctl", "vmq", "move"]).is_err());
         assert!(Cli::try_parse_from(["vswctl", "switch", "frob"]).is_err());
     }
@@ -388,6 +496,19 @@ mod tests {
             "port add vf1 switch sw0 vf 0 mtu 9000",
             "port show vf1 irqs extra",
             "port show vf1 switch sw0 irqs",
+            "acl add",
+            "acl add p1 in",
+            "acl add p1 up deny",
+            "acl add p1 in src 10.0.0.0/40 deny",
+            "acl add p1 in deny vlan 10",
+            "acl del p1 in",
+            "acl default p1 in drop",
+            "acl show p1 in extra",
+            "port set p1 rate-in fast",
+            "port set p1 weight 0",
+            "port set p1 burst 1x",
+            "port add p1 switch sw0 rate-in 1mbit",
+            "monitor acls",
         ] {
             let c = Cli::try_parse_from(std::iter::once("vswctl").chain(argv.split_whitespace()))
                 .unwrap();
@@ -402,6 +523,7 @@ mod tests {
     fn raw_hidden_from_main_help() {
         let help = Cli::command().render_help().to_string();
         assert!(help.contains("version"));
+        assert!(help.contains("acl"), "{help}");
         assert!(!help.contains("raw"), "{help}");
     }
 }

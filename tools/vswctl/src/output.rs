@@ -39,7 +39,15 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> Vec<String> {
     if rows.is_empty() {
         return Vec::new();
     }
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut all = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    all.extend(rows.iter().cloned());
+    columns(&all)
+}
+
+/// `rows` as lines with their columns left-aligned and padded to the widest cell,
+/// separated by two spaces (no trailing blanks); a table without header.
+pub fn columns(rows: &[Vec<String>]) -> Vec<String> {
+    let mut widths: Vec<usize> = Vec::new();
     for r in rows {
         for (i, c) in r.iter().enumerate() {
             let n = c.chars().count();
@@ -62,11 +70,9 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> Vec<String> {
         s.truncate(s.trim_end().len());
         s
     };
-    let mut out = vec![line(&mut header.iter().copied())];
-    for r in rows {
-        out.push(line(&mut r.iter().map(String::as_str)));
-    }
-    out
+    rows.iter()
+        .map(|r| line(&mut r.iter().map(String::as_str)))
+        .collect()
 }
 
 /// Compact JSON text of a value.
@@ -89,5 +95,22 @@ mod tests {
             ["sw       n   last", "sw0      1   x", "switch1  22"]
         );
         assert!(table(&["a"], &[]).is_empty());
+        let rows = vec![
+            vec![
+                "prio 10".to_string(),
+                "deny".to_string(),
+                "hits 7".to_string(),
+            ],
+            vec![
+                "prio 200".to_string(),
+                "allow".to_string(),
+                "hits 0".to_string(),
+            ],
+        ];
+        assert_eq!(
+            columns(&rows),
+            ["prio 10   deny   hits 7", "prio 200  allow  hits 0"]
+        );
+        assert!(columns(&[]).is_empty());
     }
 }

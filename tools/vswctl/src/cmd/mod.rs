@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 //! One module per object/command of the CLI (`version`, `raw`, `switch`, `port`, `fdb`,
-//! `vmq`, `monitor`; `irqs` is `port show PORT irqs`).
+//! `vmq`, `acl`, `monitor`; `irqs` is `port show PORT irqs`).
 //!
 //! Object commands are split in two steps so that both can be unit-tested without a kernel:
 //! the command line is turned into a [`Request`] (command, attributes, doit or dump) before
 //! any socket is opened, and the reply attributes are decoded into plain structs that know
 //! their text and JSON forms.
 
+pub mod acl;
 pub mod fdb;
 pub mod irqs;
 pub mod monitor;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-//! `vswctl monitor [switch] [port] [fdb] [vmq]`: print the events of the `events` multicast group,
+//! `vswctl monitor [switch] [port] [fdb] [vmq] [acl]`: print the events of the `events` multicast group,
 //! one line each, until killed.
 
 use serde::Serialize;
 
+use super::acl::AclEntry;
 use super::fdb::FdbEntry;
 use super::port::PortInfo;
 use super::switch::SwitchInfo;
@@ -14,7 +15,7 @@ use crate::uapi::{self, cmd};
 use crate::Error;
 
 /// Syntax line (clap help).
-pub const USAGE: &str = "[switch] [port] [fdb] [vmq] (default: all)";
+pub const USAGE: &str = "[switch] [port] [fdb] [vmq] [acl] (default: all)";
 
 /// Which objects to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub struct Filter {
     pub fdb: bool,
     /// VMQ balancer moves.
     pub vmq: bool,
+    /// ACL rules and defaults.
+    pub acl: bool,
 }
 
 impl Filter {
@@ -33,6 +36,7 @@ impl Filter {
             port: true,
             fdb: true,
             vmq: true,
+            acl: true,
         };
         if words.is_empty() {
             return Ok(ALL);
@@ -42,6 +46,7 @@ impl Filter {
             port: false,
             fdb: false,
             vmq: false,
+            acl: false,
         };
         for w in words {
             match w.as_str() {
@@ -49,12 +54,13 @@ impl Filter {
                 "port" => f.port = true,
                 "fdb" => f.fdb = true,
                 "vmq" => f.vmq = true,
+                "acl" => f.acl = true,
                 "all" => f = ALL,
                 _ => {
                     return Err(crate::args::unknown_keyword(
                         "monitor",
                         w,
-                        "switch, port, fdb, vmq or all",
+                        "switch, port, fdb, vmq, acl or all",
                     ))
                 }
             }
@@ -68,6 +74,7 @@ impl Filter {
             Object::Port(_) => self.port,
             Object::Fdb(_) => self.fdb,
             Object::VmqMove(_) => self.vmq,
+            Object::Acl(_) => self.acl,
         }
     }
 }
@@ -80,9 +87,11 @@ pub enum Object {
     Port(PortInfo),
     Fdb(FdbEntry),
     VmqMove(VmqMove),
+    Acl(AclEntry),
 }
 
-/// One decoded event: `verb` is `switch add`, `port del`, `fdb add`, `vmq move`, ...
+/// One decoded event: `verb` is `switch add`, `port del`, `fdb add`, `vmq move`,
+/// `acl add`, ...
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {
     #[serde(rename = "event")]
@@ -122,6 +131,17 @@ impl Event {
                 object: Object::Fdb(FdbEntry::from_attrs(a)?),
             }))
         };
+        let acl = |verb, default| -> Result<Option<Event>, Error> {
+            let mut e = AclEntry::from_attrs(a, None)?;
+            if default {
+                e.default = true;
+                e.prio = None;
+            }
+            Ok(Some(Event {
+                verb,
+                object: Object::Acl(e),
+            }))
+        };
         match m.cmd {
             cmd::SWITCH_NEW => sw("switch add"),
             cmd::SWITCH_SET => sw("switch set"),
@@ -135,6 +155,9 @@ impl Event {
                 verb: "vmq move",
                 object: Object::VmqMove(VmqMove::from_attrs(a)?),
             })),
+            cmd::ACL_NEW => acl("acl add", false),
+            cmd::ACL_DEL => acl("acl del", false),
+            cmd::ACL_DEFAULT => acl("acl default", true),
             _ => Ok(None),
         }
     }
@@ -144,7 +167,8 @@ impl Event {
     ///   (also `switch set`), `switch del sw0`;
     /// - `port add|set|del vp1 switch sw0 mac ... mtu ... mode ... carrier ... ifindex ...`;
     /// - `fdb add|del sw0 02:00:00:00:00:01 vlan 10 port vp1`;
-    /// - `vmq move sw0 port p1 queue 2 irq 53 cpu 0 -> 2 load 12.34%`.
+    /// - `vmq move sw0 port p1 queue 2 irq 53 cpu 0 -> 2 load 12.34%`;
+    /// - `acl add|del p1 in prio 10 proto ipv4 ... deny`, `acl default p1 in allow`.
     ///
     /// Parts the kernel did not send are left out.
     pub fn text_line(&self) -> String {
@@ -163,6 +187,7 @@ impl Event {
             Object::Port(p) => (p.name.as_str(), p.text_body()),
             Object::Fdb(f) => (f.switch.as_deref().unwrap_or("?"), f.text_body()),
             Object::VmqMove(m) => (m.switch.as_str(), m.text_body()),
+            Object::Acl(e) => (e.port.as_str(), e.event_body()),
         };
         let mut s = format!("{} {}", self.verb, name);
         if !body.is_empty() {
@@ -297,6 +322,63 @@ mod tests {
         ]
     }
 
+    fn acl_attrs() -> Vec<Attr> {
+        vec![
+            Attr::str(attr::PORT, "p1"),
+            Attr::u8(attr::DIR, uapi::acl_dir::IN),
+            Attr::u32(attr::PRIO, 10),
+            Attr::u16(attr::ETHERTYPE, 0x0800),
+            Attr::u8(attr::IP_PROTO, 6),
+            Attr::u16(attr::DPORT_MIN, 80),
+            Attr::u16(attr::DPORT_MAX, 80),
+            Attr::u8(attr::ACTION, uapi::acl_action::DENY),
+        ]
+    }
+
+    #[test]
+    fn acl_events() {
+        assert_eq!(
+            line(cmd::ACL_NEW, acl_attrs()),
+            "acl add p1 in prio 10 proto ipv4 ip-proto tcp dport 80 deny"
+        );
+        assert_eq!(
+            line(cmd::ACL_DEL, acl_attrs()[..3].to_vec()),
+            "acl del p1 in prio 10"
+        );
+        let d = vec![
+            Attr::str(attr::PORT, "p1"),
+            Attr::u8(attr::DIR, uapi::acl_dir::OUT),
+            Attr::u8(attr::ACTION, uapi::acl_action::ALLOW),
+        ];
+        assert_eq!(
+            line(cmd::ACL_DEFAULT, d.clone()),
+            "acl default p1 out allow"
+        );
+        assert_eq!(
+            json(cmd::ACL_DEFAULT, d),
+            r#"{"event":"acl default","port":"p1","dir":"out","prio":null,"default":true,"action":"allow"}"#
+        );
+        assert_eq!(
+            json(cmd::ACL_NEW, acl_attrs()),
+            r#"{"event":"acl add","port":"p1","dir":"in","prio":10,"default":false,"action":"deny","proto":"ipv4","ip_proto":"tcp","dport":"80"}"#
+        );
+        let f = Filter::parse(&["acl".to_string()]).unwrap();
+        let ev = Event::from_message(&msg(cmd::ACL_NEW, acl_attrs()), false)
+            .unwrap()
+            .unwrap();
+        assert!(f.keeps(&ev) && Filter::parse(&[]).unwrap().keeps(&ev));
+        assert!(!Filter::parse(&["fdb".to_string()]).unwrap().keeps(&ev));
+        // ACL_GET is a dump reply, never an event; an ACL event without DIR is bad.
+        assert_eq!(
+            Event::from_message(&msg(cmd::ACL_GET, vec![]), false).unwrap(),
+            None
+        );
+        assert!(
+            Event::from_message(&msg(cmd::ACL_NEW, vec![Attr::str(attr::PORT, "p1")]), false)
+                .is_err()
+        );
+    }
+
     fn line(cmd: u8, attrs: Vec<Attr>) -> String {
         Event::from_message(&msg(cmd, attrs), false)
             .unwrap()
@@ -414,7 +496,7 @@ mod tests {
     #[test]
     fn filters() {
         let all = Filter::parse(&[]).unwrap();
-        assert!(all.switch && all.port && all.fdb && all.vmq);
+        assert!(all.switch && all.port && all.fdb && all.vmq && all.acl);
         assert_eq!(Filter::parse(&["all".to_string()]).unwrap(), all);
         let f = Filter::parse(&["fdb".to_string()]).unwrap();
         assert!(!f.switch && !f.port && f.fdb && !f.vmq);

@@ -16,9 +16,16 @@ pub const ADD_USAGE: &str = "PORT switch SW [mac ADDR] [mtu N] \
      [mode access pvid VID | mode trunk vlans LIST [native VID|none]]\n\
      VF port: PORT switch SW vf INDEX [mac ADDR] [mode access pvid VID | pvid VID]";
 pub const SET_USAGE: &str = "PORT [mac ADDR] [mtu N] \
-     [mode access pvid VID | mode trunk vlans LIST [native VID|none]] [pvid VID] [vlans LIST] [native VID|none]";
+     [mode access pvid VID | mode trunk vlans LIST [native VID|none]] [pvid VID] [vlans LIST] [native VID|none] \
+     [rate-in RATE] [rate-out RATE] [burst BYTES] [weight 1..100]\n\
+     RATE: bits/s, e.g. 100mbit, 1.5gbit, 125mbps (bytes/s); units bit kbit mbit gbit tbit \
+     bps kbps mbps gbps tbps; 0 or none: no limit. BYTES: e.g. 65536, 64k, 1m (0: default)";
 pub const DEL_USAGE: &str = "PORT";
 pub const SHOW_USAGE: &str = "[PORT] [switch SW] | PORT irqs (interrupts of a VF port)";
+
+/// Range of `port set PORT weight N` (the module checks the same).
+pub const WEIGHT_MIN: u32 = 1;
+pub const WEIGHT_MAX: u32 = 100;
 
 /// The keyword part of `port add` / `port set`.
 #[derive(Debug, Default)]
@@ -33,6 +40,13 @@ struct Opts {
     vlans: Option<Vec<u8>>,
     /// 0 = none.
     native: Option<u16>,
+    /// QoS (`port set` only): bits/s, 0 = no limit.
+    rate_in: Option<u64>,
+    rate_out: Option<u64>,
+    /// Token bucket size in bytes, 0 = default.
+    burst: Option<u32>,
+    /// Uplink bandwidth weight, 1..=100.
+    weight: Option<u32>,
 }
 
 fn parse_opts(what: &str, w: &mut Words<'_>, add: bool) -> Result<Opts, String> {
@@ -59,11 +73,21 @@ fn parse_opts(what: &str, w: &mut Words<'_>, add: bool) -> Result<Opts, String> 
                 };
                 set_once(&mut o.native, kw, vid)?
             }
+            "rate-in" if !add => set_once(&mut o.rate_in, kw, args::parse_rate(kw, w.value(kw)?)?)?,
+            "rate-out" if !add => {
+                set_once(&mut o.rate_out, kw, args::parse_rate(kw, w.value(kw)?)?)?
+            }
+            "burst" if !add => set_once(&mut o.burst, kw, args::parse_size(kw, w.value(kw)?)?)?,
+            "weight" if !add => set_once(
+                &mut o.weight,
+                kw,
+                args::parse_u32_in(kw, w.value(kw)?, WEIGHT_MIN, WEIGHT_MAX, "")?,
+            )?,
             _ => {
                 let expected = if add {
                     "switch, vf, mac, mtu, mode, pvid, vlans or native"
                 } else {
-                    "mac, mtu, mode, pvid, vlans or native"
+                    "mac, mtu, mode, pvid, vlans, native, rate-in, rate-out, burst or weight"
                 };
                 return Err(args::unknown_keyword(what, kw, expected));
             }
@@ -167,6 +191,18 @@ fn opts_attrs(o: Opts, attrs: &mut Vec<Attr>) {
     if let Some(v) = o.native {
         attrs.push(Attr::u16(attr::NATIVE, v));
     }
+    if let Some(v) = o.rate_in {
+        attrs.push(Attr::u64(attr::RATE_IN, v));
+    }
+    if let Some(v) = o.rate_out {
+        attrs.push(Attr::u64(attr::RATE_OUT, v));
+    }
+    if let Some(v) = o.burst {
+        attrs.push(Attr::u32(attr::BURST, v));
+    }
+    if let Some(v) = o.weight {
+        attrs.push(Attr::u32(attr::WEIGHT, v));
+    }
 }
 
 fn name_attr(what: &str, w: &mut Words<'_>) -> Result<Attr, String> {
@@ -187,14 +223,17 @@ pub fn add_request(words: &[String]) -> Result<Request, String> {
     Ok(Request::doit(cmd::PORT_NEW, attrs))
 }
 
-/// `port set PORT [mac ADDR] [mtu N] [mode ...]` -> `PORT_SET`.
+/// `port set PORT [mac ADDR] [mtu N] [mode ...] [rate-in RATE] [rate-out RATE]
+/// [burst BYTES] [weight N]` -> `PORT_SET`.
 pub fn set_request(words: &[String]) -> Result<Request, String> {
     let mut w = Words::new(words);
     let mut attrs = vec![name_attr("port set", &mut w)?];
     opts_attrs(parse_opts("port set", &mut w, false)?, &mut attrs);
     if attrs.len() == 1 {
         return Err(
-            "port set: nothing to change (give mac, mtu, mode, pvid, vlans or native)".into(),
+            "port set: nothing to change (give mac, mtu, mode, pvid, vlans, native, rate-in, \
+             rate-out, burst or weight)"
+                .into(),
         );
     }
     Ok(Request::doit(cmd::PORT_SET, attrs))
@@ -252,7 +291,8 @@ pub fn show_request(words: &[String]) -> Result<(Request, Option<String>), Strin
 /// Field order = JSON key order; absent fields are left out of the JSON, except `native`
 /// which is `null` on a trunk port without native VLAN. The VF fields (`vf`, `pci`,
 /// `vf_dev`, `driver`, `spoofchk`, `trust`) are only sent for a VF-backed port, so a vPort
-/// netdev's JSON has none of them.
+/// netdev's JSON has none of them; the QoS fields (`rate_in`, `rate_out` in bits/s,
+/// `burst`, `weight`) only when the module reports them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PortInfo {
     pub name: String,
@@ -296,6 +336,18 @@ pub struct PortInfo {
     pub carrier: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ifindex: Option<u32>,
+    /// Rate limit from the port into the switch, bits/s (0: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_in: Option<u64>,
+    /// Rate limit from the switch toward the port, bits/s (0: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_out: Option<u64>,
+    /// Token bucket size, bytes (0: default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub burst: Option<u32>,
+    /// Uplink bandwidth weight.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<u32>,
     /// Only with `-s` (and if the kernel sent `STATS`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<Stats>,
@@ -317,6 +369,11 @@ impl PortInfo {
         let u32_of = |k, what| {
             find(attrs, k)
                 .map(|a| a.as_u32().map_err(|e| bad_reply(what, e)))
+                .transpose()
+        };
+        let u64_of = |k, what| {
+            find(attrs, k)
+                .map(|a| a.as_u64().map_err(|e| bad_reply(what, e)))
                 .transpose()
         };
         let mac = find(attrs, attr::MAC)
@@ -375,6 +432,10 @@ impl PortInfo {
             trust: u8_of(attr::TRUST, "TRUST")?.map(|v| v != 0),
             carrier: u8_of(attr::CARRIER, "CARRIER")?.map(|c| c != 0),
             ifindex: u32_of(attr::IFINDEX, "IFINDEX")?,
+            rate_in: u64_of(attr::RATE_IN, "RATE_IN")?,
+            rate_out: u64_of(attr::RATE_OUT, "RATE_OUT")?,
+            burst: u32_of(attr::BURST, "BURST")?,
+            weight: u32_of(attr::WEIGHT, "WEIGHT")?,
             stats: Stats::from_reply(attrs)?,
         })
     }
@@ -382,7 +443,8 @@ impl PortInfo {
     /// `switch sw0 mac 02:00:00:00:00:01 mtu 1500 mode access pvid 10 carrier up
     /// ifindex 7`, trunk: `... mode trunk vlans 10,20,30-40 native 1 ...` (no native VLAN:
     /// no `native` part); a VF port: `switch sw0 vf 0 pci 0000:00:0a.4 dev enp0s10v0
-    /// driver igbvf mac 02:00:00:00:00:01 mode access pvid 10 spoofchk on trust off`.
+    /// driver igbvf mac 02:00:00:00:00:01 mode access pvid 10 spoofchk on trust off`;
+    /// QoS at the end: `... ifindex 7 rate-in 100mbit rate-out 1gbit burst 65536 weight 3`.
     /// Parts the kernel did not send are left out.
     pub fn text_body(&self) -> String {
         let mut p = Vec::new();
@@ -431,6 +493,18 @@ impl PortInfo {
         }
         if let Some(v) = self.ifindex {
             p.push(format!("ifindex {v}"));
+        }
+        if let Some(v) = self.rate_in {
+            p.push(format!("rate-in {}", args::rate_text(v)));
+        }
+        if let Some(v) = self.rate_out {
+            p.push(format!("rate-out {}", args::rate_text(v)));
+        }
+        if let Some(v) = self.burst {
+            p.push(format!("burst {v}"));
+        }
+        if let Some(v) = self.weight {
+            p.push(format!("weight {v}"));
         }
         p.join(" ")
     }
@@ -703,6 +777,104 @@ mod tests {
         assert!(set_request(&w("vp1 mode trunk"))
             .unwrap_err()
             .contains("needs"));
+    }
+
+    #[test]
+    fn set_qos() {
+        let r = set_request(&w("p1 rate-in 100mbit rate-out 1.5gbit burst 64k weight 3")).unwrap();
+        assert_eq!(
+            r,
+            Request::doit(
+                cmd::PORT_SET,
+                vec![
+                    Attr::str(attr::PORT, "p1"),
+                    Attr::u64(attr::RATE_IN, 100_000_000),
+                    Attr::u64(attr::RATE_OUT, 1_500_000_000),
+                    Attr::u32(attr::BURST, 65536),
+                    Attr::u32(attr::WEIGHT, 3),
+                ]
+            )
+        );
+        // Removing a limit; mixed with the other keywords.
+        let r = set_request(&w("p1 mtu 1400 rate-in none rate-out 0 burst 0")).unwrap();
+        assert_eq!(
+            r.attrs[1..],
+            [
+                Attr::u32(attr::MTU, 1400),
+                Attr::u64(attr::RATE_IN, 0),
+                Attr::u64(attr::RATE_OUT, 0),
+                Attr::u32(attr::BURST, 0),
+            ]
+        );
+        let r = set_request(&w("p1 rate-out 125kbps")).unwrap();
+        assert_eq!(r.attrs[1], Attr::u64(attr::RATE_OUT, 1_000_000));
+        let err = |s: &str| set_request(&w(s)).unwrap_err();
+        assert_eq!(err("p1 rate-in"), "missing value for \"rate-in\"");
+        assert_eq!(
+            err("p1 rate-in fast"),
+            "invalid rate-in \"fast\": not a number"
+        );
+        assert!(err("p1 rate-in 1mb").contains("unknown unit \"mb\""));
+        assert_eq!(
+            err("p1 rate-in 1mbit rate-in 2mbit"),
+            "\"rate-in\" given more than once"
+        );
+        assert_eq!(err("p1 weight 0"), "invalid weight \"0\": must be 1..100");
+        assert_eq!(
+            err("p1 weight 101"),
+            "invalid weight \"101\": must be 1..100"
+        );
+        assert_eq!(err("p1 weight x"), "invalid weight \"x\": not a number");
+        assert!(err("p1 burst 8g").contains("unknown unit \"g\""));
+        assert!(err("p1").contains("rate-in, rate-out, burst or weight"));
+        assert!(err("p1 colour red").contains(
+            "expected mac, mtu, mode, pvid, vlans, native, rate-in, rate-out, burst or weight"
+        ));
+        // Not on `port add`.
+        assert!(add_request(&w("p1 switch sw0 rate-in 1mbit"))
+            .unwrap_err()
+            .contains("unknown keyword \"rate-in\""));
+    }
+
+    #[test]
+    fn show_qos() {
+        let mut a = access_reply();
+        a.retain(|x| x.kind() != attr::STATS);
+        a.extend([
+            Attr::u64(attr::RATE_IN, 100_000_000),
+            Attr::u64(attr::RATE_OUT, 1_000_000_000),
+            Attr::u32(attr::BURST, 65536),
+            Attr::u32(attr::WEIGHT, 3),
+        ]);
+        let p = PortInfo::from_attrs(&a).unwrap();
+        assert_eq!(
+            p.text_body(),
+            "switch sw0 mac 02:00:00:00:00:0a mtu 1500 mode access pvid 10 carrier up ifindex 7 \
+             rate-in 100mbit rate-out 1gbit burst 65536 weight 3"
+        );
+        assert_eq!(
+            crate::output::to_json(&p).unwrap(),
+            r#"{"name":"vp1","switch":"sw0","mac":"02:00:00:00:00:0a","mtu":1500,"mode":"access","pvid":10,"carrier":true,"ifindex":7,"rate_in":100000000,"rate_out":1000000000,"burst":65536,"weight":3}"#
+        );
+        // No limit: `none` in text, 0 in JSON; parts not sent are left out.
+        let mut a = trunk_reply(0);
+        a.push(Attr::u64(attr::RATE_IN, 0));
+        a.push(Attr::u64(attr::RATE_OUT, 1_500_000));
+        let p = PortInfo::from_attrs(&a).unwrap();
+        assert!(p
+            .text_body()
+            .ends_with("ifindex 8 rate-in none rate-out 1500kbit"));
+        let j = crate::output::to_json(&p).unwrap();
+        assert!(
+            j.ends_with(r#""ifindex":8,"rate_in":0,"rate_out":1500000}"#),
+            "{j}"
+        );
+        let mut bad = access_reply();
+        bad.push(Attr::u32(attr::RATE_IN, 1));
+        assert!(PortInfo::from_attrs(&bad).is_err());
+        let mut bad = access_reply();
+        bad.push(Attr::u64(attr::WEIGHT, 1));
+        assert!(PortInfo::from_attrs(&bad).is_err());
     }
 
     #[test]

@@ -27,6 +27,12 @@ pub struct Stats {
     pub drop_malformed: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flooded: Option<u64>,
+    /// Frames denied by an ACL rule or default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drop_acl: Option<u64>,
+    /// Frames dropped by a rate limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drop_rate: Option<u64>,
 }
 
 impl Stats {
@@ -50,6 +56,8 @@ impl Stats {
                 stats::DROP_DOWN => s.drop_down = Some(v),
                 stats::DROP_MALFORMED => s.drop_malformed = Some(v),
                 stats::FLOODED => s.flooded = Some(v),
+                stats::DROP_ACL => s.drop_acl = Some(v),
+                stats::DROP_RATE => s.drop_rate = Some(v),
                 _ => {}
             }
         }
@@ -63,7 +71,8 @@ impl Stats {
 
     /// The `-s` lines, indented by four spaces:
     /// `    RX: packets N bytes N dropped N`, `    TX: ...`, then (if the kernel sent any)
-    /// `    drop-vlan N learn-refused N drop-down N drop-malformed N flooded N`.
+    /// `    drop-vlan N learn-refused N drop-down N drop-malformed N flooded N drop-acl N
+    /// drop-rate N` (each part only if sent).
     pub fn text_lines(&self) -> Vec<String> {
         let mut lines = vec![
             format!(
@@ -81,6 +90,8 @@ impl Stats {
             ("drop-down", self.drop_down),
             ("drop-malformed", self.drop_malformed),
             ("flooded", self.flooded),
+            ("drop-acl", self.drop_acl),
+            ("drop-rate", self.drop_rate),
         ]
         .iter()
         .filter_map(|(k, v)| v.map(|v| format!("{k} {v}")))
@@ -116,10 +127,11 @@ pub fn object_lines(
 pub(crate) mod tests {
     use super::*;
 
-    /// A STATS attribute with every counter `i` set to `base + i`.
+    /// A STATS attribute with every counter `i` set to `base + i` (with `extras`: up to
+    /// `FLOODED`, the counters of a module without ACL/QoS).
     pub(crate) fn sample_stats(base: u64, extras: bool) -> Attr {
         let last = if extras {
-            stats::MAX
+            stats::FLOODED
         } else {
             stats::TX_DROPPED
         };
@@ -150,6 +162,33 @@ pub(crate) mod tests {
         );
         let j = crate::output::to_json(&s).unwrap();
         assert!(j.ends_with(r#""drop_vlan":107,"learn_refused":108,"drop_down":109,"drop_malformed":110,"flooded":111}"#), "{j}");
+    }
+
+    #[test]
+    fn acl_and_rate_drops() {
+        let kids: Vec<Attr> = (1..=stats::MAX)
+            .map(|i| Attr::u64(i, 100 + u64::from(i)))
+            .collect();
+        let s = Stats::from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
+        assert_eq!((s.drop_acl, s.drop_rate), (Some(112), Some(113)));
+        assert_eq!(
+            s.text_lines()[2],
+            "    drop-vlan 107 learn-refused 108 drop-down 109 drop-malformed 110 flooded 111 drop-acl 112 drop-rate 113"
+        );
+        let j = crate::output::to_json(&s).unwrap();
+        assert!(
+            j.ends_with(r#""flooded":111,"drop_acl":112,"drop_rate":113}"#),
+            "{j}"
+        );
+        // Only one of them sent: only that one shown.
+        let kids = [
+            Attr::u64(stats::RX_PACKETS, 1),
+            Attr::u64(stats::DROP_RATE, 4),
+        ];
+        let s = Stats::from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
+        assert_eq!(s.text_lines()[2], "    drop-rate 4");
+        let j = crate::output::to_json(&s).unwrap();
+        assert!(j.ends_with(r#""tx_dropped":0,"drop_rate":4}"#), "{j}");
     }
 
     #[test]
