@@ -343,6 +343,55 @@ pub fn evaluate(rules: &[Rule], default: Action, p: &Packet) -> (Action, Option<
     (default, None)
 }
 
+/// The index key of a rule: its destination port when it matches exactly one, else `None`
+/// (such rules are checked for every frame).
+pub fn index_key(m: &Match) -> Option<u16> {
+    match m.dport {
+        Some((lo, hi)) if lo == hi => Some(lo),
+        _ => None,
+    }
+}
+
+/// [`evaluate`] with an index, for long rule lists: `wild` holds, in prio order, the
+/// indexes (into `rules`) of the rules without an [`index_key`]; `keyed` holds
+/// `(key, index)` of the others, sorted by key then index. Only the wild rules and the keyed
+/// ones whose key is the frame's destination port are tried; the first match in prio order
+/// wins, exactly as [`evaluate`] decides.
+pub fn evaluate_indexed(
+    rules: &[Rule],
+    wild: &[u32],
+    keyed: &[(u16, u32)],
+    default: Action,
+    p: &Packet,
+) -> (Action, Option<usize>) {
+    // First matching wild rule (the lowest index, i.e. prio).
+    let mut best: Option<usize> = None;
+    for &i in wild {
+        let i = i as usize;
+        if rules.get(i).is_some_and(|r| matches(&r.m, p)) {
+            best = Some(i);
+            break;
+        }
+    }
+    if let Some(dport) = p.dport {
+        let start = keyed.partition_point(|(k, _)| *k < dport);
+        for &(k, i) in &keyed[start..] {
+            let i = i as usize;
+            if k != dport || best.is_some_and(|b| b < i) {
+                break;
+            }
+            if rules.get(i).is_some_and(|r| matches(&r.m, p)) {
+                best = Some(i);
+                break;
+            }
+        }
+    }
+    match best.and_then(|i| rules.get(i).map(|r| (r.action, i))) {
+        Some((a, i)) => (a, Some(i)),
+        None => (default, None),
+    }
+}
+
 /// Where a rule with `prio` goes in the sorted slice; `Err("a rule with this prio exists")`
 /// if taken.
 pub fn insert_pos(rules: &[Rule], prio: u32) -> Result<usize, &'static str> {

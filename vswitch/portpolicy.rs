@@ -35,6 +35,10 @@ pub(crate) struct AclSet {
     /// Sorted by prio; `hits[i]` counts `rules[i]`.
     pub(crate) rules: KVec<Rule>,
     pub(crate) hits: KVec<Arc<Hits>>,
+    /// Index (see `acl::evaluate_indexed`): rules tried for every frame, in prio order...
+    wild: KVec<u32>,
+    /// ...and rules keyed by their exact destination port, sorted by (port, prio order).
+    keyed: KVec<(u16, u32)>,
     pub(crate) default: Action,
     pub(crate) default_hits: Arc<Hits>,
     /// How deep frames must be parsed: 0 L2 only, 1 IP header, 2 also L4 ports.
@@ -124,7 +128,7 @@ pub(crate) enum Verdict {
     DropRate,
 }
 
-fn addrs(f: &crate::sys::skb::Flow) -> Option<Addrs> {
+fn ip_addrs(f: &crate::sys::skb::Flow) -> Option<Addrs> {
     match f.ip_ver {
         4 => {
             let mut s = [0u8; 4];
@@ -143,21 +147,26 @@ impl PortPolicy {
         PortPolicy { acl: [RcuPtr::null(), RcuPtr::null()], rate: [Rate::new(), Rate::new()] }
     }
 
-    /// Checks one frame in direction `dir` (switched in VLAN `vid`).
-    pub(crate) fn check(&self, dir: usize, g: &rcu::ReadGuard, skb: &Skb, dst: &Mac, src: &Mac, vid: u16) -> Verdict {
+    /// Checks one frame in direction `dir` (switched in VLAN `vid`); `addrs` are its
+    /// (destination, source) MACs when the caller has them (read from the frame otherwise,
+    /// only if a rule set needs them).
+    pub(crate) fn check(&self, dir: usize, g: &rcu::ReadGuard, skb: &Skb, addrs: Option<(Mac, Mac)>, vid: u16) -> Verdict {
         if let Some(set) = self.acl[dir].get(g) {
+            let Some((dst, src)) = addrs.or_else(|| skb.eth_addrs().map(|(d, s)| (Mac(d), Mac(s)))) else {
+                return Verdict::DenyAcl;
+            };
             let f = skb.flow(set.depth);
             let p = Packet {
-                src_mac: *src,
-                dst_mac: *dst,
+                src_mac: src,
+                dst_mac: dst,
                 vlan: vid,
                 ethertype: f.ethertype,
-                ip: addrs(&f),
+                ip: ip_addrs(&f),
                 ip_proto: (f.ip_ver != 0).then_some(f.proto),
                 sport: f.ports.map(|p| p.0),
                 dport: f.ports.map(|p| p.1),
             };
-            let (action, idx) = acl::evaluate(&set.rules, set.default, &p);
+            let (action, idx) = acl::evaluate_indexed(&set.rules, &set.wild, &set.keyed, set.default, &p);
             match idx.and_then(|i| set.hits.get(i)) {
                 Some(h) => h.add(0, 1),
                 None => set.default_hits.add(0, 1),
@@ -188,10 +197,23 @@ impl AclSet {
         }
         let mut rules = KVec::with_capacity(list.len(), GFP_KERNEL)?;
         let mut hits = KVec::with_capacity(list.len(), GFP_KERNEL)?;
+        let mut wild = KVec::new();
+        let mut keyed = KVec::new();
         let mut depth = 0;
-        for r in list {
+        for (i, r) in list.iter().enumerate() {
             rules.push(r.rule, GFP_KERNEL)?;
             hits.push(r.hits.clone(), GFP_KERNEL)?;
+            match acl::index_key(&r.rule.m) {
+                Some(k) => {
+                    // Keep `keyed` sorted by (port, index): rules come in index order, so the
+                    // new entry goes after every entry with a port <= k.
+                    let at = keyed.partition_point(|e: &(u16, u32)| e.0 <= k);
+                    keyed.push((k, i as u32), GFP_KERNEL)?;
+                    let n = keyed.len();
+                    keyed[at..n].rotate_right(1);
+                }
+                None => wild.push(i as u32, GFP_KERNEL)?,
+            }
             let d = if acl::needs_l4(&r.rule.m) {
                 2
             } else if acl::needs_l3(&r.rule.m) {
@@ -201,7 +223,7 @@ impl AclSet {
             };
             depth = depth.max(d);
         }
-        Ok(Some(KBox::new(AclSet { rules, hits, default, default_hits, depth }, GFP_KERNEL)?))
+        Ok(Some(KBox::new(AclSet { rules, hits, wild, keyed, default, default_hits, depth }, GFP_KERNEL)?))
     }
 }
 

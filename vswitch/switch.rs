@@ -247,7 +247,7 @@ impl SwitchCore {
         };
         // The source port's "in" policy, before the frame can teach the FDB anything.
         if let Some(pol) = &src.policy {
-            if !src.pass(pol.check(portpolicy::IN, &g, &skb, &dst, &smac, vid), cnt::RX_DROPPED) {
+            if !src.pass(pol.check(portpolicy::IN, &g, &skb, Some((dst, smac)), vid), cnt::RX_DROPPED) {
                 return;
             }
         }
@@ -311,10 +311,8 @@ fn deliver(d: &Slot, mut skb: Skb, vid: u16, steer: Option<&Steer>, g: &rcu::Rea
     }
     // The destination port's "out" policy (toward the port).
     if let Some(pol) = &d.policy {
-        if let Some((dst, src)) = skb.eth_addrs() {
-            if !d.pass(pol.check(portpolicy::OUT, g, &skb, &Mac(dst), &Mac(src), vid), cnt::TX_DROPPED) {
-                return;
-            }
+        if !d.pass(pol.check(portpolicy::OUT, g, &skb, None, vid), cnt::TX_DROPPED) {
+            return;
         }
     }
     match d.vlan.egress(vid) {
