@@ -136,9 +136,10 @@ impl Steer {
 
 impl Drop for Steer {
     fn drop(&mut self) {
-        // SAFETY: valid (invariant). Callers drop it only after the last user of the switch
-        // is gone (the port table was emptied and an RCU grace period passed), so no frame
-        // is queued after this point; the helper waits for those in flight.
+        // Dropped only after the last user of the switch is gone (port table emptied, RCU
+        // grace period passed): no frame is queued after this; the helper waits for those in
+        // flight.
+        // SAFETY: valid (invariant) and no longer used by the fast path (see above).
         unsafe { bindings::vsw_steer_free(self.0) }
     }
 }
