@@ -301,6 +301,12 @@ impl Vmq {
         }
     }
 
+    /// Whether vPort queues (hardware or software) are in use, i.e. their load is sampled
+    /// from the fast path's timing.
+    pub(crate) fn samples_vports(&self) -> bool {
+        self.active && self.backend != Backend::None
+    }
+
     /// Number of hardware queues the switch may use.
     fn queue_limit(&self) -> u32 {
         let hw = self.rings.saturating_sub(1);

@@ -154,6 +154,8 @@ pub(crate) struct SwitchCore {
     pub(crate) stats: Stats,
     /// Per-CPU delivery for the VMQ software backend.
     steer: Steer,
+    /// VMQ samples vPort load: time uplink frames in `forward` (else no clock reads).
+    vmq_timing: AtomicBool,
 }
 
 impl SwitchCore {
@@ -252,8 +254,9 @@ impl SwitchCore {
             }
         }
         let now = jiffies64();
-        // Frames from the uplink are timed for VMQ load sampling.
-        let t0 = if src.is_uplink { now_ns() } else { 0 };
+        // Frames from the uplink are timed for VMQ load sampling, when VMQ has vPort queues.
+        let timed = src.is_uplink && self.vmq_timing.load(Ordering::Relaxed);
+        let t0 = if timed { now_ns() } else { 0 };
         self.learn(&smac, vid, src_id, now, &g, &src.stats);
 
         let hash = fdb::bucket(&dst, vid, FDB_BUCKETS_LOG2);
@@ -269,8 +272,10 @@ impl SwitchCore {
             Dest::Port(p) => match table.slot(p) {
                 Some(d) if src.is_uplink => {
                     deliver(d, skb, vid, Some(&self.steer), &g);
-                    d.stats.add(cnt::VMQ_PACKETS, 1);
-                    d.stats.add(cnt::VMQ_NS, now_ns().wrapping_sub(t0));
+                    if timed {
+                        d.stats.add(cnt::VMQ_PACKETS, 1);
+                        d.stats.add(cnt::VMQ_NS, now_ns().wrapping_sub(t0));
+                    }
                 }
                 Some(d) => deliver(d, skb, vid, None, &g),
                 None => self.flood(table, src_id, skb, vid, &g),
@@ -539,6 +544,7 @@ impl SwitchCtl {
         let Ok(ports) = self.vmq_ports() else { return };
         let dev = self.uplink.as_ref().map(|u| u.link.dev());
         self.vmq.sync(rtnl, dev.as_ref(), &ports);
+        self.core.vmq_timing.store(self.vmq.samples_vports(), Ordering::Relaxed);
     }
 
     /// Applies new VMQ settings.
@@ -546,6 +552,7 @@ impl SwitchCtl {
         let ports = self.vmq_ports()?;
         let dev = self.uplink.as_ref().map(|u| u.link.dev());
         self.vmq.set(rtnl, dev.as_ref(), &ports, s);
+        self.core.vmq_timing.store(self.vmq.samples_vports(), Ordering::Relaxed);
         Ok(())
     }
 
@@ -574,6 +581,7 @@ impl SwitchCtl {
         if let Some(u) = self.uplink.take() {
             // Filters and steering go first, while the uplink is still ours.
             self.vmq.clear(rtnl, Some(&u.link.dev()));
+            self.core.vmq_timing.store(false, Ordering::Relaxed);
             self.publish()?;
             u.link.detach(rtnl);
             self.flush_port(UPLINK_ID);
@@ -754,6 +762,7 @@ impl Registry {
                 ageing: AtomicU32::new(cfg.ageing.unwrap_or(uapi::DEFAULT_AGEING)),
                 stats: Stats::new()?,
                 steer: Steer::new()?,
+                vmq_timing: AtomicBool::new(false),
             },
             GFP_KERNEL,
         )?;
