@@ -74,8 +74,9 @@ rate_of() { ip netns exec aa iperf3 -c 10.71.0.2 -p 5302 -t "${2:-4}" -J 2>/dev/
 base=$(rate_of aa 3); base=${base%.*}
 for mbit in 10 100 500; do
     want=$((mbit * 1000000))
-    if [ "${base:-0}" -lt $((want * 12 / 10)) ]; then
-        skip "rate-in ${mbit}mbit within 10 %" "the VM forwards only $((base / 1000000)) Mbit/s unlimited"
+    # Under TCG the unlimited rate swings by 2x between runs: measure only with 2x headroom.
+    if [ "${base:-0}" -lt $((want * 2)) ]; then
+        skip "rate-in ${mbit}mbit within 10 %" "the VM forwards only $((base / 1000000)) Mbit/s unlimited (needs 2x the rate)"
         continue
     fi
     vswctl port set pa rate-in ${mbit}mbit
