@@ -255,15 +255,18 @@ impl<T: VportOps> Vport<T> {
         st: *mut bindings::rtnl_link_stats64,
     ) {
         let mut s = Stats64::default();
-        // SAFETY: our registered device; `st` is a valid, zeroed stats buffer.
+        // SAFETY: our registered device; `st` is a valid, zeroed stats buffer, but only 4-byte
+        // aligned when it is the payload of an IFLA_STATS64 attribute (x86 does not pad
+        // netlink attributes for 64-bit alignment), so the fields are written unaligned.
         unsafe {
             Self::ops(dev).stats(&mut s);
-            (*st).rx_packets = s.rx_packets;
-            (*st).rx_bytes = s.rx_bytes;
-            (*st).tx_packets = s.tx_packets;
-            (*st).tx_bytes = s.tx_bytes;
-            (*st).rx_dropped = s.rx_dropped;
-            (*st).tx_dropped = s.tx_dropped;
+            use core::ptr::{addr_of_mut, write_unaligned};
+            write_unaligned(addr_of_mut!((*st).rx_packets), s.rx_packets);
+            write_unaligned(addr_of_mut!((*st).rx_bytes), s.rx_bytes);
+            write_unaligned(addr_of_mut!((*st).tx_packets), s.tx_packets);
+            write_unaligned(addr_of_mut!((*st).tx_bytes), s.tx_bytes);
+            write_unaligned(addr_of_mut!((*st).rx_dropped), s.rx_dropped);
+            write_unaligned(addr_of_mut!((*st).tx_dropped), s.tx_dropped);
         }
     }
 
