@@ -18,12 +18,21 @@
  * NAPI on that CPU, and the poll delivers the frames. Like real hardware, a queue does not
  * interrupt again until its NAPI poll has completed (interrupt masking).
  *
+ * Transmit line rate: by default (tx_mbit=0) whatever nicsimN transmits reaches nicsimNp at
+ * once. With tx_mbit=N, nicsimN's transmit side behaves like a saturated wire of N Mbit/s:
+ * frames wait in a TX ring of tx_ring frames (default 128) (shared by all TX queues) and a soft
+ * hrtimer hands each one to the wire when its wire time, (len + 24 bytes of preamble, IFG and
+ * FCS) * 8 / N, has elapsed. The queues stop when the ring is full, so the qdisc above backs
+ * up, and wake when it has drained to half. An idle wire banks no credit. ethtool reports the
+ * rate as the link speed (full duplex); without tx_mbit the speed is unknown.
+ *
  * Code under test must use only ethtool ops, the irq API and netdev queue/NAPI info
  * (netif_queue_set_napi, napi->irq), never this module's internals.
  */
 #include <linux/cpumask.h>
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
+#include <linux/hrtimer.h>
 #include <linux/if_vlan.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
@@ -34,11 +43,13 @@
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
 
 #define NICSIM_MAX_QUEUES 16
 #define NICSIM_MAX_RULES 128
 #define NICSIM_RING 1024
+#define NICSIM_WIRE_OVERHEAD 24		/* preamble + SFD 8, IFG 12, FCS 4 bytes */
 
 static unsigned int queues = 4;
 module_param(queues, uint, 0444);
@@ -47,6 +58,14 @@ MODULE_PARM_DESC(queues, "RX (and TX) queues per NIC, 1..16 (default 4)");
 static unsigned int count = 1;
 module_param(count, uint, 0444);
 MODULE_PARM_DESC(count, "number of NIC + wire pairs, 1..8 (default 1)");
+
+static unsigned int tx_mbit;
+module_param(tx_mbit, uint, 0444);
+MODULE_PARM_DESC(tx_mbit, "NIC transmit line rate in Mbit/s (default 0: unlimited)");
+
+static unsigned int tx_ring = 128;
+module_param(tx_ring, uint, 0444);
+MODULE_PARM_DESC(tx_ring, "TX ring size in frames with tx_mbit, 2..4096 (default 128)");
 
 struct nicsim;
 
@@ -103,7 +122,25 @@ struct nicsim {
 	struct nicsim_filters __rcu *filters;
 	atomic64_t peer_tx_packets, peer_tx_bytes, peer_rx_packets, peer_rx_bytes;
 	atomic64_t tx_packets, tx_bytes, tx_dropped;
+	/* transmit line rate (tx_mbit != 0): ring, clock and flags under tx_lock */
+	spinlock_t tx_lock;
+	struct sk_buff_head tx_ring;	/* __skb_* ops only: tx_lock protects it */
+	struct hrtimer tx_timer;
+	u64 tx_wire_free;		/* ns (CLOCK_MONOTONIC): the last queued frame is on the wire */
+	bool tx_up;			/* between open and stop: frames may be queued */
+	bool tx_stopped;		/* the ring stopped the queues */
 };
+
+/* When a queued frame has been transmitted (ns, CLOCK_MONOTONIC). */
+struct nicsim_tx_cb {
+	u64 done;
+};
+
+static struct nicsim_tx_cb *nicsim_tx_cb(struct sk_buff *skb)
+{
+	BUILD_BUG_ON(sizeof(struct nicsim_tx_cb) > sizeof(skb->cb));
+	return (struct nicsim_tx_cb *)skb->cb;
+}
 
 struct nicsim_priv {
 	struct nicsim *ns;
@@ -326,21 +363,119 @@ drop:
 	return NETDEV_TX_OK;
 }
 
-/* The NIC transmits: the wire receives. */
-static netdev_tx_t nicsim_xmit(struct sk_buff *skb, struct net_device *dev)
+/* A frame the NIC transmitted reaches the wire, which receives it. */
+static void nicsim_deliver(struct nicsim *ns, struct sk_buff *skb)
 {
-	struct nicsim *ns = nicsim_of(dev);
 	unsigned int len = skb->len;
 
 	if (!netif_running(ns->peer) || dev_forward_skb(ns->peer, skb) != NET_RX_SUCCESS) {
 		atomic64_inc(&ns->tx_dropped);
-		return NETDEV_TX_OK;
+		return;
 	}
 	atomic64_inc(&ns->tx_packets);
 	atomic64_add(len, &ns->tx_bytes);
 	atomic64_inc(&ns->peer_rx_packets);
 	atomic64_add(len, &ns->peer_rx_bytes);
+}
+
+static unsigned int nicsim_tx_ring(void)
+{
+	return clamp_val(tx_ring, 2, 4096);
+}
+
+static u64 nicsim_wire_ns(unsigned int len)
+{
+	return div_u64((u64)(len + NICSIM_WIRE_OVERHEAD) * 8 * NSEC_PER_USEC, tx_mbit);
+}
+
+/* With a line rate: queue the frame behind those still on the wire. */
+static netdev_tx_t nicsim_xmit_rate(struct nicsim *ns, struct sk_buff *skb)
+{
+	struct net_device *dev = ns->dev;
+
+	spin_lock(&ns->tx_lock);
+	if (unlikely(!ns->tx_up)) {
+		spin_unlock(&ns->tx_lock);
+		atomic64_inc(&ns->tx_dropped);
+		kfree_skb(skb);
+		return NETDEV_TX_OK;
+	}
+	if (skb_queue_empty(&ns->tx_ring)) {
+		/* the wire is idle: it starts now, with no credit from the idle time */
+		ns->tx_wire_free = ktime_get_ns();
+	}
+	ns->tx_wire_free += nicsim_wire_ns(skb->len);
+	nicsim_tx_cb(skb)->done = ns->tx_wire_free;
+	__skb_queue_tail(&ns->tx_ring, skb);
+	if (skb_queue_len(&ns->tx_ring) == 1)
+		hrtimer_start(&ns->tx_timer, ns_to_ktime(ns->tx_wire_free), HRTIMER_MODE_ABS_SOFT);
+	/*
+	 * Stop once full, so that xmit never refuses a frame. Other TX queues already inside
+	 * xmit may still add one frame each: the ring is at most nq - 1 over its size.
+	 */
+	if (skb_queue_len(&ns->tx_ring) >= nicsim_tx_ring() && !ns->tx_stopped) {
+		ns->tx_stopped = true;
+		netif_tx_stop_all_queues(dev);
+	}
+	spin_unlock(&ns->tx_lock);
 	return NETDEV_TX_OK;
+}
+
+/* The wire has transmitted the frames at the head of the ring (softirq context). */
+static enum hrtimer_restart nicsim_tx_timer(struct hrtimer *t)
+{
+	struct nicsim *ns = container_of(t, struct nicsim, tx_timer);
+	enum hrtimer_restart ret = HRTIMER_NORESTART;
+	struct sk_buff_head done;
+	struct sk_buff *skb;
+	u64 now = ktime_get_ns();
+
+	__skb_queue_head_init(&done);
+	spin_lock(&ns->tx_lock);
+	while ((skb = skb_peek(&ns->tx_ring)) && nicsim_tx_cb(skb)->done <= now) {
+		__skb_unlink(skb, &ns->tx_ring);
+		__skb_queue_tail(&done, skb);
+	}
+	if (ns->tx_up) {
+		if (ns->tx_stopped && skb_queue_len(&ns->tx_ring) <= nicsim_tx_ring() / 2) {
+			ns->tx_stopped = false;
+			netif_tx_wake_all_queues(ns->dev);
+		}
+		if (skb) {
+			hrtimer_set_expires(t, ns_to_ktime(nicsim_tx_cb(skb)->done));
+			ret = HRTIMER_RESTART;
+		}
+	}
+	spin_unlock(&ns->tx_lock);
+
+	while ((skb = __skb_dequeue(&done)))
+		nicsim_deliver(ns, skb);
+	return ret;
+}
+
+/* The NIC transmits: the wire receives. */
+static netdev_tx_t nicsim_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct nicsim *ns = nicsim_of(dev);
+
+	if (tx_mbit)
+		return nicsim_xmit_rate(ns, skb);
+	nicsim_deliver(ns, skb);
+	return NETDEV_TX_OK;
+}
+
+/* Stops the transmit line (process context): afterwards nothing is queued or on the timer. */
+static void nicsim_tx_shutdown(struct nicsim *ns)
+{
+	spin_lock_bh(&ns->tx_lock);
+	ns->tx_up = false;
+	spin_unlock_bh(&ns->tx_lock);
+	/* the timer no longer re-arms itself, and xmit no longer starts it */
+	hrtimer_cancel(&ns->tx_timer);
+	spin_lock_bh(&ns->tx_lock);
+	__skb_queue_purge(&ns->tx_ring);
+	ns->tx_stopped = false;
+	spin_unlock_bh(&ns->tx_lock);
 }
 
 /* ---- open / stop ---- */
@@ -374,6 +509,10 @@ static int nicsim_open(struct net_device *dev)
 		netif_queue_set_napi(dev, i, NETDEV_QUEUE_TYPE_RX, &q->napi);
 		set_bit(0, &q->armed);
 	}
+	spin_lock_bh(&ns->tx_lock);
+	ns->tx_up = true;
+	ns->tx_stopped = false;
+	spin_unlock_bh(&ns->tx_lock);
 	netif_tx_start_all_queues(dev);
 	nicsim_update_carrier(ns);
 	return 0;
@@ -398,6 +537,7 @@ static int nicsim_stop(struct net_device *dev)
 	nicsim_update_carrier(ns);
 	/* wait for wire transmits that saw the NIC running */
 	synchronize_net();
+	nicsim_tx_shutdown(ns);
 	for (i = 0; i < ns->nq; i++) {
 		struct nicsim_rxq *q = &ns->rxq[i];
 
@@ -686,9 +826,20 @@ static void nicsim_get_ethtool_stats(struct net_device *dev, struct ethtool_stat
 	}
 }
 
+static int nicsim_get_link_ksettings(struct net_device *dev,
+				     struct ethtool_link_ksettings *cmd)
+{
+	cmd->base.speed = tx_mbit ? tx_mbit : SPEED_UNKNOWN;
+	cmd->base.duplex = tx_mbit ? DUPLEX_FULL : DUPLEX_UNKNOWN;
+	cmd->base.port = PORT_OTHER;
+	cmd->base.autoneg = AUTONEG_DISABLE;
+	return 0;
+}
+
 static const struct ethtool_ops nicsim_ethtool_ops = {
 	.get_drvinfo = nicsim_get_drvinfo,
 	.get_link = ethtool_op_get_link,
+	.get_link_ksettings = nicsim_get_link_ksettings,
 	.get_channels = nicsim_get_channels,
 	.get_rxnfc = nicsim_get_rxnfc,
 	.set_rxnfc = nicsim_set_rxnfc,
@@ -741,6 +892,8 @@ static void nicsim_free(struct nicsim *ns)
 {
 	unsigned int i;
 
+	/* the NIC is closed (or never opened): this only makes sure */
+	nicsim_tx_shutdown(ns);
 	if (ns->rxq) {
 		for (i = 0; i < ns->nq; i++)
 			skb_queue_purge(&ns->rxq[i].ring);
@@ -768,6 +921,10 @@ static struct nicsim *nicsim_create(unsigned int id)
 	ns = kzalloc(sizeof(*ns), GFP_KERNEL);
 	if (!ns)
 		return ERR_PTR(-ENOMEM);
+	spin_lock_init(&ns->tx_lock);
+	__skb_queue_head_init(&ns->tx_ring);
+	hrtimer_init(&ns->tx_timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	ns->tx_timer.function = nicsim_tx_timer;
 	ns->nq = queues;
 	ns->rxq = kcalloc(ns->nq, sizeof(*ns->rxq), GFP_KERNEL);
 	if (!ns->rxq)
