@@ -172,4 +172,24 @@ struct vsw_pacer *vsw_pacer_new(void);
 void vsw_pacer_pause(struct vsw_pacer *p, struct net_device *dev, u64 ns);
 void vsw_pacer_free(struct vsw_pacer *p);
 
+/* bandwidth weights: the "vswitch" qdisc (C keeps the skb queues and the qdisc
+ * bookkeeping; Rust decides which class sends: struct vsw_wfq_sched) */
+#define VSW_WFQ_CLASSES 64
+struct vsw_wfq_sched {
+	void *(*alloc)(u32 quantum);
+	void (*free)(void *s);
+	int (*classify)(void *s, u32 id, u32 weight);
+	void (*enqueued)(void *s, int cls, u32 len);
+	int (*pick)(void *s);
+	void (*dequeued)(void *s, int cls, u32 len);
+	int (*victim)(void *s);
+	void (*reset)(void *s);
+};
+int vsw_wfq_register(const struct vsw_wfq_sched *sched);
+void vsw_wfq_unregister(void);
+int vsw_wfq_attach(struct net_device *dev);
+int vsw_wfq_detach(struct net_device *dev);
+int vsw_wfq_is_root(struct net_device *dev);
+void vsw_skb_set_wfq_class(struct sk_buff *skb, u32 id, u32 weight);
+
 #endif

@@ -11,6 +11,7 @@ pub mod errno;
 pub mod netdev;
 pub mod pci;
 pub mod percpu;
+pub mod qdisc;
 pub mod rcuhash;
 pub mod rcu;
 pub mod rtnl;

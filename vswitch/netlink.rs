@@ -10,10 +10,10 @@ use crate::sys::errno::eopnotsupp;
 use crate::sys::genl::{self, Dump, Family, Msg, Op, Policy, Request};
 use crate::sys::rcu;
 use crate::sys::rcuhash::{hz, jiffies64};
-use crate::sys::rtnl::Rtnl;
+use crate::sys::rtnl::{Held, Rtnl};
 use crate::uapi::{self, attr, cmd, irq_attr, stats, vlan_mode};
 use crate::vlan::{check_vid, VlanMode, VlanSet};
-use crate::{acl, fdb, irq_remap, portpolicy, switch, vmq};
+use crate::{acl, fdb, irq_remap, portpolicy, switch, vmq, wfq};
 use kernel::str::CStr;
 use core::sync::atomic::Ordering;
 use kernel::alloc::{flags::GFP_KERNEL, KVec};
@@ -99,6 +99,7 @@ static POLICY: [Policy; attr::MAX as usize + 1] = [
     Policy::u64(),                      // RATE_OUT
     Policy::u32(),                      // BURST
     Policy::u32(),                      // WEIGHT
+    Policy::u8(),                       // UPLINK_QDISC
 ];
 
 /// The family (see `uapi.rs` for the protocol).
@@ -254,9 +255,9 @@ fn notify(cmd: u8, fill: impl FnOnce(&mut Msg) -> Result) {
     }
 }
 
-fn notify_switch(reg: &Registry, cmd: u8, name: &str) {
+fn notify_switch(reg: &Registry, h: Held<'_>, cmd: u8, name: &str) {
     match reg.switch(name) {
-        Some(sw) => notify(cmd, |m| fill_switch(m, sw)),
+        Some(sw) => notify(cmd, |m| fill_switch(m, sw, h)),
         None => notify(cmd, |m| m.put_str(attr::SWITCH, name)),
     }
 }
@@ -329,7 +330,7 @@ fn switch_cfg<'a>(req: &Request<'a>) -> CfgResult<SwitchCfg<'a>> {
     Ok(SwitchCfg { uplink, no_uplink, ageing, fdb_max, vmq })
 }
 
-fn with_registry<T>(f: impl FnOnce(&mut Registry, crate::sys::rtnl::Held<'_>) -> CfgResult<T>) -> CfgResult<T> {
+fn with_registry<T>(f: impl FnOnce(&mut Registry, Held<'_>) -> CfgResult<T>) -> CfgResult<T> {
     let mut g = Rtnl::lock();
     let (reg, held) = REGISTRY.get(&mut g);
     let r = f(reg, held);
@@ -346,9 +347,9 @@ fn apply_sriov(name: &str, n: u32) -> CfgResult {
     let pf = with_registry(|reg, _| reg.sriov_check(name, n))?;
     match pf.sriov_configure(n) {
         Ok(got) => {
-            with_registry(|reg, _| {
+            with_registry(|reg, h| {
                 reg.sriov_done(name, &pf, got);
-                notify_switch(reg, cmd::SWITCH_SET, name);
+                notify_switch(reg, h, cmd::SWITCH_SET, name);
                 Ok(())
             })?;
             if got != n {
@@ -369,7 +370,7 @@ fn switch_new(req: &Request<'_>) -> CfgResult {
     let net = req.net();
     with_registry(|reg, h| {
         reg.switch_add(h, net, name, &cfg)?;
-        notify_switch(reg, cmd::SWITCH_NEW, name);
+        notify_switch(reg, h, cmd::SWITCH_NEW, name);
         Ok(())
     })?;
     match opt_u32(req, attr::SRIOV)? {
@@ -384,7 +385,7 @@ fn switch_set(req: &Request<'_>) -> CfgResult {
     let net = req.net();
     with_registry(|reg, h| {
         reg.switch_set(h, net, name, &cfg)?;
-        notify_switch(reg, cmd::SWITCH_SET, name);
+        notify_switch(reg, h, cmd::SWITCH_SET, name);
         Ok(())
     })?;
     match opt_u32(req, attr::SRIOV)? {
@@ -413,7 +414,7 @@ fn switch_del(req: &Request<'_>) -> CfgResult {
         for p in ports.iter() {
             notify_port(reg, cmd::PORT_DEL, p.as_str(), Some(name));
         }
-        notify_switch(reg, cmd::SWITCH_DEL, name);
+        notify_switch(reg, h, cmd::SWITCH_DEL, name);
         Ok(())
     })
 }
@@ -442,10 +443,11 @@ fn put_stats(msg: &mut Msg, s: &Stats) -> Result {
     Ok(())
 }
 
-fn fill_switch(msg: &mut Msg, sw: &SwitchCtl) -> Result {
+fn fill_switch(msg: &mut Msg, sw: &SwitchCtl, h: Held<'_>) -> Result {
     msg.put_str(attr::SWITCH, sw.name.as_str())?;
     if let Some(u) = &sw.uplink {
         msg.put_str(attr::UPLINK, u.link.dev().name())?;
+        msg.put_u8(attr::UPLINK_QDISC, crate::sys::qdisc::is_root(&u.link.dev(), h) as u8)?;
     }
     msg.put_u32(attr::AGEING, sw.core.ageing.load(Ordering::Relaxed))?;
     msg.put_u32(attr::FDB_MAX, sw.core.fdb_max.load(Ordering::Relaxed))?;
@@ -478,21 +480,21 @@ fn switch_get(req: &Request<'_>) -> Result {
         return Err(req.fail(EINVAL, c_str!("vswitch: give a switch name or use a dump")));
     };
     let mut g = Rtnl::lock();
-    let (reg, _) = REGISTRY.get(&mut g);
+    let (reg, h) = REGISTRY.get(&mut g);
     let Some(sw) = reg.switch(name) else {
         return Err(req.fail(ENOENT, c_str!("vswitch: no such switch")));
     };
     let mut msg = req.reply(cmd::SWITCH_GET)?;
-    fill_switch(&mut msg, sw)?;
+    fill_switch(&mut msg, sw, h)?;
     req.send(msg)
 }
 
 fn switch_dump(dump: &mut Dump<'_>) -> Result {
     let mut g = Rtnl::lock();
-    let (reg, _) = REGISTRY.get(&mut g);
+    let (reg, h) = REGISTRY.get(&mut g);
     let mut i = dump.cursor();
     while let Some(sw) = reg.switches.get(i) {
-        if !dump.entry(cmd::SWITCH_GET, |m| fill_switch(m, sw))? {
+        if !dump.entry(cmd::SWITCH_GET, |m| fill_switch(m, sw, h))? {
             break;
         }
         i += 1;
@@ -514,8 +516,9 @@ fn port_cfg(req: &Request<'_>) -> CfgResult<PortCfg> {
     if mtu.is_some_and(|m| !(68..=65535).contains(&m)) {
         return Err(Fail(ERANGE, c_str!("vswitch: MTU must be in 68..65535")));
     }
-    if req.attr(attr::WEIGHT).is_some() {
-        return Err(Fail(eopnotsupp(), c_str!("vswitch: bandwidth weights are not implemented yet")));
+    let weight = opt_u32(req, attr::WEIGHT)?;
+    if weight.is_some_and(|w| !(1..=wfq::MAX_WEIGHT).contains(&w)) {
+        return Err(Fail(ERANGE, c_str!("vswitch: weight must be in 1..100")));
     }
     let burst = opt_u32(req, attr::BURST)?;
     if burst.is_some_and(|b| b > 16 << 20) {
@@ -536,6 +539,7 @@ fn port_cfg(req: &Request<'_>) -> CfgResult<PortCfg> {
         rate_in: rate(attr::RATE_IN)?,
         rate_out: rate(attr::RATE_OUT)?,
         burst,
+        weight,
     })
 }
 
@@ -605,10 +609,14 @@ fn fill_port(msg: &mut Msg, sw: &SwitchCtl, p: &PortCtl) -> Result {
         let b = if bi != 0 { ri.burst.load(Ordering::Relaxed) } else { ro.burst.load(Ordering::Relaxed) };
         msg.put_u32(attr::BURST, b)?;
     }
+    let w = p.policy.weight.load(Ordering::Relaxed);
+    if w != 0 {
+        msg.put_u32(attr::WEIGHT, w)?;
+    }
     put_stats(msg, &p.stats)
 }
 
-fn fill_vf_port(msg: &mut Msg, held: crate::sys::rtnl::Held<'_>, sw: &SwitchCtl, p: &switch::VfPort) -> Result {
+fn fill_vf_port(msg: &mut Msg, held: Held<'_>, sw: &SwitchCtl, p: &switch::VfPort) -> Result {
     msg.put_str(attr::PORT, p.name.as_str())?;
     msg.put_str(attr::SWITCH, sw.name.as_str())?;
     msg.put_u32(attr::VF, p.index)?;

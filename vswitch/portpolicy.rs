@@ -119,6 +119,8 @@ impl Rate {
 pub(crate) struct PortPolicy {
     acl: [RcuPtr<AclSet>; 2],
     pub(crate) rate: [Rate; 2],
+    /// Bandwidth weight on the uplink under contention (0: not set, counts as 1).
+    pub(crate) weight: AtomicU32,
 }
 
 /// Why a frame was dropped by policy.
@@ -144,7 +146,7 @@ fn ip_addrs(f: &crate::sys::skb::Flow) -> Option<Addrs> {
 
 impl PortPolicy {
     pub(crate) fn new() -> Self {
-        PortPolicy { acl: [RcuPtr::null(), RcuPtr::null()], rate: [Rate::new(), Rate::new()] }
+        PortPolicy { acl: [RcuPtr::null(), RcuPtr::null()], rate: [Rate::new(), Rate::new()], weight: AtomicU32::new(0) }
     }
 
     /// Checks one frame in direction `dir` (switched in VLAN `vid`); `addrs` are its

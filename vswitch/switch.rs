@@ -14,6 +14,7 @@ use crate::sys::percpu::Counters;
 use crate::sys::rcu::{self, RcuPtr};
 use crate::sys::rcuhash::{hz, jiffies64, RcuHash};
 use crate::sys::rtnl::{Held, Rtnl, RtnlCell};
+use crate::sys::qdisc;
 use crate::sys::skb::Skb;
 use crate::sys::vec_remove;
 use crate::sys::vmq::{now_ns, Steer};
@@ -271,20 +272,21 @@ impl SwitchCore {
             }
             Dest::Port(p) => match table.slot(p) {
                 Some(d) if src.is_uplink => {
-                    deliver(d, skb, vid, Some(&self.steer), &g);
+                    deliver(src, d, skb, vid, Some(&self.steer), &g);
                     if timed {
                         d.stats.add(cnt::VMQ_PACKETS, 1);
                         d.stats.add(cnt::VMQ_NS, now_ns().wrapping_sub(t0));
                     }
                 }
-                Some(d) => deliver(d, skb, vid, None, &g),
-                None => self.flood(table, src_id, skb, vid, &g),
+                Some(d) => deliver(src, d, skb, vid, None, &g),
+                None => self.flood(table, src, skb, vid, &g),
             },
-            Dest::Flood => self.flood(table, src_id, skb, vid, &g),
+            Dest::Flood => self.flood(table, src, skb, vid, &g),
         }
     }
 
-    fn flood(&self, table: &PortTable, src_id: u32, skb: Skb, vid: u16, g: &rcu::ReadGuard) {
+    fn flood(&self, table: &PortTable, src: &Slot, skb: Skb, vid: u16, g: &rcu::ReadGuard) {
+        let src_id = src.id;
         self.stats.add(cnt::FLOODED, 1);
         let mut last: Option<&Slot> = None;
         for s in table.slots.iter() {
@@ -293,21 +295,21 @@ impl SwitchCore {
             }
             if let Some(prev) = last {
                 match skb.try_clone() {
-                    Some(c) => deliver(prev, c, vid, None, g),
+                    Some(c) => deliver(src, prev, c, vid, None, g),
                     None => prev.stats.add(cnt::RX_DROPPED, 1),
                 }
             }
             last = Some(s);
         }
         if let Some(s) = last {
-            deliver(s, skb, vid, None, g);
+            deliver(src, s, skb, vid, None, g);
         }
     }
 }
 
-/// Egress of one frame through port `d` in VLAN `vid`. With `steer`, a vPort that has a
-/// steering CPU (VMQ software backend) receives it on that CPU.
-fn deliver(d: &Slot, mut skb: Skb, vid: u16, steer: Option<&Steer>, g: &rcu::ReadGuard) {
+/// Egress of one frame from port `src` through port `d` in VLAN `vid`. With `steer`, a vPort
+/// that has a steering CPU (VMQ software backend) receives it on that CPU.
+fn deliver(src: &Slot, d: &Slot, mut skb: Skb, vid: u16, steer: Option<&Steer>, g: &rcu::ReadGuard) {
     let dev = d.dev.get();
     if !dev.running() {
         d.stats.add(cnt::DROP_DOWN, 1);
@@ -330,7 +332,10 @@ fn deliver(d: &Slot, mut skb: Skb, vid: u16, steer: Option<&Steer>, g: &rcu::Rea
     }
     let len = u64::from(skb.len());
     if d.is_uplink {
-        // Leaving through the uplink: the uplink "transmits" it.
+        // Leaving through the uplink: the uplink "transmits" it, tagged with its source vPort
+        // and weight for the uplink's `vswitch` qdisc (bandwidth weights).
+        let weight = src.policy.as_ref().map_or(0, |p| p.weight.load(Ordering::Relaxed));
+        skb.set_wfq_class(src.id, weight);
         if skb.deliver_xmit(&dev) {
             d.stats.add(cnt::TX_PACKETS, 1);
             d.stats.add(cnt::TX_BYTES, len);
@@ -458,6 +463,8 @@ pub(crate) struct SwitchCtl {
     pub(crate) vf_ports: KVec<VfPort>,
     /// VFs this switch enabled on its uplink (disabled again when it lets the uplink go).
     pub(crate) sriov_owned: Option<PciDev>,
+    /// This switch made the `vswitch` qdisc its uplink's root (undone when it lets go).
+    pub(crate) qdisc_owned: bool,
 }
 
 impl SwitchCtl {
@@ -547,6 +554,22 @@ impl SwitchCtl {
         self.core.vmq_timing.store(self.vmq.samples_vports(), Ordering::Relaxed);
     }
 
+    /// Bandwidth weights: once a vPort has a weight, the uplink gets the `vswitch` qdisc,
+    /// which shares the uplink by the vPorts' weights when it is saturated.
+    pub(crate) fn qdisc_sync(&mut self, rtnl: Held<'_>) -> CfgResult {
+        let Some(u) = &self.uplink else { return Ok(()) };
+        if !self.ports.iter().any(|p| p.policy.weight.load(Ordering::Relaxed) != 0) {
+            return Ok(());
+        }
+        match qdisc::attach(&u.link.dev(), rtnl) {
+            Ok(now) => {
+                self.qdisc_owned |= now;
+                Ok(())
+            }
+            Err(e) => fail(e, c_str!("vswitch: cannot attach the vswitch qdisc to the uplink (weights need a queueing uplink)")),
+        }
+    }
+
     /// Applies new VMQ settings.
     pub(crate) fn vmq_set(&mut self, rtnl: Held<'_>, s: VmqSettings) -> Result {
         let ports = self.vmq_ports()?;
@@ -582,6 +605,9 @@ impl SwitchCtl {
             // Filters and steering go first, while the uplink is still ours.
             self.vmq.clear(rtnl, Some(&u.link.dev()));
             self.core.vmq_timing.store(false, Ordering::Relaxed);
+            if core::mem::take(&mut self.qdisc_owned) {
+                qdisc::detach(&u.link.dev(), rtnl);
+            }
             self.publish()?;
             u.link.detach(rtnl);
             self.flush_port(UPLINK_ID);
@@ -669,6 +695,8 @@ pub(crate) struct PortCfg {
     pub(crate) rate_in: Option<u64>,
     pub(crate) rate_out: Option<u64>,
     pub(crate) burst: Option<u32>,
+    /// Bandwidth weight on the uplink, 1..=100.
+    pub(crate) weight: Option<u32>,
 }
 
 impl Registry {
@@ -741,7 +769,7 @@ impl Registry {
         sw.uplink = Some(UplinkCtl { link, stats });
         sw.publish()?;
         sw.vmq_sync(rtnl);
-        Ok(())
+        sw.qdisc_sync(rtnl)
     }
 
     pub(crate) fn switch_add(&mut self, rtnl: Held<'_>, net: Net<'_>, name: &str, cfg: &SwitchCfg<'_>) -> CfgResult {
@@ -775,6 +803,7 @@ impl Registry {
             vmq: Vmq::new(),
             vf_ports: KVec::new(),
             sriov_owned: None,
+            qdisc_owned: false,
         };
         if !cfg.vmq.is_empty() {
             sw.vmq.settings = sw.vmq.settings.merged(&cfg.vmq).map_err(|m| Fail(EINVAL, m))?;
@@ -876,6 +905,7 @@ impl Registry {
         let i = self.switch_idx(switch)?;
         let policy = Arc::new(PortPolicy::new(), GFP_KERNEL)?;
         Self::apply_rates(&policy, &cfg);
+        policy.weight.store(cfg.weight.unwrap_or(0), Ordering::Relaxed);
         let vlan = cfg.vlan.unwrap_or_else(VlanMode::default_access);
         let steer = Arc::new(AtomicU32::new(NO_CPU), GFP_KERNEL)?;
         let acl = AclCfg::new()?;
@@ -896,7 +926,7 @@ impl Registry {
         }
         sw.publish()?;
         sw.vmq_sync(rtnl);
-        Ok(())
+        sw.qdisc_sync(rtnl)
     }
 
     /// (switch index, VF port index) of VF port `name`.
@@ -929,6 +959,9 @@ impl Registry {
     fn vf_cfg(cfg: &PortCfg, base: Option<VfCfg>) -> CfgResult<VfCfg> {
         if cfg.rate_in.is_some() || cfg.rate_out.is_some() || cfg.burst.is_some() {
             return fail(eopnotsupp(), c_str!("vswitch: rate limits on VF ports are not supported"));
+        }
+        if cfg.weight.is_some() {
+            return fail(eopnotsupp(), c_str!("vswitch: VF traffic bypasses the switch: no bandwidth weight on VF ports"));
         }
         if cfg.mtu.is_some() {
             return fail(EINVAL, c_str!("vswitch: the MTU of a VF port is set on the VF's netdev"));
@@ -1058,6 +1091,9 @@ impl Registry {
             }
         }
         Self::apply_rates(&p.policy, &cfg);
+        if let Some(w) = cfg.weight {
+            p.policy.weight.store(w, Ordering::Relaxed);
+        }
         let resync = cfg.mac.is_some() || cfg.vlan.is_some();
         if let Some(v) = cfg.vlan {
             p.vlan = v;
@@ -1067,6 +1103,9 @@ impl Registry {
         }
         if resync {
             sw.vmq_sync(rtnl);
+        }
+        if cfg.weight.is_some() {
+            sw.qdisc_sync(rtnl)?;
         }
         Ok(())
     }
@@ -1151,5 +1190,31 @@ impl NotifierOps for Events {
                 let _ = sw.detach_uplink(held);
             }
         }
+    }
+}
+
+/// The uplink scheduler of the `vswitch` qdisc is the pure `wfq.rs`.
+impl qdisc::Scheduler for crate::wfq::Wfq {
+    const CLASSES: usize = crate::wfq::CLASSES;
+    fn new(quantum: u32) -> Self {
+        crate::wfq::Wfq::new(quantum)
+    }
+    fn classify(&mut self, id: u32, weight: u32) -> usize {
+        crate::wfq::Wfq::classify(self, id, weight)
+    }
+    fn enqueued(&mut self, cls: usize, len: u32) {
+        crate::wfq::Wfq::enqueued(self, cls, len)
+    }
+    fn pick(&mut self) -> Option<usize> {
+        crate::wfq::Wfq::pick(self)
+    }
+    fn dequeued(&mut self, cls: usize, len: u32) {
+        crate::wfq::Wfq::dequeued(self, cls, len)
+    }
+    fn victim(&self) -> Option<usize> {
+        crate::wfq::Wfq::victim(self)
+    }
+    fn reset(&mut self) {
+        crate::wfq::Wfq::reset(self)
     }
 }

@@ -329,6 +329,8 @@ pub mod attr {
     pub const BURST: u16 = 72;
     /// u32: bandwidth weight on the uplink under contention (1..100, default 1).
     pub const WEIGHT: u16 = 73;
+    /// u8: 1 if the uplink's root qdisc is `vswitch` (bandwidth weights are enforced).
+    pub const UPLINK_QDISC: u16 = 74;
     /// The highest attribute number in use.
-    pub const MAX: u16 = WEIGHT;
+    pub const MAX: u16 = UPLINK_QDISC;
 }

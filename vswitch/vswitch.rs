@@ -27,6 +27,7 @@ mod switch;
 mod tb;
 mod uapi;
 mod vlan;
+mod wfq;
 
 module! {
     type: VswitchModule,
@@ -42,6 +43,7 @@ struct VswitchModule {
     notifier: Option<sys::netdev::Notifier<switch::Events>>,
     ager: Option<sys::timer::Periodic<Ager>>,
     balancer: Option<sys::timer::Periodic<Balancer>>,
+    qdisc: Option<sys::qdisc::Registration<wfq::Wfq>>,
 }
 
 /// Period of the VMQ sampling/balancing work; each switch acts on its own interval.
@@ -72,9 +74,10 @@ impl kernel::Module for VswitchModule {
         let notifier = sys::netdev::Notifier::register()?;
         let ager = sys::timer::Periodic::start(1000)?;
         let balancer = sys::timer::Periodic::start(VMQ_TICK_MS)?;
+        let qdisc = sys::qdisc::Registration::register()?;
         let genl = sys::genl::Registration::register(module)?;
         pr_info!("vswitch {} loaded (genl family {})\n", uapi::VERSION, uapi::FAMILY_NAME);
-        Ok(VswitchModule { genl: Some(genl), notifier: Some(notifier), ager: Some(ager), balancer: Some(balancer) })
+        Ok(VswitchModule { genl: Some(genl), notifier: Some(notifier), ager: Some(ager), balancer: Some(balancer), qdisc: Some(qdisc) })
     }
 }
 
@@ -93,6 +96,8 @@ impl Drop for VswitchModule {
         };
         // VFs the switches enabled, disabled without RTNL (PF drivers take it).
         switch::sriov_off(off);
+        // The qdisc kind goes, with any instance `tc` put on a device (takes RTNL).
+        drop(self.qdisc.take());
         drop(self.notifier.take());
         pr_info!("vswitch unloaded\n");
     }

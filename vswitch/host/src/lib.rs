@@ -24,3 +24,6 @@ pub mod acl;
 
 #[path = "../../tb.rs"]
 pub mod tb;
+
+#[path = "../../wfq.rs"]
+pub mod wfq;

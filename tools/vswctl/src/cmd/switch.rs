@@ -302,6 +302,9 @@ pub struct SwitchInfo {
     /// `sriov_totalvfs` of the uplink (absent when it is no SR-IOV PF).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sriov_total: Option<u32>,
+    /// True when the uplink's root qdisc is `vswitch` (vPort bandwidth weights enforced).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uplink_qdisc: Option<bool>,
     /// VMQ mode: `off`, `static` or `dynamic`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vmq: Option<String>,
@@ -365,6 +368,7 @@ impl SwitchInfo {
             fdb_count: opt_u32(attrs, attr::FDB_COUNT, "FDB_COUNT")?,
             sriov: opt_u32(attrs, attr::SRIOV, "SRIOV")?,
             sriov_total: opt_u32(attrs, attr::SRIOV_TOTAL, "SRIOV_TOTAL")?,
+            uplink_qdisc: opt_u8(attrs, attr::UPLINK_QDISC, "UPLINK_QDISC")?.map(|v| v != 0),
             vmq: opt_u8(attrs, attr::VMQ_MODE, "VMQ_MODE")?.map(args::vmq_mode_text),
             vmq_low: opt_u32(attrs, attr::VMQ_LOW, "VMQ_LOW")?,
             vmq_high: opt_u32(attrs, attr::VMQ_HIGH, "VMQ_HIGH")?,
@@ -445,6 +449,9 @@ impl SwitchInfo {
         }
         if let Some(total) = self.sriov_total {
             parts.push(format!("sriov {}/{total}", self.sriov.unwrap_or(0)));
+        }
+        if self.uplink_qdisc == Some(true) {
+            parts.push("weights on".to_string());
         }
         parts.join(" ")
     }

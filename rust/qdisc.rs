@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+//! The `vswitch` qdisc: bandwidth weights on the uplink.
+//!
+//! The qdisc itself (skb queues, qdisc stats, grafting) is C in `helpers.c`; which class sends
+//! next is decided by a [`Scheduler`] written in safe Rust, called through a table of
+//! trampolines. The switch tags frames it sends to the uplink with their source vPort and
+//! weight ([`crate::sys::skb::Skb::set_wfq_class`]), attaches the qdisc as the uplink's root
+//! ([`attach`]) and gives the uplink its default qdisc back ([`detach`]). `tc qdisc add dev X
+//! root vswitch` works too; the [`Registration`] detaches every instance before the module goes.
+
+use super::bindings;
+use super::netdev::NetDevRef;
+use super::rtnl::Held;
+use core::ffi::c_void;
+use core::marker::PhantomData;
+use kernel::alloc::{flags::GFP_KERNEL, KBox};
+use kernel::error::{to_result, Result};
+
+/// The scheduling decisions of one qdisc instance; called under the qdisc's lock.
+pub trait Scheduler: Sized + 'static {
+    /// Classes (must equal the C side's `VSW_WFQ_CLASSES`).
+    const CLASSES: usize;
+    /// A new scheduler; `quantum` is the device's MTU plus link header.
+    fn new(quantum: u32) -> Self;
+    /// Class of a frame from port `id` (0: none) with `weight`.
+    fn classify(&mut self, id: u32, weight: u32) -> usize;
+    /// A frame of `len` bytes was queued on `cls`.
+    fn enqueued(&mut self, cls: usize, len: u32);
+    /// Class whose head frame is sent next.
+    fn pick(&mut self) -> Option<usize>;
+    /// The head frame of `cls` (`len` bytes) was sent or dropped.
+    fn dequeued(&mut self, cls: usize, len: u32);
+    /// Class to drop from when full.
+    fn victim(&self) -> Option<usize>;
+    /// Every queued frame was dropped.
+    fn reset(&mut self);
+}
+
+fn to_c(c: Option<usize>) -> i32 {
+    c.map_or(-1, |c| c as i32)
+}
+
+struct Tramp<S: Scheduler>(PhantomData<S>);
+
+impl<S: Scheduler> Tramp<S> {
+    /// # Safety
+    /// `s` comes from `alloc` and is not freed; the caller (the qdisc lock) excludes others.
+    unsafe fn get<'a>(s: *mut c_void) -> &'a mut S {
+        // SAFETY: per the function's contract.
+        unsafe { &mut *s.cast::<S>() }
+    }
+    unsafe extern "C" fn alloc(quantum: u32) -> *mut c_void {
+        match KBox::new(S::new(quantum), GFP_KERNEL) {
+            Ok(b) => KBox::into_raw(b).cast(),
+            Err(_) => core::ptr::null_mut(),
+        }
+    }
+    unsafe extern "C" fn free(s: *mut c_void) {
+        // SAFETY: `s` came from `alloc` (KBox::into_raw) and the qdisc is being destroyed.
+        drop(unsafe { KBox::from_raw(s.cast::<S>()) });
+    }
+    unsafe extern "C" fn classify(s: *mut c_void, id: u32, weight: u32) -> i32 {
+        // SAFETY: called by the qdisc under its lock with its own state.
+        unsafe { Self::get(s) }.classify(id, weight) as i32
+    }
+    unsafe extern "C" fn enqueued(s: *mut c_void, cls: i32, len: u32) {
+        // SAFETY: as in `classify`.
+        unsafe { Self::get(s) }.enqueued(cls as usize, len)
+    }
+    unsafe extern "C" fn pick(s: *mut c_void) -> i32 {
+        // SAFETY: as in `classify`.
+        to_c(unsafe { Self::get(s) }.pick())
+    }
+    unsafe extern "C" fn dequeued(s: *mut c_void, cls: i32, len: u32) {
+        // SAFETY: as in `classify`.
+        unsafe { Self::get(s) }.dequeued(cls as usize, len)
+    }
+    unsafe extern "C" fn victim(s: *mut c_void) -> i32 {
+        // SAFETY: as in `classify`.
+        to_c(unsafe { Self::get(s) }.victim())
+    }
+    unsafe extern "C" fn reset(s: *mut c_void) {
+        // SAFETY: as in `classify`.
+        unsafe { Self::get(s) }.reset()
+    }
+}
+
+/// The registered qdisc kind; unregistered, with every instance detached, on drop.
+///
+/// # Invariants
+/// `ops` is the table the C side calls through until `vsw_wfq_unregister` returns.
+pub struct Registration<S: Scheduler> {
+    ops: KBox<bindings::vsw_wfq_sched>,
+    _s: PhantomData<S>,
+}
+
+// SAFETY: the table is only read (by the C side); dropping is fine from any process context.
+unsafe impl<S: Scheduler> Send for Registration<S> {}
+// SAFETY: no methods through `&self`.
+unsafe impl<S: Scheduler> Sync for Registration<S> {}
+
+impl<S: Scheduler> Registration<S> {
+    /// Registers the `vswitch` qdisc kind.
+    pub fn register() -> Result<Self> {
+        if S::CLASSES != bindings::VSW_WFQ_CLASSES as usize {
+            return Err(kernel::error::code::EINVAL);
+        }
+        let ops = KBox::new(
+            bindings::vsw_wfq_sched {
+                alloc: Some(Tramp::<S>::alloc),
+                free: Some(Tramp::<S>::free),
+                classify: Some(Tramp::<S>::classify),
+                enqueued: Some(Tramp::<S>::enqueued),
+                pick: Some(Tramp::<S>::pick),
+                dequeued: Some(Tramp::<S>::dequeued),
+                victim: Some(Tramp::<S>::victim),
+                reset: Some(Tramp::<S>::reset),
+            },
+            GFP_KERNEL,
+        )?;
+        // SAFETY: `ops` lives in the box until after `vsw_wfq_unregister` (our drop).
+        to_result(unsafe { bindings::vsw_wfq_register(&*ops) })?;
+        Ok(Registration { ops, _s: PhantomData })
+    }
+}
+
+impl<S: Scheduler> Drop for Registration<S> {
+    fn drop(&mut self) {
+        // SAFETY: registered (invariant); takes RTNL itself, so the caller must not hold it.
+        unsafe { bindings::vsw_wfq_unregister() };
+        let _ = &self.ops;
+    }
+}
+
+/// Makes the `vswitch` qdisc the root of `dev`: `Ok(true)` if attached now, `Ok(false)` if it
+/// already was.
+pub fn attach(dev: &NetDevRef<'_>, _rtnl: Held<'_>) -> Result<bool> {
+    // SAFETY: valid device, RTNL held.
+    let r = unsafe { bindings::vsw_wfq_attach(dev.as_ptr()) };
+    to_result(r.min(0))?;
+    Ok(r == 1)
+}
+
+/// Gives `dev` its default root qdisc back if ours is its root; true if it was.
+pub fn detach(dev: &NetDevRef<'_>, _rtnl: Held<'_>) -> bool {
+    // SAFETY: valid device, RTNL held.
+    unsafe { bindings::vsw_wfq_detach(dev.as_ptr()) == 1 }
+}
+
+/// True if the `vswitch` qdisc is the root of `dev`.
+pub fn is_root(dev: &NetDevRef<'_>, _rtnl: Held<'_>) -> bool {
+    // SAFETY: valid device, RTNL held.
+    unsafe { bindings::vsw_wfq_is_root(dev.as_ptr()) != 0 }
+}
