@@ -666,18 +666,24 @@ int vsw_skb_rx_queue(const struct sk_buff *skb)
 struct vsw_steer_cpu {
 	struct llist_head list;
 	call_single_data_t csd;
-	atomic_t *inflight;
+	struct tasklet_struct tasklet;
+	struct vsw_steer *s;
 };
 
 struct vsw_steer {
 	struct vsw_steer_cpu __percpu *pc;
-	atomic_t inflight;
+	atomic_t frames;	/* queued, not yet delivered */
+	atomic_t kicks;		/* IPIs sent, not yet run */
 };
 
-/* On the steering CPU, in the IPI: each frame enters its vPort's receive path here. */
-static void vsw_steer_run(void *info)
+/*
+ * On the steering CPU, in softirq context: each frame enters its vPort's receive path here.
+ * (Not in the IPI itself: that may run with irqs off outside hardirq context, from the idle
+ * loop's call-function flush, where netif_rx's BH toggling is not allowed.)
+ */
+static void vsw_steer_deliver(struct tasklet_struct *t)
 {
-	struct vsw_steer_cpu *c = info;
+	struct vsw_steer_cpu *c = from_tasklet(c, t, tasklet);
 	struct llist_node *n = llist_reverse_order(llist_del_all(&c->list));
 
 	while (n) {
@@ -687,7 +693,7 @@ static void vsw_steer_run(void *info)
 		n = n->next;
 		skb->next = NULL;
 		/*
-		 * Running: unregistration's synchronize_net() waits for this irq-off section,
+		 * Running: unregistration's synchronize_net() waits for this BH-off section,
 		 * and its backlog flush then sees the frame. Not running: drop it.
 		 */
 		if (netif_running(dev)) {
@@ -698,8 +704,17 @@ static void vsw_steer_run(void *info)
 		}
 		/* the reference taken when the frame was queued */
 		dev_put(dev);
+		atomic_dec(&c->s->frames);
 	}
-	atomic_dec(c->inflight);
+}
+
+/* The IPI on the steering CPU: hand the frames to softirq context. */
+static void vsw_steer_run(void *info)
+{
+	struct vsw_steer_cpu *c = info;
+
+	tasklet_schedule(&c->tasklet);
+	atomic_dec(&c->s->kicks);
 }
 
 struct vsw_steer *vsw_steer_new(void)
@@ -719,7 +734,8 @@ struct vsw_steer *vsw_steer_new(void)
 
 		init_llist_head(&c->list);
 		INIT_CSD(&c->csd, vsw_steer_run, c);
-		c->inflight = &s->inflight;
+		tasklet_setup(&c->tasklet, vsw_steer_deliver);
+		c->s = s;
 	}
 	return s;
 }
@@ -727,8 +743,13 @@ struct vsw_steer *vsw_steer_new(void)
 /* Frees the steering state once nothing is queued or running (no frame is steered any more). */
 void vsw_steer_free(struct vsw_steer *s)
 {
-	while (atomic_read_acquire(&s->inflight))
+	int cpu;
+
+	while (atomic_read_acquire(&s->frames) || atomic_read_acquire(&s->kicks))
 		cpu_relax();
+	/* no IPI pending and no frame queued: no tasklet gets scheduled any more */
+	for_each_possible_cpu(cpu)
+		tasklet_kill(&per_cpu_ptr(s->pc, cpu)->tasklet);
 	free_percpu(s->pc);
 	kfree(s);
 }
@@ -748,13 +769,15 @@ int vsw_skb_deliver_rx_on(struct sk_buff *skb, struct net_device *dev, struct vs
 		return NET_RX_DROP;
 	c = per_cpu_ptr(s->pc, cpu);
 	dev_hold(dev);
-	atomic_inc(&s->inflight);
+	atomic_inc(&s->frames);
 	if (llist_add(&skb->ll_node, &c->list)) {
-		/* the list was empty: no IPI pending for it; the csd is free (see vsw_steer_run) */
+		/*
+		 * The list was empty: kick the CPU. If its csd is still pending (an earlier kick
+		 * not yet run), that kick's tasklet run drains this frame too.
+		 */
+		atomic_inc(&s->kicks);
 		if (smp_call_function_single_async(cpu, &c->csd))
-			atomic_dec(&s->inflight);
-	} else {
-		atomic_dec(&s->inflight);
+			atomic_dec(&s->kicks);
 	}
 	return 0;
 }
@@ -1146,7 +1169,7 @@ static int vsw_wfq_enqueue(struct sk_buff *skb, struct Qdisc *sch, struct sk_buf
 			old = __skb_dequeue(&p->q[v]);
 		if (!old)
 			return qdisc_drop(skb, sch, to_free);
-		vsw_wfq->dequeued(p->s, v, qdisc_pkt_len(old));
+		vsw_wfq->dropped(p->s, v, qdisc_pkt_len(old));
 		sch->q.qlen--;
 		qdisc_qstats_backlog_dec(sch, old);
 		qdisc_drop(old, sch, to_free);

@@ -182,6 +182,7 @@ struct vsw_wfq_sched {
 	void (*enqueued)(void *s, int cls, u32 len);
 	int (*pick)(void *s);
 	void (*dequeued)(void *s, int cls, u32 len);
+	void (*dropped)(void *s, int cls, u32 len);
 	int (*victim)(void *s);
 	void (*reset)(void *s);
 };

@@ -28,8 +28,10 @@ pub trait Scheduler: Sized + 'static {
     fn enqueued(&mut self, cls: usize, len: u32);
     /// Class whose head frame is sent next.
     fn pick(&mut self) -> Option<usize>;
-    /// The head frame of `cls` (`len` bytes) was sent or dropped.
+    /// The head frame of `cls` (`len` bytes) was sent.
     fn dequeued(&mut self, cls: usize, len: u32);
+    /// The head frame of `cls` (`len` bytes) was dropped (qdisc full).
+    fn dropped(&mut self, cls: usize, len: u32);
     /// Class to drop from when full.
     fn victim(&self) -> Option<usize>;
     /// Every queued frame was dropped.
@@ -75,6 +77,10 @@ impl<S: Scheduler> Tramp<S> {
         // SAFETY: as in `classify`.
         unsafe { Self::get(s) }.dequeued(cls as usize, len)
     }
+    unsafe extern "C" fn dropped(s: *mut c_void, cls: i32, len: u32) {
+        // SAFETY: as in `classify`.
+        unsafe { Self::get(s) }.dropped(cls as usize, len)
+    }
     unsafe extern "C" fn victim(s: *mut c_void) -> i32 {
         // SAFETY: as in `classify`.
         to_c(unsafe { Self::get(s) }.victim())
@@ -113,6 +119,7 @@ impl<S: Scheduler> Registration<S> {
                 enqueued: Some(Tramp::<S>::enqueued),
                 pick: Some(Tramp::<S>::pick),
                 dequeued: Some(Tramp::<S>::dequeued),
+                dropped: Some(Tramp::<S>::dropped),
                 victim: Some(Tramp::<S>::victim),
                 reset: Some(Tramp::<S>::reset),
             },

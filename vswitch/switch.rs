@@ -1211,6 +1211,9 @@ impl qdisc::Scheduler for crate::wfq::Wfq {
     fn dequeued(&mut self, cls: usize, len: u32) {
         crate::wfq::Wfq::dequeued(self, cls, len)
     }
+    fn dropped(&mut self, cls: usize, len: u32) {
+        crate::wfq::Wfq::dropped(self, cls, len)
+    }
     fn victim(&self) -> Option<usize> {
         crate::wfq::Wfq::victim(self)
     }

@@ -147,7 +147,15 @@ impl Wfq {
         self.len -= 1;
     }
 
-    /// The head frame (`len` bytes) of class `s` was sent (after `pick`) or dropped.
+    /// The head frame (`len` bytes) of class `s` was dropped (qdisc full): no credit spent,
+    /// or a class that is dropped from would lose its share as well as the frame.
+    pub fn dropped(&mut self, s: usize, len: u32) {
+        let c = &mut self.cls[s];
+        c.qlen = c.qlen.saturating_sub(1);
+        c.backlog = c.backlog.saturating_sub(u64::from(len));
+    }
+
+    /// The head frame (`len` bytes) of class `s` was sent (after `pick`).
     pub fn dequeued(&mut self, s: usize, len: u32) {
         let c = &mut self.cls[s];
         c.qlen = c.qlen.saturating_sub(1);

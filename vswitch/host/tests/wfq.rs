@@ -156,11 +156,11 @@ fn victim_is_the_longest_backlog_and_drops_keep_accounting() {
     assert_eq!(l.w.victim(), Some(b));
     // Drop b's head (as the qdisc does on overflow).
     let len = l.q[b].pop_front().unwrap();
-    l.w.dequeued(b, len);
+    l.w.dropped(b, len);
     assert_eq!(l.w.queued(b), (2, 65_000));
     // Drop everything of a: it leaves the ring without being picked.
     let len = l.q[a].pop_front().unwrap();
-    l.w.dequeued(a, len);
+    l.w.dropped(a, len);
     let mut order = vec![];
     while let Some(s) = l.send() {
         order.push(s);
@@ -198,4 +198,39 @@ fn many_ports_share_by_weight() {
         let want = (i + 1) as f64 / 55.0;
         assert!((sh - want).abs() < 0.005, "port {} weight {}: {sh} vs {want}", i, i + 1);
     }
+}
+
+#[test]
+fn overflow_drops_do_not_cost_a_class_its_share() {
+    // Both ports offer far more than the link: the qdisc (limit 100 frames) drops the head of
+    // the longest class on every arrival when full. Weights 1:3 still get 25/75.
+    let mut l = Link::new(1514);
+    let limit = 100;
+    let mut qlen = 0;
+    let mut sent_a = 0u64;
+    let mut sent_b = 0u64;
+    let (mut a, mut b) = (0, 0);
+    for round in 0..200_000u32 {
+        // Each port offers 2 frames per frame the link sends.
+        for (id, w) in [(1u32, 1u32), (2, 3)] {
+            for _ in 0..2 {
+                if qlen >= limit {
+                    let v = l.w.victim().unwrap();
+                    let len = l.q[v].pop_front().unwrap();
+                    l.w.dropped(v, len);
+                    qlen -= 1;
+                }
+                let s = l.push(id, w, 1514);
+                if id == 1 { a = s } else { b = s }
+                qlen += 1;
+            }
+        }
+        let s = l.send().unwrap();
+        qlen -= 1;
+        if round > 1000 {
+            if s == a { sent_a += 1514 } else if s == b { sent_b += 1514 }
+        }
+    }
+    let sh = share(sent_a, sent_b);
+    assert!((sh - 0.25).abs() < 0.01, "share of weight 1 under overflow drops: {sh}");
 }
