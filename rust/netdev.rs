@@ -255,9 +255,9 @@ impl<T: VportOps> Vport<T> {
         st: *mut bindings::rtnl_link_stats64,
     ) {
         let mut s = Stats64::default();
-        // SAFETY: our registered device; `st` is a valid, zeroed stats buffer, but only 4-byte
-        // aligned when it is the payload of an IFLA_STATS64 attribute (x86 does not pad
-        // netlink attributes for 64-bit alignment), so the fields are written unaligned.
+        // `st` is only 4-byte aligned when it is an IFLA_STATS64 payload (x86 does not pad
+        // netlink attributes to 8), so the fields are written unaligned.
+        // SAFETY: our registered device; `st` is a valid, zeroed stats buffer.
         unsafe {
             Self::ops(dev).stats(&mut s);
             use core::ptr::{addr_of_mut, write_unaligned};

@@ -72,31 +72,23 @@ else
     not_ok "weights set: uplink root qdisc is vswitch" "$(tc qdisc show dev nicsim0; vswctl switch show qw; vswctl port show qp2)"
 fi
 
-# 3: weights 1 and 3 on the saturated uplink: 25 % / 75 %
-read -r a b <<<"$(both 8)"
-if share_ok "$a" "$b" 25; then
-    ok "weights 1:3 share the saturated uplink $(pct "$a" "$b")/$(pct "$b" "$a") % ($a and $b Mbit/s)"
-else
-    not_ok "weights 1:3 share the saturated uplink 25/75 % within 10 %" "$a and $b Mbit/s ($(pct "$a" "$b") %); $(tc -s qdisc show dev nicsim0)"
-fi
-
-# 4: weights 3 and 1 the other way round (the weight, not the port, decides)
-vswctl port set qp1 weight 3 && vswctl port set qp2 weight 1
-read -r a b <<<"$(both 8)"
-if share_ok "$a" "$b" 75; then
-    ok "weights 3:1 share it $(pct "$a" "$b")/$(pct "$b" "$a") % ($a and $b Mbit/s)"
-else
-    not_ok "weights 3:1 share it 75/25 % within 10 %" "$a and $b Mbit/s ($(pct "$a" "$b") %)"
-fi
-
-# 5: equal weights: half each
-vswctl port set qp1 weight 5 && vswctl port set qp2 weight 5
-read -r a b <<<"$(both 6)"
-if share_ok "$a" "$b" 50; then
-    ok "equal weights share it $(pct "$a" "$b")/$(pct "$b" "$a") % ($a and $b Mbit/s)"
-else
-    not_ok "equal weights share it 50/50 % within 10 %" "$a and $b Mbit/s"
-fi
+# weighted W1 W2 SECS WANT_PCT: both ports send with weights W1 and W2; port 1's share must
+# be within 10 % (relative) of WANT_PCT.
+weighted() {
+    vswctl port set qp1 weight "$1" && vswctl port set qp2 weight "$2"
+    local a b
+    read -r a b <<<"$(both "$3")"
+    if share_ok "$a" "$b" "$4"; then
+        ok "weights $1:$2 share the saturated uplink $(pct "$a" "$b")/$(pct "$b" "$a") % ($a and $b Mbit/s)"
+    else
+        not_ok "weights $1:$2 share the saturated uplink $4/$((100 - $4)) % within 10 %" "$a and $b Mbit/s ($(pct "$a" "$b") %); $(tc -s qdisc show dev nicsim0)"
+    fi
+}
+# 3-5: 1:3 gives 25/75 %; 3:1 the other way round (the weight, not the port, decides);
+#      equal weights half each
+weighted 1 3 8 25
+weighted 3 1 8 75
+weighted 5 5 6 50
 
 # 6: work conserving: a port with a small weight alone gets the whole link
 vswctl port set qp1 weight 1 && vswctl port set qp2 weight 100
