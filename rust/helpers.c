@@ -1161,7 +1161,7 @@ static int vsw_wfq_enqueue(struct sk_buff *skb, struct Qdisc *sch, struct sk_buf
 	if (c < 0 || c >= VSW_WFQ_CLASSES)
 		c = 0;
 	if (unlikely(sch->q.qlen >= sch->limit)) {
-		/* Full: drop the head of the class with the most bytes queued. */
+		/* Full: drop the head of the class with the most bytes queued per weight. */
 		int v = vsw_wfq->victim(p->s);
 		struct sk_buff *old = NULL;
 

@@ -166,9 +166,30 @@ impl Wfq {
     }
 
     /// The class to drop from when the qdisc is full: the one with the most bytes queued
-    /// (so a heavy sender cannot push a light one out). `None` if nothing is queued.
+    /// per unit of weight (so a heavy sender cannot push a light one out, and each class
+    /// keeps buffer in proportion to its share of the link: equal queueing delay, so a
+    /// heavy class whose sender pauses does not run dry before the others). `None` if
+    /// nothing is queued.
     pub fn victim(&self) -> Option<usize> {
-        (0..CLASSES).filter(|&s| self.cls[s].qlen > 0).max_by_key(|&s| self.cls[s].backlog)
+        let mut best: Option<usize> = None;
+        for (s, c) in self.cls.iter().enumerate() {
+            if c.qlen == 0 {
+                continue;
+            }
+            // c.backlog / c.weight > b.backlog / b.weight, without division.
+            let more = match best {
+                None => true,
+                Some(b) => {
+                    let b = &self.cls[b];
+                    c.backlog.saturating_mul(u64::from(b.weight.max(1)))
+                        > b.backlog.saturating_mul(u64::from(c.weight.max(1)))
+                }
+            };
+            if more {
+                best = Some(s);
+            }
+        }
+        best
     }
 
     /// Frames and bytes queued on class `s`.
