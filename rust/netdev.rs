@@ -3,7 +3,7 @@
 //! rx_handler, and the netdevice notifier.
 
 use super::bindings;
-use super::rtnl::{Held, Rtnl};
+use super::rtnl::{Held, RtnlCallback};
 use super::skb::{EthAddr, Skb};
 use core::marker::PhantomData;
 use kernel::error::{code::*, Error, Result};
@@ -481,10 +481,13 @@ impl<T: UplinkOps> Uplink<T> {
     }
 }
 
-/// Receives netdevice events (all namespaces), under RTNL.
+/// Receives netdevice events (all namespaces), under RTNL. The events may come from inside
+/// our own RTNL sections (see [`RtnlCallback`]).
 pub trait NotifierOps: Sync + 'static {
     /// `dev` is being unregistered.
-    fn unregister(rtnl: &mut Rtnl, dev: NetDevRef<'_>);
+    fn unregister(rtnl: &mut RtnlCallback, dev: NetDevRef<'_>);
+    /// `dev`'s hardware address changed.
+    fn change_addr(rtnl: &mut RtnlCallback, dev: NetDevRef<'_>);
 }
 
 /// A registered netdevice notifier.
@@ -503,13 +506,18 @@ unsafe impl<T: NotifierOps> Sync for Notifier<T> {}
 
 impl<T: NotifierOps> Notifier<T> {
     unsafe extern "C" fn call(_nb: *mut bindings::notifier_block, event: kernel::ffi::c_ulong, ptr: *mut c_void) -> c_int {
-        if event as u32 == bindings::netdev_cmd_NETDEV_UNREGISTER {
-            // SAFETY: netdevice notifiers run under RTNL with a valid info pointer.
-            unsafe {
-                let dev = bindings::vsw_netdev_notifier_dev(ptr);
-                let mut rtnl = Rtnl::assume_held();
-                T::unregister(&mut rtnl, NetDevRef(dev, PhantomData));
-            }
+        let event = event as u32;
+        if event != bindings::netdev_cmd_NETDEV_UNREGISTER && event != bindings::netdev_cmd_NETDEV_CHANGEADDR {
+            return 0; // NOTIFY_DONE
+        }
+        // SAFETY: netdevice notifiers run under RTNL with a valid info pointer; the token
+        // and the device reference do not outlive this call.
+        let (mut rtnl, dev) = unsafe { (RtnlCallback::new(), bindings::vsw_netdev_notifier_dev(ptr)) };
+        let dev = NetDevRef(dev, PhantomData);
+        if event == bindings::netdev_cmd_NETDEV_UNREGISTER {
+            T::unregister(&mut rtnl, dev);
+        } else {
+            T::change_addr(&mut rtnl, dev);
         }
         0 // NOTIFY_DONE
     }

@@ -8,6 +8,8 @@
 use super::bindings;
 use core::cell::UnsafeCell;
 use core::marker::PhantomData;
+use core::ops::{Deref, DerefMut};
+use core::sync::atomic::{AtomicBool, Ordering};
 
 /// Proof that the caller holds RTNL.
 ///
@@ -26,14 +28,6 @@ impl Rtnl {
         Rtnl { _not_send: PhantomData }
     }
 
-    /// A borrowed proof for callbacks the kernel runs with RTNL held.
-    ///
-    /// # Safety
-    /// The caller must hold RTNL for the duration of the returned value's use, and must not
-    /// let the value drop (it is wrapped in `ManuallyDrop` by callers).
-    pub(crate) unsafe fn assume_held() -> core::mem::ManuallyDrop<Self> {
-        core::mem::ManuallyDrop::new(Rtnl { _not_send: PhantomData })
-    }
 }
 
 impl Drop for Rtnl {
@@ -54,27 +48,102 @@ impl Rtnl {
     }
 }
 
-/// Data protected by RTNL.
-pub struct RtnlCell<T>(UnsafeCell<T>);
+/// Proof that RTNL is held by whoever called a kernel callback (a netdevice notifier), which
+/// may be one of our own RTNL sections: the notifier runs inside `dev_set_mac_address` or
+/// `unregister_netdevice` called from switch code that has the registry borrowed. So it
+/// gives only [`RtnlCell::try_get`].
+///
+/// # Invariants
+/// RTNL is held by the current thread for the lifetime of the value.
+pub struct RtnlCallback {
+    _not_send: PhantomData<*mut ()>,
+}
 
-// SAFETY: access to the inner value requires `&mut Rtnl`, i.e. holding RTNL, which serialises
-// all accesses across threads.
+impl RtnlCallback {
+    /// # Safety
+    /// The caller must be a kernel callback that runs with RTNL held, and must not let the
+    /// value outlive the callback.
+    pub(crate) unsafe fn new() -> Self {
+        // INVARIANT: the caller guarantees RTNL is held.
+        RtnlCallback { _not_send: PhantomData }
+    }
+
+    /// A proof token, valid while the value is borrowed.
+    pub fn held(&self) -> Held<'_> {
+        Held(PhantomData)
+    }
+}
+
+/// Data protected by RTNL.
+///
+/// `busy` is set while a borrow from [`RtnlCell::get`] lives, so a callback that the borrower
+/// triggers (a netdevice notifier) gets `None` from [`RtnlCell::try_get`] instead of a second,
+/// aliasing `&mut T`. Only RTNL holders touch it, so `Relaxed` suffices.
+pub struct RtnlCell<T> {
+    v: UnsafeCell<T>,
+    busy: AtomicBool,
+}
+
+// SAFETY: access to the inner value requires holding RTNL (a `Rtnl` or `RtnlCallback`), which
+// serialises all accesses across threads, and `busy` excludes nested access on one thread.
 unsafe impl<T: Send> Sync for RtnlCell<T> {}
 // SAFETY: as above; the value itself is `Send`.
 unsafe impl<T: Send> Send for RtnlCell<T> {}
 
+/// The value of an [`RtnlCell`], borrowed under RTNL; clears `busy` on drop.
+pub struct RtnlMut<'a, T> {
+    v: &'a mut T,
+    busy: &'a AtomicBool,
+}
+
+impl<T> Deref for RtnlMut<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.v
+    }
+}
+
+impl<T> DerefMut for RtnlMut<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.v
+    }
+}
+
+impl<T> Drop for RtnlMut<'_, T> {
+    fn drop(&mut self) {
+        self.busy.store(false, Ordering::Relaxed);
+    }
+}
+
 impl<T> RtnlCell<T> {
     /// Wraps `v`.
     pub const fn new(v: T) -> Self {
-        RtnlCell(UnsafeCell::new(v))
+        RtnlCell { v: UnsafeCell::new(v), busy: AtomicBool::new(false) }
     }
+
     /// The value, for as long as the caller holds RTNL exclusively through `_rtnl`, plus a
     /// proof token for calls that need RTNL held meanwhile.
-    pub fn get<'a>(&'a self, _rtnl: &'a mut Rtnl) -> (&'a mut T, Held<'a>) {
-        // The `&mut Rtnl` borrow prevents a second `&mut T` through the same guard while this
-        // one lives, and a `Held` token cannot be used to get the value.
-        // SAFETY: RTNL is held (the `Rtnl` invariant) and exclusively borrowed for `'a`.
-        let v = unsafe { &mut *self.0.get() };
-        (v, Held(PhantomData))
+    pub fn get<'a>(&'a self, _rtnl: &'a mut Rtnl) -> (RtnlMut<'a, T>, Held<'a>) {
+        // A `Rtnl` comes only from `Rtnl::lock`, which cannot nest on one thread (it would
+        // deadlock), and callbacks get a `RtnlCallback`, not a `Rtnl`: nobody else holds a
+        // borrow. The `&mut Rtnl` borrow prevents a second one through the same guard.
+        self.busy.store(true, Ordering::Relaxed);
+        // SAFETY: RTNL is held (the `Rtnl` invariant), exclusively borrowed for `'a`, and no
+        // other borrow of the value exists (above).
+        let v = unsafe { &mut *self.v.get() };
+        (RtnlMut { v, busy: &self.busy }, Held(PhantomData))
+    }
+
+    /// The value for a callback running under RTNL, or `None` if the callback was triggered
+    /// from inside a [`RtnlCell::get`] borrow (that code then handles the event itself).
+    pub fn try_get<'a>(&'a self, _rtnl: &'a mut RtnlCallback) -> Option<(RtnlMut<'a, T>, Held<'a>)> {
+        if self.busy.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.busy.store(true, Ordering::Relaxed);
+        // SAFETY: RTNL is held (the `RtnlCallback` invariant), so no other thread borrows the
+        // value, and `busy` was clear, so no borrow on this thread either.
+        let v = unsafe { &mut *self.v.get() };
+        Some((RtnlMut { v, busy: &self.busy }, Held(PhantomData)))
     }
 }

@@ -4,7 +4,7 @@
 # vPort's queue and irq, queue exhaustion and promotion, coalescing under light load,
 # spreading under heavy load, the software backend, bad settings, and the NIC going away.
 . "$(dirname "$0")/lib.sh"
-ktap_begin 16
+ktap_begin 17
 load_module
 dmesg_mark
 NICSIM=${VSWITCH_NICSIM:-$VSWITCH_REPO/testnic/nicsim.ko}
@@ -92,6 +92,17 @@ if ! grep -qi "02:00:00:00:51:02" <<<"$rules" && grep -qi "02:00:00:00:51:04" <<
 else
     not_ok "port del removes its filter; the vPort on the default queue takes the freed queue 2" "$(vswctl vmq show; echo "$rules")"
 fi
+
+# 8b: the vPort's MAC changed with ip link (not vswctl): its filter follows
+ip -n p4 link set vq4 address 02:00:00:00:51:44
+rules=$(ethtool -n nicsim0); ip -n w neigh flush all
+if ! grep -qi "02:00:00:00:51:04" <<<"$rules" && grep -qi "Dest MAC addr: 02:00:00:00:51:44" <<<"$rules" &&
+   [ "$(vmq queue vq4)" = 2 ] && pings w 10.30.0.4 2; then
+    ok "ip link set vq4 address: its filter follows the new MAC (queue 2 kept, reachable)"
+else
+    not_ok "ip link set vq4 address: its filter follows the new MAC" "$(vswctl vmq show; echo "$rules")"
+fi
+ip -n p4 link set vq4 address 02:00:00:00:51:04; ip -n w neigh flush all
 
 # 9: per-switch queue limit
 vswctl switch set vq vmq-max-queues 1

@@ -332,10 +332,11 @@ fn switch_cfg<'a>(req: &Request<'a>) -> CfgResult<SwitchCfg<'a>> {
 
 fn with_registry<T>(f: impl FnOnce(&mut Registry, Held<'_>) -> CfgResult<T>) -> CfgResult<T> {
     let mut g = Rtnl::lock();
-    let (reg, held) = REGISTRY.get(&mut g);
-    let r = f(reg, held);
+    let (mut reg, held) = REGISTRY.get(&mut g);
+    let r = f(&mut reg, held);
     // VFs that switches let go of are disabled without RTNL (PF drivers take it).
     let off = reg.take_sriov_off();
+    drop(reg);
     drop(g);
     switch::sriov_off(off);
     r
@@ -803,7 +804,7 @@ fn vmq_dump(dump: &mut Dump<'_>) -> Result {
 /// moves them; every move is announced as a `VMQ_MOVE` event.
 pub(crate) fn vmq_tick(ms: u32) {
     let mut g = Rtnl::lock();
-    let (reg, _) = REGISTRY.get(&mut g);
+    let (mut reg, _) = REGISTRY.get(&mut g);
     for sw in reg.switches.iter_mut() {
         let mut moved: KVec<vmq::Moved> = KVec::new();
         sw.vmq.tick(ms, |m| {

@@ -13,7 +13,7 @@ use crate::sys::netdev::{
 use crate::sys::percpu::Counters;
 use crate::sys::rcu::{self, RcuPtr};
 use crate::sys::rcuhash::{hz, jiffies64, RcuHash};
-use crate::sys::rtnl::{Held, Rtnl, RtnlCell};
+use crate::sys::rtnl::{Held, RtnlCallback, RtnlCell};
 use crate::sys::qdisc;
 use crate::sys::skb::Skb;
 use crate::sys::vec_remove;
@@ -1181,13 +1181,28 @@ impl Registry {
 pub(crate) struct Events;
 
 impl NotifierOps for Events {
-    fn unregister(rtnl: &mut Rtnl, dev: NetDevRef<'_>) {
-        let (reg, held) = REGISTRY.get(rtnl);
+    fn unregister(rtnl: &mut RtnlCallback, dev: NetDevRef<'_>) {
+        // Busy: our own code is unregistering one of its vPorts (never an uplink: vPorts
+        // cannot be uplinks, and VFs go away only after the registry is let go).
+        let Some((mut reg, held)) = REGISTRY.try_get(rtnl) else { return };
         for sw in reg.switches.iter_mut() {
             if sw.uplink.as_ref().is_some_and(|u| u.link.dev().same(&dev)) {
                 // The PF is going: so are its VFs.
                 sw.sriov_owned = None;
                 let _ = sw.detach_uplink(held);
+            }
+        }
+    }
+
+    /// A vPort's MAC changed under the switch (`ip link set dev P address M`): its VMQ
+    /// filter follows. (`port set P mac M` changes it from inside the registry: try_get
+    /// says busy, and `port_set` resyncs itself.)
+    fn change_addr(rtnl: &mut RtnlCallback, dev: NetDevRef<'_>) {
+        let Some((mut reg, held)) = REGISTRY.try_get(rtnl) else { return };
+        for sw in reg.switches.iter_mut() {
+            if sw.ports.iter().any(|p| p.vport.dev().same(&dev)) {
+                sw.vmq_sync(held);
+                return;
             }
         }
     }

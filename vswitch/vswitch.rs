@@ -64,7 +64,7 @@ struct Ager;
 impl sys::timer::PeriodicOps for Ager {
     fn run() {
         let mut g = sys::rtnl::Rtnl::lock();
-        let (reg, _) = switch::REGISTRY.get(&mut g);
+        let (mut reg, _) = switch::REGISTRY.get(&mut g);
         reg.age();
     }
 }
@@ -90,7 +90,7 @@ impl Drop for VswitchModule {
         drop(self.balancer.take());
         let off = {
             let mut g = sys::rtnl::Rtnl::lock();
-            let (reg, held) = switch::REGISTRY.get(&mut g);
+            let (mut reg, held) = switch::REGISTRY.get(&mut g);
             reg.clear(held);
             reg.take_sriov_off()
         };
