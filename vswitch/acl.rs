@@ -392,10 +392,21 @@ pub fn evaluate_indexed(
     }
 }
 
+/// Something in a list sorted by prio: a [`Rule`], or the kernel's rule with its counters.
+pub trait Prio {
+    fn prio(&self) -> u32;
+}
+
+impl Prio for Rule {
+    fn prio(&self) -> u32 {
+        self.prio
+    }
+}
+
 /// Where a rule with `prio` goes in the sorted slice; `Err("a rule with this prio exists")`
 /// if taken.
-pub fn insert_pos(rules: &[Rule], prio: u32) -> Result<usize, &'static str> {
-    match rules.binary_search_by_key(&prio, |r| r.prio) {
+pub fn insert_pos<T: Prio>(rules: &[T], prio: u32) -> Result<usize, &'static str> {
+    match rules.binary_search_by_key(&prio, |r| r.prio()) {
         Ok(_) => Err("a rule with this prio exists"),
         Err(pos) => Ok(pos),
     }
@@ -403,9 +414,9 @@ pub fn insert_pos(rules: &[Rule], prio: u32) -> Result<usize, &'static str> {
 
 /// Prio for a rule added without one: last prio + 10 (saturating), or 10 for an empty list.
 /// When the last prio is `u32::MAX` the result is taken, so [`insert_pos`] refuses it.
-pub fn next_prio(rules: &[Rule]) -> u32 {
+pub fn next_prio<T: Prio>(rules: &[T]) -> u32 {
     match rules.last() {
-        Some(r) => r.prio.saturating_add(PRIO_STEP),
+        Some(r) => r.prio().saturating_add(PRIO_STEP),
         None => PRIO_STEP,
     }
 }

@@ -30,6 +30,12 @@ pub(crate) struct AclRule {
     pub(crate) hits: Arc<Hits>,
 }
 
+impl acl::Prio for AclRule {
+    fn prio(&self) -> u32 {
+        self.rule.prio
+    }
+}
+
 /// The rules of one port and direction, as the fast path sees them (immutable snapshot).
 pub(crate) struct AclSet {
     /// Sorted by prio; `hits[i]` counts `rules[i]`.
@@ -261,10 +267,9 @@ impl AclCfg {
         if self.rules[dir].len() >= MAX_RULES {
             return Err(kernel::c_str!("vswitch: too many ACL rules on this port and direction (4096)"));
         }
-        if self.rules[dir].iter().any(|r| r.rule.prio == rule.prio) {
+        let Ok(pos) = acl::insert_pos(&self.rules[dir], rule.prio) else {
             return Err(kernel::c_str!("vswitch: a rule with this prio exists"));
-        }
-        let pos = self.rules[dir].iter().position(|r| r.rule.prio > rule.prio).unwrap_or(self.rules[dir].len());
+        };
         let hits = match Hits::new().ok().and_then(|h| Arc::new(h, GFP_KERNEL).ok()) {
             Some(h) => h,
             None => return Err(kernel::c_str!("vswitch: out of memory")),
@@ -280,10 +285,7 @@ impl AclCfg {
 
     /// The prio a rule added without one gets.
     pub(crate) fn next_prio(&self, dir: usize) -> u32 {
-        match self.rules[dir].last() {
-            Some(r) => r.rule.prio.saturating_add(10),
-            None => 10,
-        }
+        acl::next_prio(&self.rules[dir])
     }
 
     /// Removes the rule with `prio`; false if there is none.

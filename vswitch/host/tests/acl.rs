@@ -1071,8 +1071,8 @@ fn evaluate_uses_slice_order() {
 
 #[test]
 fn insert_pos_sorted() {
-    assert_eq!(insert_pos(&[], 0), Ok(0));
-    assert_eq!(insert_pos(&[], u32::MAX), Ok(0));
+    assert_eq!(insert_pos::<Rule>(&[], 0), Ok(0));
+    assert_eq!(insert_pos::<Rule>(&[], u32::MAX), Ok(0));
     let rules = prios(&[10, 20, 30]);
     assert_eq!(insert_pos(&rules, 0), Ok(0));
     assert_eq!(insert_pos(&rules, 9), Ok(0));
@@ -1102,7 +1102,7 @@ fn insert_pos_builds_sorted_list() {
 
 #[test]
 fn next_prio_steps() {
-    assert_eq!(next_prio(&[]), 10);
+    assert_eq!(next_prio::<Rule>(&[]), 10);
     assert_eq!(next_prio(&prios(&[10])), 20);
     assert_eq!(next_prio(&prios(&[5, 17])), 27);
     assert_eq!(next_prio(&prios(&[u32::MAX - 3])), u32::MAX);
