@@ -68,10 +68,6 @@ impl RtnlCallback {
         RtnlCallback { _not_send: PhantomData }
     }
 
-    /// A proof token, valid while the value is borrowed.
-    pub fn held(&self) -> Held<'_> {
-        Held(PhantomData)
-    }
 }
 
 /// Data protected by RTNL.

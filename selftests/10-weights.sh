@@ -36,8 +36,10 @@ ns q1 qp1 10.72.0.1/24; ns q2 qp2 10.72.0.2/24
 # -J: the servers send their per-second intervals to the clients (--get-server-output)
 ip netns exec qn iperf3 -s -J -p 5401 -D >/dev/null 2>&1; ip netns exec qn iperf3 -s -J -p 5402 -D >/dev/null 2>&1; sleep 0.5
 
-# udp NS PORT SECS: UDP at twice the line rate; prints the received Mbit/s.
-udp() { ip netns exec "$1" iperf3 -c 10.72.0.100 -p "$2" -u -b $((2 * LINE))M -l 1400 -w 2M -t "$3" -J 2>/dev/null | j 'int(d["end"]["sum_received"]["bits_per_second"] / 1e6)'; }
+# send NS PORT SECS: UDP at twice the line rate; prints iperf3's JSON (with the server's).
+send() { ip netns exec "$1" iperf3 -c 10.72.0.100 -p "$2" -u -b $((2 * LINE))M -l 1400 -w 2M -t "$3" -J --get-server-output 2>/dev/null; }
+# udp NS PORT SECS: one port sends; prints the received Mbit/s.
+udp() { send "$@" | j 'int(d["end"]["sum_received"]["bits_per_second"] / 1e6)'; }
 # Both ports send for T seconds at once; prints "MBIT1 MBIT2": what each receiver got while
 # both were sending. The two clients start (and stop) a few hundred ms apart under TCG, and
 # the first one has the link to itself meanwhile, which pulls the shares towards 50 %; so
@@ -46,9 +48,9 @@ udp() { ip netns exec "$1" iperf3 -c 10.72.0.100 -p "$2" -u -b $((2 * LINE))M -l
 overlap='(lambda x: int(sum(i["sum"]["bytes"] for i in x) * 8 / max(sum(i["sum"]["seconds"] for i in x), 1e-9) / 1e6))(d["server_output_json"]["intervals"][2:-2])'
 both() {
     local t=${1:-10}
-    ip netns exec q1 iperf3 -c 10.72.0.100 -p 5401 -u -b $((2 * LINE))M -l 1400 -w 2M -t $t -J --get-server-output >/tmp/qw1.json 2>/dev/null &
+    send q1 5401 "$t" >/tmp/qw1.json &
     local p1=$!
-    ip netns exec q2 iperf3 -c 10.72.0.100 -p 5402 -u -b $((2 * LINE))M -l 1400 -w 2M -t $t -J --get-server-output >/tmp/qw2.json 2>/dev/null &
+    send q2 5402 "$t" >/tmp/qw2.json &
     local p2=$!
     wait $p1 $p2
     local a b

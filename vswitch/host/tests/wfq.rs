@@ -200,58 +200,18 @@ fn many_ports_share_by_weight() {
     }
 }
 
-#[test]
-fn overflow_drops_do_not_cost_a_class_its_share() {
-    // Both ports offer far more than the link: the qdisc (limit 100 frames) drops the head of
-    // the class with the most bytes per weight on every arrival when full. Weights 1:3 still get 25/75.
+/// A qdisc of `limit` frames in front of a saturated link: for `rounds` frame times, port 1
+/// (weight 1) and port 2 (weight 3) offer the numbers of 1514-byte frames `offer(round)`
+/// gives; on a full qdisc the victim class loses its head frame; then the link sends one
+/// frame. Returns port 1's share of the bytes sent after the first 1000 rounds.
+fn overflow_share(limit: u32, rounds: u32, offer: impl Fn(u32) -> (u32, u32)) -> f64 {
     let mut l = Link::new(1514);
-    let limit = 100;
-    let mut qlen = 0;
-    let mut sent_a = 0u64;
-    let mut sent_b = 0u64;
-    let (mut a, mut b) = (0, 0);
-    for round in 0..200_000u32 {
-        // Each port offers 2 frames per frame the link sends.
-        for (id, w) in [(1u32, 1u32), (2, 3)] {
-            for _ in 0..2 {
-                if qlen >= limit {
-                    let v = l.w.victim().unwrap();
-                    let len = l.q[v].pop_front().unwrap();
-                    l.w.dropped(v, len);
-                    qlen -= 1;
-                }
-                let s = l.push(id, w, 1514);
-                if id == 1 { a = s } else { b = s }
-                qlen += 1;
-            }
-        }
-        let s = l.send().unwrap();
-        qlen -= 1;
-        if round > 1000 {
-            if s == a { sent_a += 1514 } else if s == b { sent_b += 1514 }
-        }
-    }
-    let sh = share(sent_a, sent_b);
-    assert!((sh - 0.25).abs() < 0.01, "share of weight 1 under overflow drops: {sh}");
-}
-
-#[test]
-fn a_bursty_heavy_sender_keeps_its_share_under_overflow() {
-    // As in a VM whose sender thread is descheduled for a while: port 2 (weight 3) offers
-    // nothing for 160 frame times, then 640 frames at once (4 per frame time on average,
-    // like port 1). The buffer (200 frames) covers the pause at port 2's share of the link
-    // (3/4) only if 3/4 of it is port 2's. Dropping from the class with the most bytes
-    // leaves each class half, port 2 runs dry in every pause and port 1 takes its turns.
-    // Dropping from the class with the most bytes per weight gives each class buffer in
-    // proportion to its rate (equal queueing delay), which covers the pause.
-    let mut l = Link::new(1514);
-    let limit = 200;
     let mut qlen = 0;
     let (mut sent_a, mut sent_b) = (0u64, 0u64);
     let (mut a, mut b) = (usize::MAX, usize::MAX);
-    for round in 0..300_000u32 {
-        let burst = if round % 160 == 0 { 640 } else { 0 };
-        for (id, w, n) in [(1u32, 1u32, 4u32), (2, 3, burst)] {
+    for round in 0..rounds {
+        let (n1, n2) = offer(round);
+        for (id, w, n) in [(1u32, 1u32, n1), (2, 3, n2)] {
             for _ in 0..n {
                 if qlen >= limit {
                     let v = l.w.victim().unwrap();
@@ -271,7 +231,27 @@ fn a_bursty_heavy_sender_keeps_its_share_under_overflow() {
             }
         }
     }
-    let sh = share(sent_a, sent_b);
+    share(sent_a, sent_b)
+}
+
+#[test]
+fn overflow_drops_do_not_cost_a_class_its_share() {
+    // Both ports offer far more than the link (2 frames each per frame sent): the qdisc
+    // (limit 100 frames) drops on every arrival when full. Weights 1:3 still get 25/75.
+    let sh = overflow_share(100, 200_000, |_| (2, 2));
+    assert!((sh - 0.25).abs() < 0.01, "share of weight 1 under overflow drops: {sh}");
+}
+
+#[test]
+fn a_bursty_heavy_sender_keeps_its_share_under_overflow() {
+    // As in a VM whose sender thread is descheduled for a while: port 2 (weight 3) offers
+    // nothing for 160 frame times, then 640 frames at once (4 per frame time on average,
+    // like port 1). The buffer (200 frames) covers the pause at port 2's share of the link
+    // (3/4) only if 3/4 of it is port 2's. Dropping from the class with the most bytes
+    // leaves each class half, port 2 runs dry in every pause and port 1 takes its turns.
+    // Dropping from the class with the most bytes per weight gives each class buffer in
+    // proportion to its rate (equal queueing delay), which covers the pause.
+    let sh = overflow_share(200, 300_000, |round| (4, if round % 160 == 0 { 640 } else { 0 }));
     assert!((sh - 0.25).abs() < 0.01, "share of weight 1 with a bursty weight-3 sender: {sh}");
 }
 
