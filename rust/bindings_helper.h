@@ -16,4 +16,8 @@
 #include <linux/pci.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/net_namespace.h>
+#include <linux/workqueue.h>
+#include <linux/random.h>
+#include <linux/rcupdate.h>
 #include "helpers.h"

@@ -12,6 +12,8 @@
 
 use super::bindings;
 use super::errno::emsgsize;
+use super::netdev::Net;
+use super::rtnl::Held;
 use core::marker::PhantomData;
 use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
 use kernel::error::{code::*, Error, Result};
@@ -222,10 +224,16 @@ impl<'a> Request<'a> {
         unsafe { super::netdev::Net::from_raw(bindings::vsw_genl_info_net(self.info)) }
     }
 
-    /// Starts a reply to this request with command `cmd`.
+    /// Starts a reply to this request with command `cmd` (room for a default-size message).
     pub fn reply(&self, cmd: u8) -> Result<Msg> {
+        self.reply_sized(cmd, 0)
+    }
+
+    /// Starts a reply with room for `size` bytes of attributes (0: the default size,
+    /// `NLMSG_DEFAULT_SIZE`), for replies that can be larger.
+    pub fn reply_sized(&self, cmd: u8, size: usize) -> Result<Msg> {
         // SAFETY: `info` and `family` are valid (invariant); `skb` is the fresh message.
-        Msg::new(|skb| unsafe { bindings::vsw_genlmsg_put_reply(skb, self.info, self.family, cmd) })
+        Msg::new(size, |skb| unsafe { bindings::vsw_genlmsg_put_reply(skb, self.info, self.family, cmd) })
     }
 
     /// Sends a reply built with [`Request::reply`].
@@ -261,10 +269,11 @@ pub struct Msg {
 pub struct Nest(*mut bindings::nlattr);
 
 impl Msg {
-    /// Allocates a message and writes its header with `put_hdr` (null if it did not fit).
-    fn new(put_hdr: impl FnOnce(*mut bindings::sk_buff) -> *mut c_void) -> Result<Msg> {
+    /// Allocates a message with room for `size` bytes of payload (0: the default size) and
+    /// writes its header with `put_hdr` (null if it did not fit).
+    fn new(size: usize, put_hdr: impl FnOnce(*mut bindings::sk_buff) -> *mut c_void) -> Result<Msg> {
         // SAFETY: allocating a new skb has no preconditions.
-        let skb = unsafe { bindings::vsw_genlmsg_new() };
+        let skb = unsafe { bindings::vsw_genlmsg_new(size) };
         if skb.is_null() {
             return Err(ENOMEM);
         }
@@ -401,6 +410,23 @@ impl<'a> Dump<'a> {
         // SAFETY: as in `cursor`.
         unsafe { *bindings::vsw_dump_args(self.cb) = v as _ };
     }
+    /// A two-part position saved between calls ((0, 0) on the first call).
+    pub fn cursor2(&self) -> (usize, usize) {
+        // SAFETY: `cb->args` has 6 longs (invariant: valid `cb`).
+        unsafe {
+            let a = bindings::vsw_dump_args(self.cb);
+            (*a as usize, *a.add(1) as usize)
+        }
+    }
+    /// Saves a two-part position for the next call.
+    pub fn set_cursor2(&mut self, a: usize, b: usize) {
+        // SAFETY: as in `cursor2`.
+        unsafe {
+            let p = bindings::vsw_dump_args(self.cb);
+            *p = a as _;
+            *p.add(1) = b as _;
+        }
+    }
     /// Adds one entry (message `cmd`) filled by `fill`. `Ok(false)` if it did not fit (the
     /// partial entry is removed): stop and let the next call continue from the cursor.
     pub fn entry(&mut self, cmd: u8, fill: impl FnOnce(&mut Msg) -> Result) -> Result<bool> {
@@ -474,23 +500,25 @@ struct Inner {
     mcgrps: KVec<bindings::genl_multicast_group>,
 }
 
-/// The registered family that [`event`] and [`multicast`] use (one family per module).
+/// The registered family that [`event`] and [`multicast`] use (one family per module). Set
+/// and cleared under RTNL, and only read under RTNL (events are sent only from RTNL sections),
+/// so no event is built with a family that is being unregistered.
 static EVENT_FAMILY: core::sync::atomic::AtomicPtr<bindings::genl_family> =
     core::sync::atomic::AtomicPtr::new(core::ptr::null_mut());
 
 /// Starts an event message (command `cmd`) for the family's first multicast group.
-pub fn event(cmd: u8) -> Result<Msg> {
+pub fn event(_rtnl: Held<'_>, cmd: u8) -> Result<Msg> {
     let family = EVENT_FAMILY.load(core::sync::atomic::Ordering::Acquire);
     if family.is_null() {
         return Err(ENODEV);
     }
-    // SAFETY: `family` is registered (cleared before unregistering); `skb` is fresh.
-    Msg::new(|skb| unsafe { bindings::genlmsg_put(skb, 0, 0, family, 0, cmd) })
+    // SAFETY: `family` is registered: it is cleared under RTNL (held) before unregistering.
+    Msg::new(0, |skb| unsafe { bindings::genlmsg_put(skb, 0, 0, family, 0, cmd) })
 }
 
-/// Sends an event built with [`event`] to listeners of the first multicast group in every
-/// network namespace. Having no listener is not an error.
-pub fn multicast(msg: Msg) -> Result {
+/// Sends an event built with [`event`] to listeners of the first multicast group in network
+/// namespace `net` only. Having no listener is not an error.
+pub fn multicast(_rtnl: Held<'_>, net: Net<'_>, msg: Msg) -> Result {
     let family = EVENT_FAMILY.load(core::sync::atomic::Ordering::Acquire);
     if family.is_null() {
         return Err(ENODEV);
@@ -499,8 +527,9 @@ pub fn multicast(msg: Msg) -> Result {
     // SAFETY: `skb` holds a complete message whose header is `msg.hdr`.
     unsafe { bindings::vsw_genlmsg_end(skb, msg.hdr) };
     core::mem::forget(msg);
-    // SAFETY: consumes `skb`; `family` is registered.
-    let ret = unsafe { bindings::genlmsg_multicast_allns(family, skb, 0, 0) };
+    // SAFETY: consumes `skb`; `family` is registered (RTNL held, see `EVENT_FAMILY`); `net`
+    // is valid (Net invariant).
+    let ret = unsafe { bindings::vsw_genlmsg_multicast_netns(family, net.as_ptr(), skb) };
     if ret < 0 && ret != -(bindings::ESRCH as i32) {
         return Err(Error::from_errno(ret));
     }
@@ -591,6 +620,7 @@ impl<F: Family> Registration<F> {
             return Err(Error::from_errno(ret));
         }
         if !F::MCGRPS.is_empty() {
+            let _rtnl = super::rtnl::Rtnl::lock();
             EVENT_FAMILY.store(f, core::sync::atomic::Ordering::Release);
         }
         // INVARIANT: registered above; `inner` is boxed and never moved out.
@@ -601,12 +631,16 @@ impl<F: Family> Registration<F> {
 impl<F: Family> Drop for Registration<F> {
     fn drop(&mut self) {
         let f = self.inner.family.get();
-        let _ = EVENT_FAMILY.compare_exchange(
-            f,
-            core::ptr::null_mut(),
-            core::sync::atomic::Ordering::AcqRel,
-            core::sync::atomic::Ordering::Relaxed,
-        );
+        {
+            // No event is being built or sent while RTNL is ours (see `EVENT_FAMILY`).
+            let _rtnl = super::rtnl::Rtnl::lock();
+            let _ = EVENT_FAMILY.compare_exchange(
+                f,
+                core::ptr::null_mut(),
+                core::sync::atomic::Ordering::AcqRel,
+                core::sync::atomic::Ordering::Relaxed,
+            );
+        }
         // SAFETY: the family is registered (type invariant). Unregistering waits for running
         // operations, after which the core no longer touches `inner`.
         unsafe { bindings::genl_unregister_family(f) };

@@ -35,11 +35,18 @@
 #include <net/net_namespace.h>
 #include <net/sch_generic.h>
 #include <net/pkt_sched.h>
+#include <linux/error-injection.h>
 #include "helpers.h"
 
-struct sk_buff *vsw_genlmsg_new(void)
+struct sk_buff *vsw_genlmsg_new(size_t payload)
 {
-	return genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	return genlmsg_new(payload ?: NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+}
+
+int vsw_genlmsg_multicast_netns(const struct genl_family *family, struct net *net,
+				struct sk_buff *skb)
+{
+	return genlmsg_multicast_netns(family, net, skb, 0, 0, GFP_KERNEL);
 }
 
 void *vsw_genlmsg_put_reply(struct sk_buff *skb, struct genl_info *info,
@@ -387,7 +394,7 @@ int vsw_skb_deliver_xmit(struct sk_buff *skb, struct net_device *dev)
 
 void *vsw_alloc_percpu(size_t size, size_t align)
 {
-	return __alloc_percpu(size, align);
+	return __alloc_percpu_gfp(size, align, GFP_KERNEL_ACCOUNT);
 }
 
 void *vsw_this_cpu_ptr(void *p)
@@ -407,34 +414,6 @@ int vsw_next_possible_cpu(int prev)
 	return cpu < nr_cpu_ids ? cpu : -1;
 }
 
-struct vsw_lock {
-	spinlock_t lock;
-};
-
-struct vsw_lock *vsw_lock_new(void)
-{
-	struct vsw_lock *l = kmalloc(sizeof(*l), GFP_KERNEL);
-
-	if (l)
-		spin_lock_init(&l->lock);
-	return l;
-}
-
-void vsw_lock_free(struct vsw_lock *l)
-{
-	kfree(l);
-}
-
-void vsw_lock_bh(struct vsw_lock *l)
-{
-	spin_lock_bh(&l->lock);
-}
-
-void vsw_unlock_bh(struct vsw_lock *l)
-{
-	spin_unlock_bh(&l->lock);
-}
-
 u64 vsw_jiffies64(void)
 {
 	return get_jiffies_64();
@@ -445,41 +424,90 @@ unsigned long vsw_hz(void)
 	return HZ;
 }
 
-struct vsw_periodic {
-	struct delayed_work dw;
-	void (*fn)(void);
-	unsigned long interval;
-	bool stop;
-};
+/* ---- locks, work items, namespaces ---- */
 
-static void vsw_periodic_run(struct work_struct *w)
+void vsw_spin_lock_init(spinlock_t *l)
 {
-	struct vsw_periodic *p = container_of(to_delayed_work(w), struct vsw_periodic, dw);
-
-	p->fn();
-	if (!READ_ONCE(p->stop))
-		schedule_delayed_work(&p->dw, p->interval);
+	spin_lock_init(l);
 }
 
-struct vsw_periodic *vsw_periodic_start(void (*fn)(void), unsigned int ms)
+void vsw_spin_lock_bh(spinlock_t *l)
 {
-	struct vsw_periodic *p = kzalloc(sizeof(*p), GFP_KERNEL);
-
-	if (!p)
-		return NULL;
-	INIT_DELAYED_WORK(&p->dw, vsw_periodic_run);
-	p->fn = fn;
-	p->interval = msecs_to_jiffies(ms);
-	schedule_delayed_work(&p->dw, p->interval);
-	return p;
+	spin_lock_bh(l);
 }
 
-void vsw_periodic_stop(struct vsw_periodic *p)
+void vsw_spin_unlock_bh(spinlock_t *l)
 {
-	WRITE_ONCE(p->stop, true);
-	cancel_delayed_work_sync(&p->dw);
-	kfree(p);
+	spin_unlock_bh(l);
 }
+
+void vsw_cond_resched(void)
+{
+	cond_resched();
+}
+
+void vsw_init_work(struct work_struct *w, work_func_t fn)
+{
+	INIT_WORK(w, fn);
+}
+
+bool vsw_queue_work(struct work_struct *w)
+{
+	return queue_work(system_wq, w);
+}
+
+void vsw_init_delayed_work(struct delayed_work *dw, work_func_t fn)
+{
+	INIT_DELAYED_WORK(dw, fn);
+}
+
+bool vsw_queue_delayed_work(struct delayed_work *dw, unsigned long delay)
+{
+	return queue_delayed_work(system_wq, dw, delay);
+}
+
+bool vsw_mod_delayed_work(struct delayed_work *dw, unsigned long delay)
+{
+	return mod_delayed_work(system_wq, dw, delay);
+}
+
+void vsw_assert_rtnl(void)
+{
+	ASSERT_RTNL();
+}
+
+int vsw_net_alive(const struct net *net)
+{
+	return check_net(net);
+}
+
+struct net *vsw_dev_net(const struct net_device *dev)
+{
+	return dev_net(dev);
+}
+
+int vsw_dev_registered(const struct net_device *dev)
+{
+	return READ_ONCE(dev->reg_state) == NETREG_REGISTERED;
+}
+
+int vsw_dev_change_net_namespace(struct net_device *dev, struct net *net, const char *pat)
+{
+	return dev_change_net_namespace(dev, net, pat);
+}
+
+/* Registration steps, error-injectable (fail_function) for the fault-injection tests. */
+int vsw_register_netdevice(struct net_device *dev)
+{
+	return register_netdevice(dev);
+}
+ALLOW_ERROR_INJECTION(vsw_register_netdevice, ERRNO);
+
+int vsw_rx_handler_register(struct net_device *dev, rx_handler_func_t *fn, void *data)
+{
+	return netdev_rx_handler_register(dev, fn, data);
+}
+ALLOW_ERROR_INJECTION(vsw_rx_handler_register, ERRNO);
 
 /* ---- VMQ: ethtool ntuple filters, rx queue irqs, irq affinity, CPU topology ---- */
 
@@ -719,12 +747,12 @@ static void vsw_steer_run(void *info)
 
 struct vsw_steer *vsw_steer_new(void)
 {
-	struct vsw_steer *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	struct vsw_steer *s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	int cpu;
 
 	if (!s)
 		return NULL;
-	s->pc = alloc_percpu(struct vsw_steer_cpu);
+	s->pc = alloc_percpu_gfp(struct vsw_steer_cpu, GFP_KERNEL_ACCOUNT);
 	if (!s->pc) {
 		kfree(s);
 		return NULL;
@@ -1062,11 +1090,6 @@ void vsw_skb_flow(const struct sk_buff *skb, struct vsw_flow *f, int depth)
 	}
 }
 
-void vsw_synchronize_rcu_expedited(void)
-{
-	synchronize_rcu_expedited();
-}
-
 /* ---- rate-in shaping: pause a vPort's transmit queues until its bucket has tokens ---- */
 
 struct vsw_pacer {
@@ -1084,7 +1107,7 @@ static enum hrtimer_restart vsw_pacer_fire(struct hrtimer *t)
 
 struct vsw_pacer *vsw_pacer_new(void)
 {
-	struct vsw_pacer *p = kzalloc(sizeof(*p), GFP_KERNEL);
+	struct vsw_pacer *p = kzalloc(sizeof(*p), GFP_KERNEL_ACCOUNT);
 
 	if (!p)
 		return NULL;
@@ -1314,8 +1337,9 @@ int vsw_wfq_is_root(struct net_device *dev)
 	return rtnl_dereference(dev->qdisc)->ops == &vsw_wfq_ops;
 }
 
-/* Makes the vswitch qdisc the root of @dev: 1 if attached now, 0 if it already was. */
-int vsw_wfq_attach(struct net_device *dev)
+/* Makes the vswitch qdisc the root of @dev: 1 if attached now (*out is it), 0 if it already
+ * was. */
+int vsw_wfq_attach(struct net_device *dev, struct Qdisc **out)
 {
 	struct Qdisc *q;
 
@@ -1330,13 +1354,20 @@ int vsw_wfq_attach(struct net_device *dev)
 	 * After the graft it is the device's only egress qdisc, so it cannot clash. */
 	q->handle = TC_H_MAKE(0x7ffe0000U, 0);
 	vsw_root_graft(dev, q);
+	*out = q;
 	return 1;
 }
 
-/* Gives @dev its default root qdisc back if ours is the root: 1 if detached. */
-int vsw_wfq_detach(struct net_device *dev)
+/* Whether @q (compared only, never dereferenced) is the root qdisc of @dev. */
+int vsw_qdisc_is_root(struct net_device *dev, struct Qdisc *q)
 {
-	if (!vsw_wfq_is_root(dev))
+	return rtnl_dereference(dev->qdisc) == q;
+}
+
+/* Gives @dev its default root qdisc back if @q is its root: 1 if detached. */
+int vsw_wfq_detach(struct net_device *dev, struct Qdisc *q)
+{
+	if (!vsw_qdisc_is_root(dev, q))
 		return 0;
 	vsw_root_graft(dev, NULL);
 	return 1;

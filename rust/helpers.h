@@ -15,7 +15,9 @@ struct nlattr;
 struct netlink_callback;
 
 /* generic netlink messages */
-struct sk_buff *vsw_genlmsg_new(void);
+struct sk_buff *vsw_genlmsg_new(size_t payload);
+int vsw_genlmsg_multicast_netns(const struct genl_family *family, struct net *net,
+				struct sk_buff *skb);
 void *vsw_genlmsg_put_reply(struct sk_buff *skb, struct genl_info *info,
 			    const struct genl_family *family, u8 cmd);
 void vsw_genlmsg_end(struct sk_buff *skb, void *hdr);
@@ -91,19 +93,30 @@ void vsw_skb_free(struct sk_buff *skb);
 int vsw_skb_deliver_rx(struct sk_buff *skb, struct net_device *dev);
 int vsw_skb_deliver_xmit(struct sk_buff *skb, struct net_device *dev);
 
-/* BH-safe spinlock, time */
-struct vsw_lock;
-struct vsw_lock *vsw_lock_new(void);
-void vsw_lock_free(struct vsw_lock *l);
-void vsw_lock_bh(struct vsw_lock *l);
-void vsw_unlock_bh(struct vsw_lock *l);
+/* time */
 u64 vsw_jiffies64(void);
 unsigned long vsw_hz(void);
 
-/* periodic process-context work */
-struct vsw_periodic;
-struct vsw_periodic *vsw_periodic_start(void (*fn)(void), unsigned int ms);
-void vsw_periodic_stop(struct vsw_periodic *p);
+/* locks, work items, namespaces, registration steps */
+#include <linux/spinlock_types.h>
+#include <linux/workqueue_types.h>
+#include <linux/netdevice.h>
+void vsw_spin_lock_init(spinlock_t *l);
+void vsw_spin_lock_bh(spinlock_t *l);
+void vsw_spin_unlock_bh(spinlock_t *l);
+void vsw_cond_resched(void);
+void vsw_init_work(struct work_struct *w, work_func_t fn);
+bool vsw_queue_work(struct work_struct *w);
+void vsw_init_delayed_work(struct delayed_work *dw, work_func_t fn);
+bool vsw_queue_delayed_work(struct delayed_work *dw, unsigned long delay);
+bool vsw_mod_delayed_work(struct delayed_work *dw, unsigned long delay);
+void vsw_assert_rtnl(void);
+int vsw_net_alive(const struct net *net);
+struct net *vsw_dev_net(const struct net_device *dev);
+int vsw_dev_registered(const struct net_device *dev);
+int vsw_dev_change_net_namespace(struct net_device *dev, struct net *net, const char *pat);
+int vsw_register_netdevice(struct net_device *dev);
+int vsw_rx_handler_register(struct net_device *dev, rx_handler_func_t *fn, void *data);
 
 /* per-CPU memory */
 void *vsw_alloc_percpu(size_t size, size_t align);
@@ -164,7 +177,6 @@ struct vsw_flow {
 	u8 dst[16];
 };
 void vsw_skb_flow(const struct sk_buff *skb, struct vsw_flow *f, int depth);
-void vsw_synchronize_rcu_expedited(void);
 
 /* rate-in shaping */
 struct vsw_pacer;
@@ -188,8 +200,10 @@ struct vsw_wfq_sched {
 };
 int vsw_wfq_register(const struct vsw_wfq_sched *sched);
 void vsw_wfq_unregister(void);
-int vsw_wfq_attach(struct net_device *dev);
-int vsw_wfq_detach(struct net_device *dev);
+struct Qdisc;
+int vsw_wfq_attach(struct net_device *dev, struct Qdisc **out);
+int vsw_qdisc_is_root(struct net_device *dev, struct Qdisc *q);
+int vsw_wfq_detach(struct net_device *dev, struct Qdisc *q);
 int vsw_wfq_is_root(struct net_device *dev);
 void vsw_skb_set_wfq_class(struct sk_buff *skb, u32 id, u32 weight);
 

@@ -8,17 +8,18 @@
 //! Code outside (the switch itself) uses only the safe API exported here.
 
 pub mod errno;
+pub mod genl;
 pub mod netdev;
 pub mod pci;
 pub mod percpu;
+pub mod pernet;
 pub mod qdisc;
-pub mod rcuhash;
 pub mod rcu;
+pub mod rcuhash;
 pub mod rtnl;
 pub mod skb;
-pub mod timer;
 pub mod vmq;
-pub mod genl;
+pub mod workqueue;
 
 /// Raw bindings: bindgen over `rust/bindings_helper.h` with the kernel's own bindgen flags
 /// (`scripts/bindgen`), plus the C helpers of `rust/helpers.c`.
@@ -60,5 +61,27 @@ pub fn vec_remove<T>(v: &mut kernel::alloc::KVec<T>, i: usize) -> Option<T> {
         core::ptr::copy(p.add(1), p, len - i - 1);
         v.set_len(len - 1);
         Some(item)
+    }
+}
+
+/// Removes and returns the last element of `v` (the 6.12 `KVec` has no `pop`).
+pub fn vec_pop<T>(v: &mut kernel::alloc::KVec<T>) -> Option<T> {
+    let n = v.len();
+    if n == 0 {
+        return None;
+    }
+    vec_remove(v, n - 1)
+}
+
+/// Keeps only the elements for which `keep` is true (the 6.12 `KVec` has no `retain`).
+/// Quadratic in the worst case: for the short lists of configuration.
+pub fn vec_retain<T>(v: &mut kernel::alloc::KVec<T>, mut keep: impl FnMut(&T) -> bool) {
+    let mut i = 0;
+    while i < v.len() {
+        if keep(&v[i]) {
+            i += 1;
+        } else {
+            drop(vec_remove(v, i));
+        }
     }
 }

@@ -32,6 +32,53 @@ impl<'a> Net<'a> {
     pub(crate) unsafe fn from_raw(net: *mut bindings::net) -> Self {
         Net(net, PhantomData)
     }
+
+    pub(crate) fn as_ptr(&self) -> *mut bindings::net {
+        self.0
+    }
+
+    /// An identity of the namespace, for comparing (never dereferenced).
+    pub fn key(&self) -> NetKey {
+        NetKey(self.0 as usize)
+    }
+
+    /// Whether the namespace is still alive (not being dismantled).
+    pub fn alive(&self) -> bool {
+        // SAFETY: valid `net` (invariant).
+        unsafe { bindings::vsw_net_alive(self.0) != 0 }
+    }
+
+    /// The namespace as a pointer that its owner keeps valid by other means.
+    ///
+    /// # Safety
+    /// The caller must stop using the returned value before the namespace is freed (e.g.
+    /// drop it from a pernet exit hook of this namespace).
+    pub unsafe fn to_ptr(&self) -> NetPtr {
+        NetPtr(self.0)
+    }
+}
+
+/// The identity of a network namespace (its address), for comparisons only.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct NetKey(usize);
+
+/// A network namespace kept by an owner that is told when it goes away (pernet exit).
+///
+/// # Invariants
+/// `0` is a valid `struct net` for as long as this value exists.
+pub struct NetPtr(*mut bindings::net);
+
+// SAFETY: a `struct net` may be used from any thread; validity is the owner's invariant.
+unsafe impl Send for NetPtr {}
+// SAFETY: as above; only read.
+unsafe impl Sync for NetPtr {}
+
+impl NetPtr {
+    /// The namespace.
+    pub fn get(&self) -> Net<'_> {
+        // INVARIANT: valid for as long as `self` (type invariant).
+        Net(self.0, PhantomData)
+    }
 }
 
 /// A borrowed network device, valid for `'a`.
@@ -92,6 +139,22 @@ impl<'a> NetDevRef<'a> {
     /// Same device?
     pub fn same(&self, other: &NetDevRef<'_>) -> bool {
         self.0 == other.0
+    }
+    /// Whether some rx_handler (a bridge's, a bond's, an uplink's...) is attached (RTNL).
+    pub fn has_rx_handler(&self) -> bool {
+        // SAFETY: reading a pointer field of a valid device (invariant).
+        unsafe { !(*self.0).rx_handler.is_none() }
+    }
+    /// The network namespace the device is in now.
+    pub fn net(&self) -> Net<'a> {
+        // SAFETY: valid device (invariant); a device's namespace outlives the device's
+        // presence in it, and callers use it under RTNL or within the borrow.
+        unsafe { Net::from_raw(bindings::vsw_dev_net(self.0)) }
+    }
+    /// Registered and not being unregistered (`NETREG_REGISTERED`; read under RTNL).
+    pub fn registered(&self) -> bool {
+        // SAFETY: valid device (invariant).
+        unsafe { bindings::vsw_dev_registered(self.0) != 0 }
     }
 }
 
@@ -180,109 +243,166 @@ pub trait VportOps: Send + Sync + 'static {
     fn stats(&self, st: &mut Stats64);
 }
 
-/// Private area of a vPort netdev: the foreign-owned `Arc<T>`.
+/// How the vPort callbacks reach the `T: VportOps` of a device: one table per `T`.
+struct VportVtable {
+    xmit: unsafe fn(*const c_void, NetDevRef<'_>, Skb),
+    set_up: unsafe fn(*const c_void, NetDevRef<'_>, bool),
+    stats: unsafe fn(*const c_void, &mut Stats64),
+    release: unsafe fn(*const c_void),
+}
+
+/// Private area of a vPort netdev: the foreign-owned `Arc<T>` and `T`'s table.
 #[repr(C)]
 struct VportPriv {
     ops: *const c_void,
+    vt: *const VportVtable,
 }
 
-/// The registration of a vPort netdev; unregister it with [`Vport::unregister`].
+/// The `net_device_ops` of every vPort: a `static`, so its address identifies vPorts.
+#[repr(transparent)]
+struct NetdevOps(bindings::net_device_ops);
+
+// SAFETY: the table is immutable plain data (function pointers) shared with the kernel.
+unsafe impl Sync for NetdevOps {}
+
+static VPORT_OPS: NetdevOps = NetdevOps({
+    // SAFETY: all-zero `net_device_ops` means "no callback" for every member.
+    let mut ops: bindings::net_device_ops = unsafe { core::mem::zeroed() };
+    ops.ndo_open = Some(vport_open);
+    ops.ndo_stop = Some(vport_stop);
+    ops.ndo_start_xmit = Some(vport_start_xmit);
+    ops.ndo_get_stats64 = Some(vport_get_stats64);
+    ops.ndo_set_mac_address = Some(bindings::eth_mac_addr);
+    ops.ndo_validate_addr = Some(bindings::eth_validate_addr);
+    ops
+});
+
+/// The private area of a vPort.
+///
+/// # Safety
+/// `dev` must be a registered vPort (`netdev_ops` is `VPORT_OPS`, private area set by
+/// `Vport::register`), and its private area is read before `vport_destructor`.
+unsafe fn vport_priv<'a>(dev: *mut bindings::net_device) -> &'a VportPriv {
+    // SAFETY: by the function contract.
+    unsafe { &*(bindings::vsw_netdev_priv(dev) as *const VportPriv) }
+}
+
+unsafe extern "C" fn vport_open(dev: *mut bindings::net_device) -> c_int {
+    // SAFETY: called by the core for a registered vPort (these ops are only vPorts'), under
+    // RTNL, before its destructor; `vt` is the table of the `ops` type.
+    unsafe {
+        bindings::vsw_netif_tx_start_all(dev);
+        let p = vport_priv(dev);
+        ((*p.vt).set_up)(p.ops, NetDevRef(dev, PhantomData), true);
+    }
+    0
+}
+
+unsafe extern "C" fn vport_stop(dev: *mut bindings::net_device) -> c_int {
+    // SAFETY: as in `vport_open`.
+    unsafe {
+        bindings::vsw_netif_tx_stop_all(dev);
+        let p = vport_priv(dev);
+        ((*p.vt).set_up)(p.ops, NetDevRef(dev, PhantomData), false);
+    }
+    0
+}
+
+unsafe extern "C" fn vport_start_xmit(skb: *mut bindings::sk_buff, dev: *mut bindings::net_device) -> bindings::netdev_tx_t {
+    // SAFETY: the core gives us ownership of `skb` for a registered vPort `dev`; as in
+    // `vport_open` for the private area.
+    unsafe {
+        if let Some(skb) = Skb::from_xmit(skb) {
+            let p = vport_priv(dev);
+            ((*p.vt).xmit)(p.ops, NetDevRef(dev, PhantomData), skb);
+        }
+    }
+    bindings::netdev_tx_NETDEV_TX_OK
+}
+
+unsafe extern "C" fn vport_get_stats64(dev: *mut bindings::net_device, st: *mut bindings::rtnl_link_stats64) {
+    let mut s = Stats64::default();
+    // `st` is only 4-byte aligned when it is an IFLA_STATS64 payload (x86 does not pad
+    // netlink attributes to 8), so the fields are written unaligned.
+    // SAFETY: a registered vPort (as in `vport_open`); `st` is a valid, zeroed stats buffer.
+    unsafe {
+        let p = vport_priv(dev);
+        ((*p.vt).stats)(p.ops, &mut s);
+        use core::ptr::{addr_of_mut, write_unaligned};
+        write_unaligned(addr_of_mut!((*st).rx_packets), s.rx_packets);
+        write_unaligned(addr_of_mut!((*st).rx_bytes), s.rx_bytes);
+        write_unaligned(addr_of_mut!((*st).tx_packets), s.tx_packets);
+        write_unaligned(addr_of_mut!((*st).tx_bytes), s.tx_bytes);
+        write_unaligned(addr_of_mut!((*st).rx_dropped), s.rx_dropped);
+        write_unaligned(addr_of_mut!((*st).tx_dropped), s.tx_dropped);
+    }
+}
+
+unsafe extern "C" fn vport_destructor(dev: *mut bindings::net_device) {
+    // SAFETY: called once, after unregistration, when no callback can run any more; the
+    // private area holds the `Arc` handed over in `register`, released through its table.
+    unsafe {
+        let p = vport_priv(dev);
+        ((*p.vt).release)(p.ops);
+    }
+}
+
+/// Whether `dev` is a vPort (never attach one as an uplink: it would loop).
+pub fn is_vport(dev: &NetDevRef<'_>) -> bool {
+    // SAFETY: reading `netdev_ops` of a valid device.
+    let ops = unsafe { (*dev.0).netdev_ops };
+    core::ptr::eq(ops, &VPORT_OPS.0)
+}
+
+/// The registration of a vPort netdev; dropping it unregisters the device (if the stack has
+/// not already started to), so no early return can leave one behind.
+///
+/// Created and dropped under RTNL: a `Vport` lives in RTNL-protected configuration (the
+/// drop asserts RTNL, as the kernel's own unregister does).
 ///
 /// # Invariants
-/// `dev` is a registered vPort netdev whose private area owns an `Arc<T>`.
+/// `dev` is a vPort netdev we registered, whose private area owns an `Arc<T>` and points at
+/// `T`'s table.
 pub struct Vport<T: VportOps> {
     dev: DevHandle,
     _t: PhantomData<T>,
 }
 
 impl<T: VportOps> Vport<T> {
-    const OPS: bindings::net_device_ops = {
-        // SAFETY: all-zero `net_device_ops` means "no callback" for every member.
-        let mut ops: bindings::net_device_ops = unsafe { core::mem::zeroed() };
-        ops.ndo_open = Some(Self::ndo_open);
-        ops.ndo_stop = Some(Self::ndo_stop);
-        ops.ndo_start_xmit = Some(Self::ndo_start_xmit);
-        ops.ndo_get_stats64 = Some(Self::ndo_get_stats64);
-        ops.ndo_set_mac_address = Some(bindings::eth_mac_addr);
-        ops.ndo_validate_addr = Some(bindings::eth_validate_addr);
-        ops
+    const VTABLE: VportVtable = VportVtable {
+        xmit: Self::xmit,
+        set_up: Self::set_up,
+        stats: Self::stats,
+        release: Self::release,
     };
 
     /// # Safety
-    /// `dev` must be a vPort netdev of type `T` (private area set by `register`).
-    unsafe fn ops<'a>(dev: *mut bindings::net_device) -> kernel::sync::ArcBorrow<'a, T> {
-        // SAFETY: the private area of our devices is a `VportPriv` holding `Arc<T>`'s foreign
-        // pointer until `priv_destructor`, which runs after all callbacks.
-        unsafe {
-            let p = bindings::vsw_netdev_priv(dev) as *const VportPriv;
-            <Arc<T> as ForeignOwnable>::borrow((*p).ops)
-        }
+    /// `ops` is the foreign pointer of an `Arc<T>` alive for `'a`.
+    unsafe fn borrow<'a>(ops: *const c_void) -> kernel::sync::ArcBorrow<'a, T> {
+        // SAFETY: by the function contract.
+        unsafe { <Arc<T> as ForeignOwnable>::borrow(ops) }
+    }
+    unsafe fn xmit(ops: *const c_void, dev: NetDevRef<'_>, skb: Skb) {
+        // SAFETY: the callers pass the private area's `Arc<T>`, alive until the destructor.
+        unsafe { Self::borrow(ops) }.xmit(dev, skb)
+    }
+    unsafe fn set_up(ops: *const c_void, dev: NetDevRef<'_>, up: bool) {
+        // SAFETY: as in `xmit`.
+        unsafe { Self::borrow(ops) }.set_up(dev, up)
+    }
+    unsafe fn stats(ops: *const c_void, st: &mut Stats64) {
+        // SAFETY: as in `xmit`.
+        unsafe { Self::borrow(ops) }.stats(st)
+    }
+    unsafe fn release(ops: *const c_void) {
+        // SAFETY: the destructor passes the private area's `Arc<T>` once, when no callback
+        // can run any more.
+        drop(unsafe { <Arc<T> as ForeignOwnable>::from_foreign(ops) });
     }
 
-    unsafe extern "C" fn ndo_open(dev: *mut bindings::net_device) -> c_int {
-        // SAFETY: called by the core for our registered device, under RTNL.
-        unsafe {
-            bindings::vsw_netif_tx_start_all(dev);
-            Self::ops(dev).set_up(NetDevRef(dev, PhantomData), true);
-        }
-        0
-    }
-
-    unsafe extern "C" fn ndo_stop(dev: *mut bindings::net_device) -> c_int {
-        // SAFETY: called by the core for our registered device, under RTNL.
-        unsafe {
-            bindings::vsw_netif_tx_stop_all(dev);
-            Self::ops(dev).set_up(NetDevRef(dev, PhantomData), false);
-        }
-        0
-    }
-
-    unsafe extern "C" fn ndo_start_xmit(
-        skb: *mut bindings::sk_buff,
-        dev: *mut bindings::net_device,
-    ) -> bindings::netdev_tx_t {
-        // SAFETY: the core gives us ownership of `skb` for our registered device `dev`.
-        unsafe {
-            if let Some(skb) = Skb::from_xmit(skb) {
-                Self::ops(dev).xmit(NetDevRef(dev, PhantomData), skb);
-            }
-        }
-        bindings::netdev_tx_NETDEV_TX_OK
-    }
-
-    unsafe extern "C" fn ndo_get_stats64(
-        dev: *mut bindings::net_device,
-        st: *mut bindings::rtnl_link_stats64,
-    ) {
-        let mut s = Stats64::default();
-        // `st` is only 4-byte aligned when it is an IFLA_STATS64 payload (x86 does not pad
-        // netlink attributes to 8), so the fields are written unaligned.
-        // SAFETY: our registered device; `st` is a valid, zeroed stats buffer.
-        unsafe {
-            Self::ops(dev).stats(&mut s);
-            use core::ptr::{addr_of_mut, write_unaligned};
-            write_unaligned(addr_of_mut!((*st).rx_packets), s.rx_packets);
-            write_unaligned(addr_of_mut!((*st).rx_bytes), s.rx_bytes);
-            write_unaligned(addr_of_mut!((*st).tx_packets), s.tx_packets);
-            write_unaligned(addr_of_mut!((*st).tx_bytes), s.tx_bytes);
-            write_unaligned(addr_of_mut!((*st).rx_dropped), s.rx_dropped);
-            write_unaligned(addr_of_mut!((*st).tx_dropped), s.tx_dropped);
-        }
-    }
-
-    unsafe extern "C" fn priv_destructor(dev: *mut bindings::net_device) {
-        // SAFETY: called once, after unregistration, when no callback can run any more; the
-        // private area holds the `Arc<T>` handed over in `register`.
-        unsafe {
-            let p = bindings::vsw_netdev_priv(dev) as *mut VportPriv;
-            drop(<Arc<T> as ForeignOwnable>::from_foreign((*p).ops));
-        }
-    }
-
-    /// Whether `dev` is a vPort of this type (never attach one as an uplink: it would loop).
+    /// Whether `dev` is a vPort (see [`is_vport`]).
     pub fn is_vport(dev: &NetDevRef<'_>) -> bool {
-        // SAFETY: reading `netdev_ops` of a valid device.
-        unsafe { (*dev.0).netdev_ops == &Self::OPS as *const _ }
+        is_vport(dev)
     }
 
     /// Creates and registers a vPort netdev named `name` in `net`.
@@ -318,8 +438,9 @@ impl<T: VportOps> Vport<T> {
         let ret = unsafe {
             let p = bindings::vsw_netdev_priv(dev) as *mut VportPriv;
             (*p).ops = foreign;
-            (*dev).netdev_ops = &Self::OPS;
-            (*dev).priv_destructor = Some(Self::priv_destructor);
+            (*p).vt = &Self::VTABLE;
+            (*dev).netdev_ops = &VPORT_OPS.0;
+            (*dev).priv_destructor = Some(vport_destructor);
             bindings::vsw_dev_net_set(dev, net.0);
             match mac {
                 Some(a) => bindings::vsw_eth_hw_addr_set(dev, a.as_ptr()),
@@ -329,10 +450,10 @@ impl<T: VportOps> Vport<T> {
                 (*dev).mtu = m;
             }
             bindings::netif_carrier_off(dev);
-            bindings::register_netdevice(dev)
+            bindings::vsw_register_netdevice(dev)
         };
         if ret < 0 {
-            // SAFETY: registration failed: the device is still ours and `priv_destructor`
+            // SAFETY: registration failed: the device is still ours and `vport_destructor`
             // will not run, so release the `Arc` and the device here.
             unsafe {
                 drop(<Arc<T> as ForeignOwnable>::from_foreign(foreign));
@@ -379,11 +500,31 @@ impl<T: VportOps> Vport<T> {
         check(unsafe { bindings::dev_set_mtu(self.dev.0, mtu) })
     }
 
-    /// Unregisters the device; it is freed (and the `Arc<T>` dropped) when RTNL is released
-    /// and all handles are gone.
+    /// Unregisters the device (the same as dropping it, with the RTNL proof in hand); it is
+    /// freed (and the `Arc<T>` dropped) when RTNL is released and all handles are gone.
     pub fn unregister(self, _rtnl: Held<'_>) {
-        // SAFETY: registered (invariant), RTNL held.
-        unsafe { bindings::unregister_netdevice_queue(self.dev.0, core::ptr::null_mut()) };
+        drop(self);
+    }
+
+    /// Moves the device to `net`, renaming it after `pattern` (e.g. `"vport%d"`) if its name
+    /// is taken there.
+    pub fn move_to(&self, _rtnl: Held<'_>, net: Net<'_>, pattern: &'static kernel::str::CStr) -> Result {
+        // SAFETY: our device, RTNL held; `net` is valid (Net invariant); `pattern` is a
+        // static C string.
+        check(unsafe { bindings::vsw_dev_change_net_namespace(self.dev.0, net.0, pattern.as_char_ptr()) })
+    }
+}
+
+impl<T: VportOps> Drop for Vport<T> {
+    fn drop(&mut self) {
+        // SAFETY: asserting RTNL has no preconditions (it warns when RTNL is not locked).
+        unsafe { bindings::vsw_assert_rtnl() };
+        // A device the stack already unregisters (its namespace exits, `ip link del`) must
+        // not be unregistered twice: only a registered one is.
+        if self.dev().registered() {
+            // SAFETY: registered (checked under RTNL), ours (invariant).
+            unsafe { bindings::unregister_netdevice_queue(self.dev.0, core::ptr::null_mut()) };
+        }
     }
 }
 
@@ -394,7 +535,7 @@ pub trait UplinkOps: Send + Sync + 'static {
 }
 
 /// An uplink: an existing netdev whose received frames go to the switch (rx_handler), in
-/// promiscuous mode while attached. Detach with [`Uplink::detach`].
+/// promiscuous mode while attached. Dropping it detaches (under RTNL, like [`Vport`]).
 ///
 /// # Invariants
 /// The rx_handler of `dev` is ours with an `Arc<T>` foreign pointer as its data, and we hold
@@ -433,7 +574,7 @@ impl<T: UplinkOps> Uplink<T> {
         let foreign = ops.into_foreign();
         // SAFETY: RTNL held; on success the core owns our handler/data until unregister.
         let ret = unsafe {
-            bindings::netdev_rx_handler_register(dev.0, Some(Self::rx_handler), foreign as *mut c_void)
+            bindings::vsw_rx_handler_register(dev.0, Some(Self::rx_handler), foreign as *mut c_void)
         };
         if ret < 0 {
             // SAFETY: not registered, so the foreign pointer is still ours.
@@ -446,7 +587,6 @@ impl<T: UplinkOps> Uplink<T> {
             // SAFETY: undo the registration above, then free the data after readers are gone.
             unsafe {
                 bindings::netdev_rx_handler_unregister(dev.0);
-                bindings::synchronize_rcu();
                 drop(<Arc<T> as ForeignOwnable>::from_foreign(foreign));
             }
             return Err(Error::from_errno(ret));
@@ -465,29 +605,45 @@ impl<T: UplinkOps> Uplink<T> {
         self.dev.clone()
     }
 
-    /// Detaches: removes the rx_handler, drops promiscuity; returns after in-flight frames
-    /// are done (sleeps).
+    /// Detaches (the same as dropping it, with the RTNL proof in hand).
     pub fn detach(self, _rtnl: Held<'_>) {
+        drop(self);
+    }
+}
+
+impl<T: UplinkOps> Drop for Uplink<T> {
+    /// Removes the rx_handler and drops promiscuity; returns after in-flight frames are done
+    /// (`netdev_rx_handler_unregister` waits for a grace period itself).
+    fn drop(&mut self) {
         let dev = self.dev.0;
+        // SAFETY: asserting RTNL has no preconditions (it warns when RTNL is not locked).
+        unsafe { bindings::vsw_assert_rtnl() };
         // SAFETY: our handler is registered (invariant) and RTNL is held. The data pointer is
-        // read before unregistering; after `synchronize_rcu` no handler runs, so we own it.
+        // read before unregistering; `netdev_rx_handler_unregister` clears the handler and
+        // waits for a grace period, after which no handler runs, so we own the data.
         unsafe {
             let data = (*dev).rx_handler_data;
             bindings::dev_set_promiscuity(dev, -1);
             bindings::netdev_rx_handler_unregister(dev);
-            bindings::synchronize_rcu();
             drop(<Arc<T> as ForeignOwnable>::from_foreign(data as *const c_void));
         }
     }
 }
 
+/// A netdevice event the switch acts on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum NetdevEvent {
+    /// The device is being unregistered, or is leaving its namespace (it stays registered).
+    Unregister,
+    /// Its hardware address changed.
+    ChangeAddr,
+}
+
 /// Receives netdevice events (all namespaces), under RTNL. The events may come from inside
 /// our own RTNL sections (see [`RtnlCallback`]).
 pub trait NotifierOps: Sync + 'static {
-    /// `dev` is being unregistered.
-    fn unregister(rtnl: &mut RtnlCallback, dev: NetDevRef<'_>);
-    /// `dev`'s hardware address changed.
-    fn change_addr(rtnl: &mut RtnlCallback, dev: NetDevRef<'_>);
+    /// `ev` happened to `dev`.
+    fn event(rtnl: &mut RtnlCallback, ev: NetdevEvent, dev: NetDevRef<'_>);
 }
 
 /// A registered netdevice notifier.
@@ -514,11 +670,12 @@ impl<T: NotifierOps> Notifier<T> {
         // and the device reference do not outlive this call.
         let (mut rtnl, dev) = unsafe { (RtnlCallback::new(), bindings::vsw_netdev_notifier_dev(ptr)) };
         let dev = NetDevRef(dev, PhantomData);
-        if event == bindings::netdev_cmd_NETDEV_UNREGISTER {
-            T::unregister(&mut rtnl, dev);
+        let ev = if event == bindings::netdev_cmd_NETDEV_UNREGISTER {
+            NetdevEvent::Unregister
         } else {
-            T::change_addr(&mut rtnl, dev);
-        }
+            NetdevEvent::ChangeAddr
+        };
+        T::event(&mut rtnl, ev, dev);
         0 // NOTIFY_DONE
     }
 

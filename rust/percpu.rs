@@ -9,7 +9,7 @@ use kernel::error::{code::ENOMEM, Result};
 /// `N` per-CPU `u64` counters.
 ///
 /// # Invariants
-/// `ptr` is a per-CPU allocation of `[AtomicU64; N]` from `__alloc_percpu`, owned by us.
+/// `ptr` is a per-CPU allocation of `[AtomicU64; N]` from `__alloc_percpu_gfp`, owned by us.
 pub struct Counters<const N: usize> {
     ptr: *mut core::ffi::c_void,
 }
@@ -24,7 +24,7 @@ impl<const N: usize> Counters<N> {
     /// Allocates zeroed counters.
     pub fn new() -> Result<Self> {
         let size = core::mem::size_of::<[AtomicU64; N]>();
-        // SAFETY: plain allocation; `__alloc_percpu` returns zeroed memory or null.
+        // SAFETY: plain allocation (charged to the requester: counters belong to what a request makes); `__alloc_percpu_gfp` returns zeroed memory or null.
         let ptr = unsafe { bindings::vsw_alloc_percpu(size, core::mem::align_of::<AtomicU64>()) };
         if ptr.is_null() {
             return Err(ENOMEM);
@@ -69,7 +69,7 @@ impl<const N: usize> Counters<N> {
 
 impl<const N: usize> Drop for Counters<N> {
     fn drop(&mut self) {
-        // SAFETY: `ptr` came from `__alloc_percpu` and is freed once.
+        // SAFETY: `ptr` came from `__alloc_percpu_gfp` and is freed once.
         unsafe { bindings::free_percpu(self.ptr) };
     }
 }

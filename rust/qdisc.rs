@@ -9,7 +9,7 @@
 //! root vswitch` works too; the [`Registration`] detaches every instance before the module goes.
 
 use super::bindings;
-use super::netdev::NetDevRef;
+use super::netdev::{DevHandle, NetDevRef};
 use super::rtnl::Held;
 use core::ffi::c_void;
 use core::marker::PhantomData;
@@ -139,19 +139,49 @@ impl<S: Scheduler> Drop for Registration<S> {
     }
 }
 
-/// Makes the `vswitch` qdisc the root of `dev`: `Ok(true)` if attached now, `Ok(false)` if it
-/// already was.
-pub fn attach(dev: &NetDevRef<'_>, _rtnl: Held<'_>) -> Result<bool> {
-    // SAFETY: valid device, RTNL held.
-    let r = unsafe { bindings::vsw_wfq_attach(dev.as_ptr()) };
-    to_result(r.min(0))?;
-    Ok(r == 1)
+/// The `vswitch` qdisc made the root of a device by the switch. Dropping it gives the device
+/// its default root qdisc back, if that qdisc is still the root (`tc qdisc del` may have
+/// removed it; under RTNL, which the drop asserts).
+///
+/// # Invariants
+/// `dev` is the device the qdisc was attached to, held; `q` is the qdisc as attached, only
+/// ever compared with the device's root (it may be freed once `tc` removed it).
+pub struct Attachment {
+    dev: DevHandle,
+    q: *mut bindings::Qdisc,
 }
 
-/// Gives `dev` its default root qdisc back if ours is its root; true if it was.
-pub fn detach(dev: &NetDevRef<'_>, _rtnl: Held<'_>) -> bool {
-    // SAFETY: valid device, RTNL held.
-    unsafe { bindings::vsw_wfq_detach(dev.as_ptr()) == 1 }
+// SAFETY: `q` is never dereferenced (only compared under RTNL); the device handle is `Send`.
+unsafe impl Send for Attachment {}
+// SAFETY: as above; no method reads through `q`.
+unsafe impl Sync for Attachment {}
+
+impl Attachment {
+    /// Makes the `vswitch` qdisc the root of `dev`: `Some` if attached now, `None` if it
+    /// already was (then it is not ours to detach).
+    pub fn attach(dev: &NetDevRef<'_>, _rtnl: Held<'_>) -> Result<Option<Self>> {
+        let mut q = core::ptr::null_mut();
+        // SAFETY: valid device, RTNL held; `q` is a valid out pointer.
+        let r = unsafe { bindings::vsw_wfq_attach(dev.as_ptr(), &mut q) };
+        to_result(r.min(0))?;
+        // INVARIANT: `q` attached to `dev`, which we hold.
+        Ok((r == 1).then(|| Attachment { dev: DevHandle::new(dev), q }))
+    }
+
+    /// Whether the qdisc is still the device's root (not removed with `tc` meanwhile).
+    pub fn is_current(&self, _rtnl: Held<'_>) -> bool {
+        // SAFETY: valid device, RTNL held; `q` is only compared.
+        unsafe { bindings::vsw_qdisc_is_root(self.dev.get().as_ptr(), self.q) != 0 }
+    }
+}
+
+impl Drop for Attachment {
+    fn drop(&mut self) {
+        // SAFETY: asserting RTNL has no preconditions (it warns when RTNL is not locked).
+        unsafe { bindings::vsw_assert_rtnl() };
+        // SAFETY: a held, valid device (invariant), RTNL held; `q` is only compared.
+        unsafe { bindings::vsw_wfq_detach(self.dev.get().as_ptr(), self.q) };
+    }
 }
 
 /// True if the `vswitch` qdisc is the root of `dev`.

@@ -68,6 +68,11 @@ impl RtnlCallback {
         RtnlCallback { _not_send: PhantomData }
     }
 
+    /// A proof token for calls that need RTNL held, valid while the callback token is.
+    pub fn held(&self) -> Held<'_> {
+        Held(PhantomData)
+    }
+
 }
 
 /// Data protected by RTNL.
@@ -78,6 +83,8 @@ impl RtnlCallback {
 pub struct RtnlCell<T> {
     v: UnsafeCell<T>,
     busy: AtomicBool,
+    /// A callback found the value busy and left work for the borrower's epilogue.
+    pending: AtomicBool,
 }
 
 // SAFETY: access to the inner value requires holding RTNL (a `Rtnl` or `RtnlCallback`), which
@@ -114,7 +121,7 @@ impl<T> Drop for RtnlMut<'_, T> {
 impl<T> RtnlCell<T> {
     /// Wraps `v`.
     pub const fn new(v: T) -> Self {
-        RtnlCell { v: UnsafeCell::new(v), busy: AtomicBool::new(false) }
+        RtnlCell { v: UnsafeCell::new(v), busy: AtomicBool::new(false), pending: AtomicBool::new(false) }
     }
 
     /// The value, for as long as the caller holds RTNL exclusively through `_rtnl`, plus a
@@ -130,8 +137,20 @@ impl<T> RtnlCell<T> {
         (RtnlMut { v, busy: &self.busy }, Held(PhantomData))
     }
 
+    /// Notes that a callback found the value busy ([`RtnlCell::try_get`] gave `None`) and
+    /// that whoever holds the borrow must look again once it ends.
+    pub fn set_pending(&self, _rtnl: &RtnlCallback) {
+        self.pending.store(true, Ordering::Relaxed);
+    }
+
+    /// Takes the flag [`RtnlCell::set_pending`] sets (RTNL held through `_rtnl`).
+    pub fn take_pending(&self, _rtnl: Held<'_>) -> bool {
+        self.pending.swap(false, Ordering::Relaxed)
+    }
+
     /// The value for a callback running under RTNL, or `None` if the callback was triggered
-    /// from inside a [`RtnlCell::get`] borrow (that code then handles the event itself).
+    /// from inside a [`RtnlCell::get`] borrow (the callback then calls [`RtnlCell::set_pending`]
+    /// and the borrower looks again when its borrow ends).
     pub fn try_get<'a>(&'a self, _rtnl: &'a mut RtnlCallback) -> Option<(RtnlMut<'a, T>, Held<'a>)> {
         if self.busy.load(Ordering::Relaxed) {
             return None;

@@ -4,7 +4,7 @@
 # ports deleted, the NIC removed and the module unloaded under load. Short enough for the
 # debug kernel (make test-debug: KASAN, lockdep, PROVE_RCU, kmemleak).
 . "$(dirname "$0")/lib.sh"
-ktap_begin 5
+ktap_begin 6
 load_module
 dmesg_mark
 NICSIM=${VSWITCH_NICSIM:-$VSWITCH_REPO/testnic/nicsim.ko}
@@ -58,12 +58,18 @@ fi
 kill $pids 2>/dev/null; wait $pids 2>/dev/null
 cleanup
 
-# 3-5: rmmod with both switches live under traffic; no splat, no leak
+# 3-6: rmmod with both switches live under traffic while Dynamic VMQ moves queues (thresholds
+# of 1-2 % of a CPU every 100 ms); no splat, no leak
 setup
 pids=""
 for t in tw:10.40.0.1 tw:10.40.0.2 tv:10.41.0.1 tv:10.41.0.2; do flood "${t%%:*}" "${t#*:}"; pids="$pids $!"; done
-sleep 3
-if rmmod vswitch; then ok "rmmod with VMQ switches live under traffic"; else not_ok "rmmod with VMQ switches live under traffic"; fi
+moves() { vswctl -j switch show "$1" | sed -n 's/.*"vmq_moves":\([0-9]*\).*/\1/p'; }
+sleep 2
+m0=$(( $(moves th) + $(moves ts) ))
+for i in $(seq 40); do [ $(( $(moves th) + $(moves ts) )) -gt "$m0" ] && break; sleep 0.25; done
+m1=$(( $(moves th) + $(moves ts) ))
+if [ "$m1" -gt "$m0" ]; then ok "Dynamic VMQ is moving queues before the unload ($m0 -> $m1 moves)"; else not_ok "Dynamic VMQ is moving queues before the unload" "$m0 -> $m1 moves; $(vswctl vmq show)"; fi
+if rmmod vswitch; then ok "rmmod with VMQ switches live under traffic, queues moving"; else not_ok "rmmod with VMQ switches live under traffic, queues moving"; fi
 kill $pids 2>/dev/null; wait $pids 2>/dev/null
 if dmesg_clean && [ "$(ethtool -n nicsim0 | grep -c Filter:)" = 0 ]; then
     ok "module unload removed the NIC filters, kernel log clean"

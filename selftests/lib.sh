@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# kselftest-style TAP helpers for vswitch selftests. Source it, then:
+# kselftest-style TAP helpers for vswitch selftests. Source it, then either
 #   ktap_begin N            print the header and plan
 #   ok NAME | not_ok NAME [WHY] | skip NAME WHY
 #   check NAME CMD...       ok if CMD exits 0, not ok (with its output) otherwise
 #   ktap_end                exit 0 when nothing failed, 1 otherwise
+# or, the forwarding/lib.sh way: ALL_TESTS="case1 case2 ..." (one function per case, each
+# reporting with ok/not_ok/skip), `trap cleanup EXIT`, then `run_tests`: it runs them in
+# order, ends with the kernel-log check and prints the plan at the end (TAP allows it).
 # Tests run as root inside the VM (scripts/vm); VSWITCH_REPO is the repository.
 REPO=${VSWITCH_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 MODULE=${VSWITCH_MODULE:-$REPO/vswitch.ko}
@@ -24,6 +27,23 @@ check() {
 }
 ktap_end() { [ $_fail -eq 0 ]; exit $?; }
 
+# run_tests: the ALL_TESTS functions, then the kernel-log check, then the plan.
+run_tests() {
+    echo "TAP version 13"
+    dmesg_mark
+    local t
+    for t in $ALL_TESTS; do
+        "$t"
+    done
+    local out
+    if out=$(dmesg_clean); then ok "kernel log clean"; else not_ok "kernel log clean" "$out"; fi
+    echo "1..$_n"
+    [ $_fail -eq 0 ]
+}
+
+# A test file that cannot run here (a missing tool or kernel feature): kselftest's skip.
+ksft_skip() { echo "TAP version 13"; echo "1..0 # SKIP $1"; exit 4; }
+
 # expect_fail OUTVAR CMD...: CMD must exit non-zero; its combined output goes to OUTVAR.
 expect_fail() {
     local __var=$1; shift
@@ -37,12 +57,14 @@ module_loaded() { [ -d /sys/module/vswitch ]; }
 load_module() { module_loaded || insmod "$MODULE"; }
 unload_module() { ! module_loaded || rmmod vswitch; }
 
-# The kernel log must not show a crash or a warning since MARK was taken (dmesg_mark).
+# The kernel log must not show a crash, a warning, a leaked device reference, a hung task, a
+# soft lockup or an RCU stall since MARK was taken (dmesg_mark).
+_DMESG_BAD='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|kernel panic|refcount_t|list_(add|del) corruption|waiting for .* to become free|blocked for more than|soft lockup|rcu.*detected stall|self-detected stall|hung_task'
 dmesg_mark() { _dmesg_lines=$(dmesg | wc -l); }
 dmesg_clean() {
     local new; new=$(dmesg | tail -n +"$((_dmesg_lines + 1))")
-    if printf '%s\n' "$new" | grep -qE 'BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|kernel panic|refcount_t|list_(add|del) corruption'; then
-        printf '%s\n' "$new" | grep -E -A5 'BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|panic|refcount_t|corruption' | head -40
+    if printf '%s\n' "$new" | grep -qE "$_DMESG_BAD"; then
+        printf '%s\n' "$new" | grep -E -A5 "$_DMESG_BAD" | head -40
         return 1
     fi
 }

@@ -30,7 +30,7 @@ use crate::sys::rtnl::Held;
 use crate::sys::vmq as sys;
 use crate::uapi;
 use core::sync::atomic::{AtomicU32, Ordering};
-use kernel::alloc::{flags::GFP_KERNEL, KVec};
+use kernel::alloc::{flags::GFP_KERNEL_ACCOUNT, KVec};
 use kernel::{c_str, prelude::*};
 use kernel::sync::Arc;
 use policy::{Config, Cpu, Move, Queue, MAX_CPUS, MAX_QUEUES};
@@ -239,6 +239,7 @@ impl Assign {
 }
 
 /// A move the balancer made, for events.
+#[derive(Clone, Copy)]
 pub(crate) struct Moved {
     pub(crate) port: u32,
     pub(crate) queue: Option<u32>,
@@ -299,6 +300,12 @@ impl Vmq {
             elapsed_ms: 0,
             last_sample: 0,
         }
+    }
+
+    /// Whether the balancer must run for this switch: VMQ is on and has queues (or VF
+    /// vectors) to sample and, when dynamic, move.
+    pub(crate) fn needs_balancer(&self) -> bool {
+        self.active && !self.assigns.is_empty()
     }
 
     /// Whether vPort queues (hardware or software) are in use, i.e. their load is sampled
@@ -401,7 +408,7 @@ impl Vmq {
                 stats: p.stats.clone(),
                 vf: p.vf.clone(),
             };
-            if self.assigns.push(a, GFP_KERNEL).is_err() {
+            if self.assigns.push(a, GFP_KERNEL_ACCOUNT).is_err() {
                 break;
             }
         }

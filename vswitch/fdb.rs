@@ -11,34 +11,43 @@
 
 use crate::mac::Mac;
 
-/// Largest supported `nbuckets_log2` of [`bucket`]; larger values are clamped to it.
-pub const BUCKETS_LOG2_MAX: u32 = 31;
+/// A per-table secret for [`keyed_hash`], drawn at random when the table is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HashKey(pub u64, pub u64);
 
-/// The hash bucket of the key (`mac`, `vid`) in a table of `1 << nbuckets_log2` buckets
-/// (`nbuckets_log2` is clamped to [`BUCKETS_LOG2_MAX`]; 0 means a single bucket).
-///
-/// The 48-bit address and the 12-bit VID are packed into one `u64`, mixed with the
-/// MurmurHash3 64-bit finalizer (every input bit affects every output bit, so sequential
-/// MACs spread evenly) and the top `nbuckets_log2` bits are used.
-pub fn bucket(mac: &Mac, vid: u16, nbuckets_log2: u32) -> usize {
-    let bits = if nbuckets_log2 > BUCKETS_LOG2_MAX {
-        BUCKETS_LOG2_MAX
-    } else {
-        nbuckets_log2
-    };
-    if bits == 0 {
-        return 0;
-    }
+/// The hash of the key (`mac`, `vid`) under `key`: SipHash-1-3 of the 48-bit address and
+/// the 12-bit VID packed into one `u64`. Keyed with a secret, so that a sender choosing
+/// source MACs cannot make them share a bucket (the table takes the low bits).
+pub fn keyed_hash(mac: &Mac, vid: u16, key: HashKey) -> u64 {
     let m = mac.0;
-    let mut k =
-        u64::from_be_bytes([0, 0, m[0], m[1], m[2], m[3], m[4], m[5]]) ^ (u64::from(vid) << 48);
-    k ^= k >> 33;
-    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    k ^= k >> 33;
-    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    k ^= k >> 33;
-    // bits is in 1..=31, so the result fits in a u32 and thus in usize.
-    (k >> (64 - bits)) as usize
+    let word = u64::from_le_bytes([m[0], m[1], m[2], m[3], m[4], m[5], vid as u8, (vid >> 8) as u8]);
+    let mut v0 = key.0 ^ 0x736f_6d65_7073_6575;
+    let mut v1 = key.1 ^ 0x646f_7261_6e64_6f6d;
+    let mut v2 = key.0 ^ 0x6c79_6765_6e65_7261;
+    let mut v3 = key.1 ^ 0x7465_6462_7974_6573;
+    fn round(v0: &mut u64, v1: &mut u64, v2: &mut u64, v3: &mut u64) {
+        *v0 = v0.wrapping_add(*v1);
+        *v1 = v1.rotate_left(13) ^ *v0;
+        *v0 = v0.rotate_left(32);
+        *v2 = v2.wrapping_add(*v3);
+        *v3 = v3.rotate_left(16) ^ *v2;
+        *v0 = v0.wrapping_add(*v3);
+        *v3 = v3.rotate_left(21) ^ *v0;
+        *v2 = v2.wrapping_add(*v1);
+        *v1 = v1.rotate_left(17) ^ *v2;
+        *v2 = v2.rotate_left(32);
+    }
+    // One message word, then the length block (8 bytes: length 8 in the top byte).
+    for w in [word, 8u64 << 56] {
+        v3 ^= w;
+        round(&mut v0, &mut v1, &mut v2, &mut v3);
+        v0 ^= w;
+    }
+    v2 ^= 0xff;
+    for _ in 0..3 {
+        round(&mut v0, &mut v1, &mut v2, &mut v3);
+    }
+    v0 ^ v1 ^ v2 ^ v3
 }
 
 /// An FDB entry as the decisions need it.

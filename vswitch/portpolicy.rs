@@ -6,13 +6,13 @@
 use crate::acl::{self, Action, Addrs, Packet, Rule};
 use crate::mac::Mac;
 use crate::sys::percpu::Counters;
-use crate::sys::rcu::{self, RcuPtr};
+use crate::sys::rcu::{self, RcuBox, RcuPtr};
 use kernel::str::CStr;
 use crate::sys::skb::Skb;
 use crate::sys::vmq::now_ns;
 use crate::tb;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
+use kernel::alloc::{flags::GFP_KERNEL_ACCOUNT, KBox, KVec};
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
@@ -190,37 +190,38 @@ impl PortPolicy {
         Verdict::Pass
     }
 
-    /// Publishes a new rule set for `dir` (None: no rules and default allow).
-    pub(crate) fn set_acl(&self, dir: usize, set: Option<KBox<AclSet>>) {
-        self.acl[dir].replace_expedited(set);
+    /// Publishes a new rule set for `dir` (None: no rules and default allow); the old one is
+    /// freed after a grace period, without waiting here.
+    pub(crate) fn set_acl(&self, dir: usize, set: Option<KBox<RcuBox<AclSet>>>) {
+        self.acl[dir].replace(set);
     }
 }
 
 impl AclSet {
     /// A set with `rules` (sorted by prio) and a default; None when it would do nothing
     /// (no rules, default allow) but keeps `default_hits` for when it comes back.
-    pub(crate) fn build(list: &[AclRule], default: Action, default_hits: Arc<Hits>) -> Result<Option<KBox<AclSet>>> {
+    pub(crate) fn build(list: &[AclRule], default: Action, default_hits: Arc<Hits>) -> Result<Option<KBox<RcuBox<AclSet>>>> {
         if list.is_empty() && default == Action::Allow {
             return Ok(None);
         }
-        let mut rules = KVec::with_capacity(list.len(), GFP_KERNEL)?;
-        let mut hits = KVec::with_capacity(list.len(), GFP_KERNEL)?;
+        let mut rules = KVec::with_capacity(list.len(), GFP_KERNEL_ACCOUNT)?;
+        let mut hits = KVec::with_capacity(list.len(), GFP_KERNEL_ACCOUNT)?;
         let mut wild = KVec::new();
         let mut keyed = KVec::new();
         let mut depth = 0;
         for (i, r) in list.iter().enumerate() {
-            rules.push(r.rule, GFP_KERNEL)?;
-            hits.push(r.hits.clone(), GFP_KERNEL)?;
+            rules.push(r.rule, GFP_KERNEL_ACCOUNT)?;
+            hits.push(r.hits.clone(), GFP_KERNEL_ACCOUNT)?;
             match acl::index_key(&r.rule.m) {
                 Some(k) => {
                     // Keep `keyed` sorted by (port, index): rules come in index order, so the
                     // new entry goes after every entry with a port <= k.
                     let at = keyed.partition_point(|e: &(u16, u32)| e.0 <= k);
-                    keyed.push((k, i as u32), GFP_KERNEL)?;
+                    keyed.push((k, i as u32), GFP_KERNEL_ACCOUNT)?;
                     let n = keyed.len();
                     keyed[at..n].rotate_right(1);
                 }
-                None => wild.push(i as u32, GFP_KERNEL)?,
+                None => wild.push(i as u32, GFP_KERNEL_ACCOUNT)?,
             }
             let d = if acl::needs_l4(&r.rule.m) {
                 2
@@ -231,7 +232,7 @@ impl AclSet {
             };
             depth = depth.max(d);
         }
-        Ok(Some(KBox::new(AclSet { rules, hits, wild, keyed, default, default_hits, depth }, GFP_KERNEL)?))
+        Ok(Some(RcuBox::new(AclSet { rules, hits, wild, keyed, default, default_hits, depth }, GFP_KERNEL_ACCOUNT)?))
     }
 }
 
@@ -251,7 +252,7 @@ impl AclCfg {
         Ok(AclCfg {
             rules: [KVec::new(), KVec::new()],
             default: [Action::Allow, Action::Allow],
-            default_hits: [Arc::new(Hits::new()?, GFP_KERNEL)?, Arc::new(Hits::new()?, GFP_KERNEL)?],
+            default_hits: [Arc::new(Hits::new()?, GFP_KERNEL_ACCOUNT)?, Arc::new(Hits::new()?, GFP_KERNEL_ACCOUNT)?],
         })
     }
 
@@ -270,11 +271,11 @@ impl AclCfg {
         let Ok(pos) = acl::insert_pos(&self.rules[dir], rule.prio) else {
             return Err(kernel::c_str!("vswitch: a rule with this prio exists"));
         };
-        let hits = match Hits::new().ok().and_then(|h| Arc::new(h, GFP_KERNEL).ok()) {
+        let hits = match Hits::new().ok().and_then(|h| Arc::new(h, GFP_KERNEL_ACCOUNT).ok()) {
             Some(h) => h,
             None => return Err(kernel::c_str!("vswitch: out of memory")),
         };
-        if self.rules[dir].push(AclRule { rule, hits }, GFP_KERNEL).is_err() {
+        if self.rules[dir].push(AclRule { rule, hits }, GFP_KERNEL_ACCOUNT).is_err() {
             return Err(kernel::c_str!("vswitch: out of memory"));
         }
         // Move it from the end to its place.
@@ -290,9 +291,22 @@ impl AclCfg {
 
     /// Removes the rule with `prio`; false if there is none.
     pub(crate) fn del(&mut self, dir: usize, prio: u32) -> bool {
-        match self.rules[dir].iter().position(|r| r.rule.prio == prio) {
-            Some(i) => crate::sys::vec_remove(&mut self.rules[dir], i).is_some(),
-            None => false,
+        self.take(dir, prio).is_some()
+    }
+
+    /// Removes and returns the rule with `prio`.
+    pub(crate) fn take(&mut self, dir: usize, prio: u32) -> Option<AclRule> {
+        let i = self.rules[dir].iter().position(|r| r.rule.prio == prio)?;
+        crate::sys::vec_remove(&mut self.rules[dir], i)
+    }
+
+    /// Puts a rule [`AclCfg::take`] removed back in its place (its room is still reserved,
+    /// so this cannot fail).
+    pub(crate) fn put_back(&mut self, dir: usize, r: AclRule) {
+        let Ok(pos) = acl::insert_pos(&self.rules[dir], r.rule.prio) else { return };
+        if self.rules[dir].push(r, GFP_KERNEL_ACCOUNT).is_ok() {
+            let n = self.rules[dir].len();
+            self.rules[dir][pos..n].rotate_right(1);
         }
     }
 }

@@ -174,8 +174,11 @@ pub mod cmd {
     /// attributes, `ACTION`, `HITS`) and per direction one with `DEFAULT` set (`PORT`, `DIR`,
     /// `ACTION`, `HITS`).
     pub const ACL_GET: u8 = 19;
+    /// Flush FDB entries of `SWITCH`: dynamic ones, and static ones too with `STATIC`;
+    /// optionally only those of `PORT` and/or `VLAN`.
+    pub const FDB_FLUSH: u8 = 20;
     /// The highest command number in use.
-    pub const MAX: u8 = ACL_GET;
+    pub const MAX: u8 = FDB_FLUSH;
 }
 
 /// Top-level attributes (netlink attribute types).
@@ -195,7 +198,7 @@ pub mod attr {
     pub const AGEING: u16 = 6;
     /// u32: FDB size limit (default `DEFAULT_FDB_MAX`).
     pub const FDB_MAX: u16 = 7;
-    /// string (max 15 bytes): vPort (netdev) name.
+    /// string (max 15 bytes): port name in the switch (a vPort's netdev is created with it).
     pub const PORT: u16 = 8;
     /// 6 bytes: Ethernet address.
     pub const MAC: u16 = 9;
@@ -331,6 +334,9 @@ pub mod attr {
     pub const WEIGHT: u16 = 73;
     /// u8: 1 if the uplink's root qdisc is `vswitch` (bandwidth weights are enforced).
     pub const UPLINK_QDISC: u16 = 74;
+    /// string: the current name of a vPort's netdev (`PORT` is the port's name in the
+    /// switch, given at `port add`; they differ once the netdev is renamed).
+    pub const IFNAME: u16 = 75;
     /// The highest attribute number in use.
-    pub const MAX: u16 = UPLINK_QDISC;
+    pub const MAX: u16 = IFNAME;
 }

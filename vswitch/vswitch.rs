@@ -2,8 +2,10 @@
 //! vswitch: a Hyper-V style virtual switch for Linux (crate root of `vswitch.ko`).
 //!
 //! Modules: `sys` (the `rust/` foundation: bindings and safe abstractions; the only place
-//! with code the compiler cannot check), `uapi` (the netlink UAPI shared with `vswctl`), `netlink` (the generic netlink
-//! family), `vmq` and `irq_remap` (receive scaling and SR-IOV; filled by later work).
+//! with code the compiler cannot check), `uapi` (the netlink UAPI shared with `vswctl`),
+//! `switch` (the data path), `control` (switches and ports as configured, transactional
+//! changes), `registry` (per-namespace switches, netdevice and namespace events), `netlink`
+//! (the generic netlink family), `vmq` and `irq_remap` (receive scaling and SR-IOV).
 
 use kernel::prelude::*;
 
@@ -19,10 +21,14 @@ mod vmq;
 mod irq_remap;
 
 mod acl;
+mod control;
 mod fdb;
+mod fdbtable;
 mod mac;
+mod name;
 mod netlink;
 mod portpolicy;
+mod registry;
 mod switch;
 mod tb;
 mod uapi;
@@ -38,67 +44,43 @@ module! {
     alias: ["net-pf-16-proto-16-family-vswitch"],
 }
 
+/// The module's registrations, in the order they are made; `Drop` undoes them in the order
+/// that keeps every user before what it uses.
 struct VswitchModule {
     genl: Option<sys::genl::Registration<netlink::VswitchFamily>>,
-    notifier: Option<sys::netdev::Notifier<switch::Events>>,
-    ager: Option<sys::timer::Periodic<Ager>>,
-    balancer: Option<sys::timer::Periodic<Balancer>>,
+    pernet: Option<sys::pernet::Registration<registry::Namespaces>>,
+    notifier: Option<sys::netdev::Notifier<registry::Events>>,
     qdisc: Option<sys::qdisc::Registration<wfq::Wfq>>,
-}
-
-/// Period of the VMQ sampling/balancing work; each switch acts on its own interval.
-const VMQ_TICK_MS: u32 = 100;
-
-/// Samples VMQ queue loads and runs the Dynamic VMQ balancer.
-struct Balancer;
-
-impl sys::timer::PeriodicOps for Balancer {
-    fn run() {
-        netlink::vmq_tick(VMQ_TICK_MS);
-    }
-}
-
-/// Collects aged-out FDB entries every second (lookups already ignore them).
-struct Ager;
-
-impl sys::timer::PeriodicOps for Ager {
-    fn run() {
-        let mut g = sys::rtnl::Rtnl::lock();
-        let (mut reg, _) = switch::REGISTRY.get(&mut g);
-        reg.age();
-    }
 }
 
 impl kernel::Module for VswitchModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        let notifier = sys::netdev::Notifier::register()?;
-        let ager = sys::timer::Periodic::start(1000)?;
-        let balancer = sys::timer::Periodic::start(VMQ_TICK_MS)?;
-        let qdisc = sys::qdisc::Registration::register()?;
-        let genl = sys::genl::Registration::register(module)?;
+        sys::rcu::init();
+        registry::init();
+        let mut m = VswitchModule { genl: None, pernet: None, notifier: None, qdisc: None };
+        // On failure `m` drops, undoing what was registered so far.
+        m.notifier = Some(sys::netdev::Notifier::register()?);
+        m.pernet = Some(sys::pernet::Registration::register()?);
+        m.qdisc = Some(sys::qdisc::Registration::register()?);
+        m.genl = Some(sys::genl::Registration::register(module)?);
         pr_info!("vswitch {} loaded (genl family {})\n", uapi::VERSION, uapi::FAMILY_NAME);
-        Ok(VswitchModule { genl: Some(genl), notifier: Some(notifier), ager: Some(ager), balancer: Some(balancer), qdisc: Some(qdisc) })
+        Ok(m)
     }
 }
 
 impl Drop for VswitchModule {
     fn drop(&mut self) {
-        // No new requests, then no more ageing, then tear every switch down (under RTNL),
-        // and only then stop watching netdev events.
+        // No new requests (and no events: the family is gone), then no balancer, then every
+        // switch of every namespace torn down by the pernet exit, VFs they enabled disabled,
+        // the qdisc kind and its instances gone, no more netdevice events, and last every
+        // value still waiting for a grace period freed (their drop code is ours).
         drop(self.genl.take());
-        drop(self.ager.take());
-        drop(self.balancer.take());
-        let off = {
-            let mut g = sys::rtnl::Rtnl::lock();
-            let (mut reg, held) = switch::REGISTRY.get(&mut g);
-            reg.clear(held);
-            reg.take_sriov_off()
-        };
-        // VFs the switches enabled, disabled without RTNL (PF drivers take it).
-        switch::sriov_off(off);
-        // The qdisc kind goes, with any instance `tc` put on a device (takes RTNL).
+        registry::close();
+        drop(self.pernet.take());
+        registry::finish();
         drop(self.qdisc.take());
         drop(self.notifier.take());
+        sys::rcu::drain();
         pr_info!("vswitch unloaded\n");
     }
 }

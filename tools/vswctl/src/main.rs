@@ -155,6 +155,11 @@ enum FdbAction {
         #[arg(value_name = "ARGS", help = cmd::fdb::SHOW_USAGE)]
         args: Vec<String>,
     },
+    /// Remove learned entries (and static ones with `static`) of a switch, port or VLAN
+    Flush {
+        #[arg(value_name = "ARGS", help = cmd::fdb::FLUSH_USAGE)]
+        args: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -218,6 +223,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             FdbAction::Add { args } => cmd::run_change(cmd::fdb::add_request(&args)),
             FdbAction::Del { args } => cmd::run_change(cmd::fdb::del_request(&args)),
             FdbAction::Show { args } => cmd::fdb::show(&out, &args),
+            FdbAction::Flush { args } => cmd::run_change(cmd::fdb::flush_request(&args)),
         },
         Command::Vmq { action } => match action.unwrap_or(VmqAction::Show { args: vec![] }) {
             VmqAction::Show { args } => cmd::vmq::show(&out, &args),
@@ -340,6 +346,7 @@ mod tests {
                 Some(FdbAction::Add { args }) => ("fdb add".into(), args),
                 Some(FdbAction::Del { args }) => ("fdb del".into(), args),
                 Some(FdbAction::Show { args }) => ("fdb show".into(), args),
+                Some(FdbAction::Flush { args }) => ("fdb flush".into(), args),
                 None => ("fdb".into(), vec![]),
             },
             Command::Vmq { action } => match action {

@@ -7,6 +7,9 @@
 #[path = "../../uapi.rs"]
 pub mod uapi;
 
+#[path = "../../name.rs"]
+pub mod name;
+
 #[path = "../../mac.rs"]
 pub mod mac;
 

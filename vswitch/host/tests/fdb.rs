@@ -1,5 +1,5 @@
 //! `vswitch/fdb.rs`: FDB hashing, learning, ageing and forwarding decisions.
-use vswitch_host::fdb::{age, bucket, expired, forward, learn, Dest, Entry, Learn};
+use vswitch_host::fdb::{age, expired, forward, keyed_hash, learn, Dest, Entry, HashKey, Learn};
 use vswitch_host::mac::Mac;
 
 const A: Mac = Mac([0x00, 0x15, 0x5d, 0x00, 0x00, 0x01]);
@@ -25,23 +25,40 @@ fn seq_mac(i: u32) -> Mac {
     Mac([0x00, 0x15, b[0], b[1], b[2], b[3]])
 }
 
-#[test]
-fn bucket_range_and_determinism() {
-    for log2 in 0..=16u32 {
-        for i in 0..1000 {
-            let b = bucket(&seq_mac(i), 1, log2);
-            assert!(b < 1usize << log2, "log2 {log2} bucket {b}");
-            assert_eq!(b, bucket(&seq_mac(i), 1, log2));
-        }
-    }
-    assert_eq!(bucket(&A, 1, 0), 0);
-    // Huge values are clamped, not a shift overflow.
-    assert!(bucket(&A, 1, 64) < 1 << 31);
-    assert!(bucket(&A, 1, u32::MAX) < 1 << 31);
+const K: HashKey = HashKey(0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210);
+
+/// The bucket of a table with `1 << log2` buckets (the table takes the low bits).
+fn bucket(mac: &Mac, vid: u16, log2: u32) -> usize {
+    (keyed_hash(mac, vid, K) as usize) & ((1usize << log2) - 1)
 }
 
 #[test]
-fn bucket_depends_on_vid_and_every_byte() {
+fn hash_is_deterministic_for_a_key() {
+    for i in 0..1000 {
+        assert_eq!(keyed_hash(&seq_mac(i), 1, K), keyed_hash(&seq_mac(i), 1, K));
+    }
+}
+
+#[test]
+fn hash_depends_on_the_key() {
+    // Another key puts the same MACs in other buckets: a set chosen to collide under one key
+    // spreads under another.
+    let other = HashKey(1, 2);
+    let same = (0..1000)
+        .filter(|&i| keyed_hash(&seq_mac(i), 1, K) & 0xffff == keyed_hash(&seq_mac(i), 1, other) & 0xffff)
+        .count();
+    assert!(same < 5, "{same} of 1000 kept their bucket");
+    let collide: Vec<Mac> = (0..200_000).map(seq_mac).filter(|m| bucket(m, 1, 10) == 0).collect();
+    assert!(collide.len() > 100);
+    let mut counts = vec![0u32; 1 << 10];
+    for m in &collide {
+        counts[(keyed_hash(m, 1, other) as usize) & 1023] += 1;
+    }
+    assert!(counts.iter().all(|&c| c < 8), "max {:?}", counts.iter().max());
+}
+
+#[test]
+fn hash_depends_on_vid_and_every_byte() {
     let n = 1000;
     let differ = (1..=n)
         .filter(|&v| bucket(&A, v, 16) != bucket(&A, 1, 16))
@@ -63,7 +80,7 @@ fn chi_square(counts: &[u32], n: u32) -> f64 {
 }
 
 #[test]
-fn bucket_distribution_sequential_macs() {
+fn hash_distribution_sequential_macs() {
     // 256 buckets, 64 keys per bucket on average; chi-square with 255 degrees of freedom has
     // mean 255 and standard deviation ~22.6, so 400 is a >6 sigma bound.
     let log2 = 8;

@@ -14,6 +14,7 @@ use crate::Error;
 pub const ADD_USAGE: &str = "SW MAC [vlan VID] port PORT";
 pub const DEL_USAGE: &str = "SW MAC [vlan VID]";
 pub const SHOW_USAGE: &str = "[SW] [vlan VID] [port PORT]";
+pub const FLUSH_USAGE: &str = "SW [port PORT] [vlan VID] [static]";
 
 /// VLAN of an FDB entry when `vlan` is not given.
 pub const DEFAULT_VLAN: u16 = 1;
@@ -62,6 +63,33 @@ pub fn del_request(words: &[String]) -> Result<Request, String> {
     }
     attrs.push(Attr::u16(attr::VLAN, vlan.unwrap_or(DEFAULT_VLAN)));
     Ok(Request::doit(cmd::FDB_DEL, attrs))
+}
+
+/// `fdb flush SW [port PORT] [vlan VID] [static]` -> `FDB_FLUSH`: the learned entries (and
+/// the static ones too with `static`), of one port and/or VLAN if given.
+pub fn flush_request(words: &[String]) -> Result<Request, String> {
+    let mut w = Words::new(words);
+    let sw = args::parse_name("switch name", w.positional("fdb flush", "switch name (SW)")?)?;
+    let mut attrs = vec![Attr::str(attr::SWITCH, &sw)];
+    let (mut vlan, mut port, mut statics) = (None, None, None);
+    while let Some(kw) = w.next() {
+        match kw {
+            "vlan" => set_once(&mut vlan, kw, args::parse_vid(kw, w.value(kw)?)?)?,
+            "port" | "dev" => set_once(&mut port, "port", args::parse_name("port name", w.value(kw)?)?)?,
+            "static" => set_once(&mut statics, kw, ())?,
+            _ => return Err(args::unknown_keyword("fdb flush", kw, "port, vlan or static")),
+        }
+    }
+    if let Some(p) = port {
+        attrs.push(Attr::str(attr::PORT, &p));
+    }
+    if let Some(v) = vlan {
+        attrs.push(Attr::u16(attr::VLAN, v));
+    }
+    if statics.is_some() {
+        attrs.push(Attr::bytes(attr::STATIC, Vec::new()));
+    }
+    Ok(Request::doit(cmd::FDB_FLUSH, attrs))
 }
 
 /// What `fdb show` asked for.
@@ -288,6 +316,27 @@ mod tests {
             err("sw0 02:00:00:00:00:01 port vp1 static"),
             "fdb add: unknown keyword \"static\" (expected vlan or port)"
         );
+    }
+
+    #[test]
+    fn flush_requests() {
+        let r = flush_request(&w("sw0")).unwrap();
+        assert_eq!(r.cmd, cmd::FDB_FLUSH);
+        assert_eq!(r.attrs, vec![Attr::str(attr::SWITCH, "sw0")]);
+        let r = flush_request(&w("sw0 port vp1 vlan 10 static")).unwrap();
+        assert_eq!(
+            r.attrs,
+            vec![
+                Attr::str(attr::SWITCH, "sw0"),
+                Attr::str(attr::PORT, "vp1"),
+                Attr::u16(attr::VLAN, 10),
+                Attr::bytes(attr::STATIC, Vec::new()),
+            ]
+        );
+        assert!(flush_request(&w("")).is_err());
+        assert!(flush_request(&w("sw0 vlan 0")).is_err());
+        assert!(flush_request(&w("sw0 static static")).is_err());
+        assert!(flush_request(&w("sw0 bogus")).is_err());
     }
 
     #[test]

@@ -11,7 +11,8 @@ use super::switch::SwitchInfo;
 use super::vmq::VmqMove;
 use crate::netlink::{Client, Message};
 use crate::output::Output;
-use crate::uapi::{self, cmd};
+use crate::netlink::Attr;
+use crate::uapi::{self, attr, cmd};
 use crate::Error;
 
 /// Syntax line (clap help).
@@ -72,7 +73,7 @@ impl Filter {
         match ev.object {
             Object::Switch(_) => self.switch,
             Object::Port(_) => self.port,
-            Object::Fdb(_) => self.fdb,
+            Object::Fdb(_) | Object::FdbFlush(_) => self.fdb,
             Object::VmqMove(_) => self.vmq,
             Object::Acl(_) => self.acl,
         }
@@ -86,8 +87,41 @@ pub enum Object {
     Switch(SwitchInfo),
     Port(PortInfo),
     Fdb(FdbEntry),
+    FdbFlush(FdbFlush),
     VmqMove(VmqMove),
     Acl(AclEntry),
+}
+
+/// An `fdb flush` event: which entries went (all dynamic ones of the switch when neither
+/// `port` nor `vlan` is given).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FdbFlush {
+    pub switch: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vlan: Option<u16>,
+}
+
+impl FdbFlush {
+    fn from_attrs(a: &[Attr]) -> Result<Self, Error> {
+        Ok(FdbFlush {
+            switch: crate::netlink::require(a, attr::SWITCH, "SWITCH")?.as_string(),
+            port: crate::netlink::find(a, attr::PORT).map(Attr::as_string),
+            vlan: crate::netlink::find(a, attr::VLAN).map(Attr::as_u16).transpose()?,
+        })
+    }
+
+    fn text_body(&self) -> String {
+        let mut p = Vec::new();
+        if let Some(v) = &self.port {
+            p.push(format!("port {v}"));
+        }
+        if let Some(v) = self.vlan {
+            p.push(format!("vlan {v}"));
+        }
+        p.join(" ")
+    }
 }
 
 /// One decoded event: `verb` is `switch add`, `port del`, `fdb add`, `vmq move`,
@@ -151,6 +185,10 @@ impl Event {
             cmd::PORT_DEL => port("port del"),
             cmd::FDB_NEW => fdb("fdb add"),
             cmd::FDB_DEL => fdb("fdb del"),
+            cmd::FDB_FLUSH => Ok(Some(Event {
+                verb: "fdb flush",
+                object: Object::FdbFlush(FdbFlush::from_attrs(a)?),
+            })),
             cmd::VMQ_MOVE => Ok(Some(Event {
                 verb: "vmq move",
                 object: Object::VmqMove(VmqMove::from_attrs(a)?),
@@ -166,7 +204,8 @@ impl Event {
     /// - `switch add sw0 uplink eth0 ageing 300 fdb-max 8192 fdb 0 vmq dynamic low 10 ...`
     ///   (also `switch set`), `switch del sw0`;
     /// - `port add|set|del vp1 switch sw0 mac ... mtu ... mode ... carrier ... ifindex ...`;
-    /// - `fdb add|del sw0 02:00:00:00:00:01 vlan 10 port vp1`;
+    /// - `fdb add|del sw0 02:00:00:00:00:01 vlan 10 port vp1`, `fdb flush sw0 [port vp1]
+    ///   [vlan 10]`;
     /// - `vmq move sw0 port p1 queue 2 irq 53 cpu 0 -> 2 load 12.34%`;
     /// - `acl add|del p1 in prio 10 proto ipv4 ... deny`, `acl default p1 in allow`.
     ///
@@ -186,6 +225,7 @@ impl Event {
             }
             Object::Port(p) => (p.name.as_str(), p.text_body()),
             Object::Fdb(f) => (f.switch.as_deref().unwrap_or("?"), f.text_body()),
+            Object::FdbFlush(f) => (f.switch.as_str(), f.text_body()),
             Object::VmqMove(m) => (m.switch.as_str(), m.text_body()),
             Object::Acl(e) => (e.port.as_str(), e.event_body()),
         };

@@ -334,6 +334,10 @@ pub struct PortInfo {
     pub trust: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier: Option<bool>,
+    /// The vPort netdev's current name (`name` is the port's name in the switch; they
+    /// differ once the netdev was renamed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ifname: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ifindex: Option<u32>,
     /// Rate limit from the port into the switch, bits/s (0: none).
@@ -431,6 +435,7 @@ impl PortInfo {
             spoofchk: u8_of(attr::SPOOFCHK, "SPOOFCHK")?.map(|v| v != 0),
             trust: u8_of(attr::TRUST, "TRUST")?.map(|v| v != 0),
             carrier: u8_of(attr::CARRIER, "CARRIER")?.map(|c| c != 0),
+            ifname: find(attrs, attr::IFNAME).map(Attr::as_string),
             ifindex: u32_of(attr::IFINDEX, "IFINDEX")?,
             rate_in: u64_of(attr::RATE_IN, "RATE_IN")?,
             rate_out: u64_of(attr::RATE_OUT, "RATE_OUT")?,
@@ -445,6 +450,7 @@ impl PortInfo {
     /// no `native` part); a VF port: `switch sw0 vf 0 pci 0000:00:0a.4 dev enp0s10v0
     /// driver igbvf mac 02:00:00:00:00:01 mode access pvid 10 spoofchk on trust off`;
     /// QoS at the end: `... ifindex 7 rate-in 100mbit rate-out 1gbit burst 65536 weight 3`.
+    /// A vPort whose netdev was renamed shows it before the ifindex: `... dev eth0 ifindex 7`.
     /// Parts the kernel did not send are left out.
     pub fn text_body(&self) -> String {
         let mut p = Vec::new();
@@ -490,6 +496,10 @@ impl PortInfo {
         }
         if let Some(c) = self.carrier {
             p.push(format!("carrier {}", if c { "up" } else { "down" }));
+        }
+        // The netdev's name only when a rename made it differ from the port's.
+        if let Some(v) = self.ifname.as_deref().filter(|v| *v != self.name) {
+            p.push(format!("dev {v}"));
         }
         if let Some(v) = self.ifindex {
             p.push(format!("ifindex {v}"));

@@ -1,22 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 //! The `vswitch` generic netlink family: policy and command handlers.
 //!
-//! Every handler takes RTNL (the switch configuration lock), validates its attributes with a
-//! clear extack message, and calls the switch (`switch.rs`).
+//! Every handler validates its attributes with a clear extack message, and works on the
+//! switches of the requester's network namespace only (`registry.rs`), under RTNL. Events are
+//! sent only after a change succeeded, and only to listeners in that namespace (`events.rs`).
 
+pub(crate) mod events;
+
+use crate::control::{CfgResult, Fail, PortCfg, PortCtl, SwitchCfg, SwitchCtl, Switches, VfPort};
 use crate::mac::Mac;
-use crate::switch::{cnt, CfgResult, Fail, PortCfg, PortCtl, Registry, Stats, SwitchCfg, SwitchCtl, REGISTRY};
+use crate::registry::{self, Registry};
+use crate::switch::{cnt, Stats};
 use crate::sys::errno::eopnotsupp;
-use crate::sys::genl::{self, Dump, Family, Msg, Op, Policy, Request};
-use crate::sys::rcu;
-use crate::sys::rcuhash::{hz, jiffies64};
-use crate::sys::rtnl::{Held, Rtnl};
+use crate::sys::genl::{Dump, Family, Msg, Op, Policy, Request};
+use crate::sys::netdev::Net;
+use crate::sys::rcuhash::{hz, jiffies64, Cursor};
+use crate::sys::rtnl::Held;
 use crate::uapi::{self, attr, cmd, irq_attr, stats, vlan_mode};
 use crate::vlan::{check_vid, VlanMode, VlanSet};
-use crate::{acl, fdb, irq_remap, portpolicy, switch, vmq, wfq};
-use kernel::str::CStr;
+use crate::{acl, fdb, irq_remap, portpolicy, vmq, wfq};
 use core::sync::atomic::Ordering;
-use kernel::alloc::{flags::GFP_KERNEL, KVec};
+use events::notify;
+use kernel::str::CStr;
 use kernel::{c_str, prelude::*};
 
 /// Longest version string we accept in a request (the attribute is reply-only).
@@ -100,6 +105,7 @@ static POLICY: [Policy; attr::MAX as usize + 1] = [
     Policy::u32(),                      // BURST
     Policy::u32(),                      // WEIGHT
     Policy::u8(),                       // UPLINK_QDISC
+    Policy::nul_string(IFNAME_MAX),     // IFNAME
 ];
 
 /// The family (see `uapi.rs` for the protocol).
@@ -128,6 +134,7 @@ impl Family for VswitchFamily {
         Op { cmd: cmd::ACL_DEL, dump: false },
         Op { cmd: cmd::ACL_DEFAULT, dump: false },
         Op { cmd: cmd::ACL_GET, dump: true },
+        Op { cmd: cmd::FDB_FLUSH, dump: false },
     ];
     const MCGRPS: &'static [&'static str] = &[uapi::MCGRP_EVENTS];
 
@@ -151,6 +158,7 @@ impl Family for VswitchFamily {
             cmd::ACL_DEL => acl_del(req),
             cmd::ACL_DEFAULT => acl_default(req),
             cmd::ACL_GET => Err(Fail(EINVAL, c_str!("vswitch: acl show is a dump (NLM_F_DUMP)"))),
+            cmd::FDB_FLUSH => fdb_flush(req),
             _ => Err(Fail(eopnotsupp(), c_str!("vswitch: unknown command"))),
         };
         r.map_err(|Fail(e, m)| req.fail(e, m))
@@ -243,51 +251,6 @@ fn vlan_mode_of(req: &Request<'_>) -> CfgResult<Option<VlanMode>> {
     }
 }
 
-// ---- events (`vswctl monitor`) ----
-
-/// Sends event `cmd` filled by `fill`. Events are best effort: a failure to allocate or send
-/// one never fails the request that caused it.
-fn notify(cmd: u8, fill: impl FnOnce(&mut Msg) -> Result) {
-    if let Ok(mut m) = genl::event(cmd) {
-        if fill(&mut m).is_ok() {
-            let _ = genl::multicast(m);
-        }
-    }
-}
-
-fn notify_switch(reg: &Registry, h: Held<'_>, cmd: u8, name: &str) {
-    match reg.switch(name) {
-        Some(sw) => notify(cmd, |m| fill_switch(m, sw, h)),
-        None => notify(cmd, |m| m.put_str(attr::SWITCH, name)),
-    }
-}
-
-fn notify_port(reg: &Registry, cmd: u8, name: &str, switch: Option<&str>) {
-    match reg.find_port(name) {
-        Some((sw, p)) => notify(cmd, |m| fill_port(m, sw, p)),
-        None => notify(cmd, |m| {
-            m.put_str(attr::PORT, name)?;
-            if let Some(s) = switch {
-                m.put_str(attr::SWITCH, s)?;
-            }
-            Ok(())
-        }),
-    }
-}
-
-fn notify_fdb(cmd: u8, sw: &str, mac: &Mac, vid: u16, port: Option<&str>) {
-    notify(cmd, |m| {
-        m.put_str(attr::SWITCH, sw)?;
-        m.put_bytes(attr::MAC, &mac.0)?;
-        m.put_u16(attr::VLAN, vid)?;
-        if let Some(p) = port {
-            m.put_str(attr::PORT, p)?;
-            m.put_flag(attr::STATIC)?;
-        }
-        Ok(())
-    })
-}
-
 // ---- switches ----
 
 fn switch_cfg<'a>(req: &Request<'a>) -> CfgResult<SwitchCfg<'a>> {
@@ -330,27 +293,23 @@ fn switch_cfg<'a>(req: &Request<'a>) -> CfgResult<SwitchCfg<'a>> {
     Ok(SwitchCfg { uplink, no_uplink, ageing, fdb_max, vmq })
 }
 
-fn with_registry<T>(f: impl FnOnce(&mut Registry, Held<'_>) -> CfgResult<T>) -> CfgResult<T> {
-    let mut g = Rtnl::lock();
-    let (mut reg, held) = REGISTRY.get(&mut g);
-    let r = f(&mut reg, held);
-    // VFs that switches let go of are disabled without RTNL (PF drivers take it).
-    let off = reg.take_sriov_off();
-    drop(reg);
-    drop(g);
-    switch::sriov_off(off);
-    r
+/// The switches of the requester's namespace (none yet: "no such switch").
+fn sws<'a>(reg: &'a mut Registry, net: Net<'_>) -> CfgResult<&'a mut Switches> {
+    reg.net_mut(net).ok_or(Fail(ENOENT, c_str!("vswitch: no such switch")))
 }
 
 /// `sriov N` of `switch add/set`: checked under RTNL, applied without it (the PF driver
 /// takes RTNL and VF drivers register netdevs), then recorded.
-fn apply_sriov(name: &str, n: u32) -> CfgResult {
-    let pf = with_registry(|reg, _| reg.sriov_check(name, n))?;
+fn apply_sriov(net: Net<'_>, name: &str, n: u32) -> CfgResult {
+    let pf = registry::with(|reg, _| sws(reg, net)?.sriov_check(name, n))?;
     match pf.sriov_configure(n) {
         Ok(got) => {
-            with_registry(|reg, h| {
-                reg.sriov_done(name, &pf, got);
-                notify_switch(reg, h, cmd::SWITCH_SET, name);
+            registry::with(|reg, h| -> CfgResult {
+                let s = sws(reg, net)?;
+                s.sriov_done(name, &pf, got);
+                if let Some(sw) = s.switch(name) {
+                    events::switch_event(h, net, cmd::SWITCH_SET, sw);
+                }
                 Ok(())
             })?;
             if got != n {
@@ -368,29 +327,58 @@ fn switch_new(req: &Request<'_>) -> CfgResult {
     if cfg.no_uplink {
         return Err(Fail(EINVAL, c_str!("vswitch: nouplink is for switch set")));
     }
+    let sriov = opt_u32(req, attr::SRIOV)?;
     let net = req.net();
-    with_registry(|reg, h| {
-        reg.switch_add(h, net, name, &cfg)?;
-        notify_switch(reg, h, cmd::SWITCH_NEW, name);
+    registry::with(|reg, h| -> CfgResult {
+        let s = reg.net_or_new(net)?;
+        s.switch_add(h, net, name, &cfg)?;
+        // With `sriov`, the event waits until the VFs are there (the switch may go again).
+        if sriov.is_none() {
+            if let Some(sw) = s.switch(name) {
+                events::switch_event(h, net, cmd::SWITCH_NEW, sw);
+            }
+        }
         Ok(())
     })?;
-    match opt_u32(req, attr::SRIOV)? {
-        Some(n) => apply_sriov(name, n),
-        None => Ok(()),
+    let Some(n) = sriov else { return Ok(()) };
+    match apply_sriov(net, name, n) {
+        Ok(()) => {
+            registry::with(|reg, h| {
+                if let Some(sw) = reg.net(net).and_then(|s| s.switch(name)) {
+                    events::switch_event(h, net, cmd::SWITCH_NEW, sw);
+                }
+            });
+            Ok(())
+        }
+        Err(e) => {
+            // The command failed: the switch it made goes again.
+            registry::with(|reg, h| {
+                if let Some(s) = reg.net_mut(net) {
+                    let _ = s.switch_del(h, name, true);
+                }
+            });
+            Err(e)
+        }
     }
 }
 
 fn switch_set(req: &Request<'_>) -> CfgResult {
     let name = need_str(req, attr::SWITCH, c_str!("vswitch: missing switch name"))?;
     let cfg = switch_cfg(req)?;
+    let sriov = opt_u32(req, attr::SRIOV)?;
     let net = req.net();
-    with_registry(|reg, h| {
-        reg.switch_set(h, net, name, &cfg)?;
-        notify_switch(reg, h, cmd::SWITCH_SET, name);
-        Ok(())
-    })?;
-    match opt_u32(req, attr::SRIOV)? {
-        Some(n) => apply_sriov(name, n),
+    if cfg.uplink.is_some() || cfg.no_uplink || cfg.ageing.is_some() || cfg.fdb_max.is_some() || !cfg.vmq.is_empty() || sriov.is_none() {
+        registry::with(|reg, h| -> CfgResult {
+            let s = sws(reg, net)?;
+            s.switch_set(h, net, name, &cfg)?;
+            if let Some(sw) = s.switch(name) {
+                events::switch_event(h, net, cmd::SWITCH_SET, sw);
+            }
+            Ok(())
+        })?;
+    }
+    match sriov {
+        Some(n) => apply_sriov(net, name, n),
         None => Ok(()),
     }
 }
@@ -398,24 +386,15 @@ fn switch_set(req: &Request<'_>) -> CfgResult {
 fn switch_del(req: &Request<'_>) -> CfgResult {
     let name = need_str(req, attr::SWITCH, c_str!("vswitch: missing switch name"))?;
     let force = req.attr(attr::FORCE).is_some();
-    with_registry(|reg, h| {
-        let ports: KVec<switch::Name> = match reg.switch(name) {
-            Some(sw) => {
-                let mut v = KVec::new();
-                for p in sw.ports.iter() {
-                    if let Some(n) = switch::Name::new(p.vport.dev().name()) {
-                        v.push(n, GFP_KERNEL)?;
-                    }
-                }
-                v
-            }
-            None => KVec::new(),
-        };
-        reg.switch_del(h, name, force)?;
+    let net = req.net();
+    registry::with(|reg, h| {
+        let s = sws(reg, net)?;
+        let ports = s.port_names(name);
+        s.switch_del(h, name, force)?;
         for p in ports.iter() {
-            notify_port(reg, cmd::PORT_DEL, p.as_str(), Some(name));
+            events::port_gone(h, net, p.as_str(), name);
         }
-        notify_switch(reg, h, cmd::SWITCH_DEL, name);
+        events::switch_gone(h, net, name);
         Ok(())
     })
 }
@@ -444,14 +423,14 @@ fn put_stats(msg: &mut Msg, s: &Stats) -> Result {
     Ok(())
 }
 
-fn fill_switch(msg: &mut Msg, sw: &SwitchCtl, h: Held<'_>) -> Result {
+pub(crate) fn fill_switch(msg: &mut Msg, sw: &SwitchCtl, h: Held<'_>) -> Result {
     msg.put_str(attr::SWITCH, sw.name.as_str())?;
     if let Some(u) = &sw.uplink {
         msg.put_str(attr::UPLINK, u.link.dev().name())?;
         msg.put_u8(attr::UPLINK_QDISC, crate::sys::qdisc::is_root(&u.link.dev(), h) as u8)?;
     }
-    msg.put_u32(attr::AGEING, sw.core.ageing.load(Ordering::Relaxed))?;
-    msg.put_u32(attr::FDB_MAX, sw.core.fdb_max.load(Ordering::Relaxed))?;
+    msg.put_u32(attr::AGEING, sw.core.fdb.ageing.load(Ordering::Relaxed))?;
+    msg.put_u32(attr::FDB_MAX, sw.core.fdb.max.load(Ordering::Relaxed))?;
     msg.put_u32(attr::FDB_COUNT, sw.core.fdb.len() as u32)?;
     let v = &sw.vmq;
     let st = &v.settings;
@@ -480,28 +459,31 @@ fn switch_get(req: &Request<'_>) -> Result {
     let Some(name) = req.attr(attr::SWITCH).map(|a| a.str()).transpose()? else {
         return Err(req.fail(EINVAL, c_str!("vswitch: give a switch name or use a dump")));
     };
-    let mut g = Rtnl::lock();
-    let (reg, h) = REGISTRY.get(&mut g);
-    let Some(sw) = reg.switch(name) else {
-        return Err(req.fail(ENOENT, c_str!("vswitch: no such switch")));
-    };
-    let mut msg = req.reply(cmd::SWITCH_GET)?;
-    fill_switch(&mut msg, sw, h)?;
-    req.send(msg)
+    let net = req.net();
+    registry::with(|reg, h| {
+        let Some(sw) = reg.net(net).and_then(|s| s.switch(name)) else {
+            return Err(req.fail(ENOENT, c_str!("vswitch: no such switch")));
+        };
+        let mut msg = req.reply(cmd::SWITCH_GET)?;
+        fill_switch(&mut msg, sw, h)?;
+        req.send(msg)
+    })
 }
 
 fn switch_dump(dump: &mut Dump<'_>) -> Result {
-    let mut g = Rtnl::lock();
-    let (reg, h) = REGISTRY.get(&mut g);
-    let mut i = dump.cursor();
-    while let Some(sw) = reg.switches.get(i) {
-        if !dump.entry(cmd::SWITCH_GET, |m| fill_switch(m, sw, h))? {
-            break;
+    let net = dump.net();
+    registry::with(|reg, h| {
+        let Some(s) = reg.net(net) else { return Ok(()) };
+        let mut i = dump.cursor();
+        while let Some(sw) = s.list.get(i) {
+            if !dump.entry(cmd::SWITCH_GET, |m| fill_switch(m, sw, h))? {
+                break;
+            }
+            i += 1;
         }
-        i += 1;
-    }
-    dump.set_cursor(i);
-    Ok(())
+        dump.set_cursor(i);
+        Ok(())
+    })
 }
 
 // ---- ports ----
@@ -549,9 +531,10 @@ fn port_new(req: &Request<'_>) -> CfgResult {
     let sw = need_str(req, attr::SWITCH, c_str!("vswitch: missing switch name"))?;
     let cfg = port_cfg(req)?;
     let net = req.net();
-    with_registry(|reg, h| {
-        reg.port_add(h, net, name, sw, cfg)?;
-        notify_port(reg, cmd::PORT_NEW, name, Some(sw));
+    registry::with(|reg, h| {
+        let s = sws(reg, net)?;
+        s.port_add(h, net, name, sw, cfg)?;
+        events::port_event(h, net, s, cmd::PORT_NEW, name);
         Ok(())
     })
 }
@@ -562,26 +545,34 @@ fn port_set(req: &Request<'_>) -> CfgResult {
         return Err(Fail(EINVAL, c_str!("vswitch: a port cannot move to another switch (delete and add it)")));
     }
     let cfg = port_cfg(req)?;
-    with_registry(|reg, h| {
-        reg.port_set(h, name, cfg)?;
-        notify_port(reg, cmd::PORT_SET, name, None);
+    let net = req.net();
+    registry::with(|reg, h| {
+        let s = reg.net_mut(net).ok_or(Fail(ENOENT, c_str!("vswitch: no such port")))?;
+        s.port_set(h, name, cfg)?;
+        events::port_event(h, net, s, cmd::PORT_SET, name);
         Ok(())
     })
 }
 
 fn port_del(req: &Request<'_>) -> CfgResult {
     let name = need_str(req, attr::PORT, c_str!("vswitch: missing port name"))?;
-    with_registry(|reg, h| {
-        let sw = reg.find_port(name).and_then(|(s, _)| switch::Name::new(s.name.as_str()));
-        reg.port_del(h, name)?;
-        notify_port(reg, cmd::PORT_DEL, name, sw.as_ref().map(|n| n.as_str()));
+    let net = req.net();
+    registry::with(|reg, h| {
+        let s = reg.net_mut(net).ok_or(Fail(ENOENT, c_str!("vswitch: no such port")))?;
+        let sw = s
+            .find_port(name)
+            .map(|(sw, _)| sw.name)
+            .or_else(|| s.find_vf_port(name).map(|(sw, _)| sw.name));
+        s.port_del(h, name)?;
+        events::port_gone(h, net, name, sw.as_ref().map_or("", |n| n.as_str()));
         Ok(())
     })
 }
 
-fn fill_port(msg: &mut Msg, sw: &SwitchCtl, p: &PortCtl) -> Result {
+pub(crate) fn fill_port(msg: &mut Msg, sw: &SwitchCtl, p: &PortCtl) -> Result {
     let dev = p.vport.dev();
-    msg.put_str(attr::PORT, dev.name())?;
+    msg.put_str(attr::PORT, p.name.as_str())?;
+    msg.put_str(attr::IFNAME, dev.name())?;
     msg.put_str(attr::SWITCH, sw.name.as_str())?;
     msg.put_u32(attr::IFINDEX, dev.ifindex())?;
     msg.put_bytes(attr::MAC, &dev.addr())?;
@@ -617,7 +608,7 @@ fn fill_port(msg: &mut Msg, sw: &SwitchCtl, p: &PortCtl) -> Result {
     put_stats(msg, &p.stats)
 }
 
-fn fill_vf_port(msg: &mut Msg, held: Held<'_>, sw: &SwitchCtl, p: &switch::VfPort) -> Result {
+pub(crate) fn fill_vf_port(msg: &mut Msg, held: Held<'_>, sw: &SwitchCtl, p: &VfPort) -> Result {
     msg.put_str(attr::PORT, p.name.as_str())?;
     msg.put_str(attr::SWITCH, sw.name.as_str())?;
     msg.put_u32(attr::VF, p.index)?;
@@ -641,17 +632,25 @@ fn port_irqs(req: &Request<'_>) -> Result {
     let Some(name) = req.attr(attr::PORT).map(|a| a.str()).transpose()? else {
         return Err(req.fail(EINVAL, c_str!("vswitch: missing port name")));
     };
-    let mut g = Rtnl::lock();
-    let (reg, _) = REGISTRY.get(&mut g);
-    let Some((_, p)) = reg.find_vf_port(name) else {
-        if reg.find_port(name).is_some() {
+    let net = req.net();
+    registry::with(|reg, _| port_irqs_of(req, reg, net, name))
+}
+
+/// Room for one vector's attributes in a `PORT_IRQS` reply (names, chain, numbers).
+const IRQ_ENTRY_SIZE: usize = 512;
+
+fn port_irqs_of(req: &Request<'_>, reg: &mut Registry, net: Net<'_>, name: &str) -> Result {
+    let Some(s) = reg.net(net) else { return Err(req.fail(ENOENT, c_str!("vswitch: no such port"))) };
+    let Some((_, p)) = s.find_vf_port(name) else {
+        if s.find_port(name).is_some() {
             return Err(req.fail(EINVAL, c_str!("vswitch: not a VF port: a vPort netdev has no MSI-X vectors of its own")));
         }
         return Err(req.fail(ENOENT, c_str!("vswitch: no such port")));
     };
     let mut irqs = [0u32; irq_remap::MAX_VECTORS];
     let n = irq_remap::vectors(&p.pci, &mut irqs);
-    let mut msg = req.reply(cmd::PORT_IRQS)?;
+    // Sized for the vectors there are (the default size holds only a few).
+    let mut msg = req.reply_sized(cmd::PORT_IRQS, 256 + n * IRQ_ENTRY_SIZE)?;
     msg.put_str(attr::PORT, p.name.as_str())?;
     msg.put_str(attr::PCI, p.pci.name())?;
     if let Some(d) = p.pci.driver() {
@@ -702,46 +701,50 @@ fn port_get(req: &Request<'_>) -> Result {
     let Some(name) = req.attr(attr::PORT).map(|a| a.str()).transpose()? else {
         return Err(req.fail(EINVAL, c_str!("vswitch: give a port name or use a dump")));
     };
-    let mut g = Rtnl::lock();
-    let (reg, held) = REGISTRY.get(&mut g);
-    if let Some((sw, p)) = reg.find_vf_port(name) {
+    let net = req.net();
+    registry::with(|reg, held| {
+        let Some(s) = reg.net(net) else { return Err(req.fail(ENOENT, c_str!("vswitch: no such port"))) };
+        if let Some((sw, p)) = s.find_vf_port(name) {
+            let mut msg = req.reply(cmd::PORT_GET)?;
+            fill_vf_port(&mut msg, held, sw, p)?;
+            return req.send(msg);
+        }
+        let Some((sw, p)) = s.find_port(name) else {
+            return Err(req.fail(ENOENT, c_str!("vswitch: no such port")));
+        };
         let mut msg = req.reply(cmd::PORT_GET)?;
-        fill_vf_port(&mut msg, held, sw, p)?;
-        return req.send(msg);
-    }
-    let Some((sw, p)) = reg.find_port(name) else {
-        return Err(req.fail(ENOENT, c_str!("vswitch: no such port")));
-    };
-    let mut msg = req.reply(cmd::PORT_GET)?;
-    fill_port(&mut msg, sw, p)?;
-    req.send(msg)
+        fill_port(&mut msg, sw, p)?;
+        req.send(msg)
+    })
 }
 
 fn port_dump(dump: &mut Dump<'_>) -> Result {
     let filter = dump.attr(attr::SWITCH).map(|a| a.str()).transpose()?;
-    let mut g = Rtnl::lock();
-    let (reg, held) = REGISTRY.get(&mut g);
-    let start = dump.cursor();
-    let mut n = 0usize;
-    'outer: for sw in reg.switches.iter() {
-        if filter.is_some_and(|f| f != sw.name.as_str()) {
-            continue;
-        }
-        for p in sw.ports.iter() {
-            if n >= start && !dump.entry(cmd::PORT_GET, |m| fill_port(m, sw, p))? {
-                break 'outer;
+    let net = dump.net();
+    registry::with(|reg, held| {
+        let Some(s) = reg.net(net) else { return Ok(()) };
+        let start = dump.cursor();
+        let mut n = 0usize;
+        'outer: for sw in s.list.iter() {
+            if filter.is_some_and(|f| f != sw.name.as_str()) {
+                continue;
             }
-            n += 1;
-        }
-        for p in sw.vf_ports.iter() {
-            if n >= start && !dump.entry(cmd::PORT_GET, |m| fill_vf_port(m, held, sw, p))? {
-                break 'outer;
+            for p in sw.ports.iter() {
+                if n >= start && !dump.entry(cmd::PORT_GET, |m| fill_port(m, sw, p))? {
+                    break 'outer;
+                }
+                n += 1;
             }
-            n += 1;
+            for p in sw.vf_ports.iter() {
+                if n >= start && !dump.entry(cmd::PORT_GET, |m| fill_vf_port(m, held, sw, p))? {
+                    break 'outer;
+                }
+                n += 1;
+            }
         }
-    }
-    dump.set_cursor(n);
-    Ok(())
+        dump.set_cursor(n);
+        Ok(())
+    })
 }
 
 // ---- VMQ ----
@@ -776,59 +779,31 @@ fn fill_vmq(m: &mut Msg, sw: &SwitchCtl, a: &vmq::Assign) -> Result {
 
 fn vmq_dump(dump: &mut Dump<'_>) -> Result {
     let filter = dump.attr(attr::SWITCH).map(|a| a.str()).transpose()?;
-    let mut g = Rtnl::lock();
-    let (reg, _) = REGISTRY.get(&mut g);
-    if let Some(f) = filter {
-        if reg.switch(f).is_none() {
-            return Err(ENOENT);
-        }
-    }
-    let start = dump.cursor();
-    let mut n = 0usize;
-    'outer: for sw in reg.switches.iter() {
-        if filter.is_some_and(|f| f != sw.name.as_str()) {
-            continue;
-        }
-        for a in sw.vmq.assigns.iter() {
-            if n >= start && !dump.entry(cmd::VMQ_GET, |m| fill_vmq(m, sw, a))? {
-                break 'outer;
+    let net = dump.net();
+    registry::with(|reg, _| {
+        let s = reg.net(net);
+        if let Some(f) = filter {
+            if s.and_then(|s| s.switch(f)).is_none() {
+                return Err(ENOENT);
             }
-            n += 1;
         }
-    }
-    dump.set_cursor(n);
-    Ok(())
-}
-
-/// The Dynamic VMQ work: every `ms`, each switch samples its queues and (when dynamic)
-/// moves them; every move is announced as a `VMQ_MOVE` event.
-pub(crate) fn vmq_tick(ms: u32) {
-    let mut g = Rtnl::lock();
-    let (mut reg, _) = REGISTRY.get(&mut g);
-    for sw in reg.switches.iter_mut() {
-        let mut moved: KVec<vmq::Moved> = KVec::new();
-        sw.vmq.tick(ms, |m| {
-            let _ = moved.push(
-                vmq::Moved { port: m.port, queue: m.queue, irq: m.irq, from: m.from, to: m.to, load: m.load },
-                GFP_KERNEL,
-            );
-        });
-        for m in moved.iter() {
-            notify(cmd::VMQ_MOVE, |msg| {
-                msg.put_str(attr::SWITCH, sw.name.as_str())?;
-                msg.put_str(attr::PORT, sw.port_name(m.port).unwrap_or("?"))?;
-                if let Some(q) = m.queue {
-                    msg.put_u32(attr::QUEUE, q)?;
+        let Some(s) = s else { return Ok(()) };
+        let start = dump.cursor();
+        let mut n = 0usize;
+        'outer: for sw in s.list.iter() {
+            if filter.is_some_and(|f| f != sw.name.as_str()) {
+                continue;
+            }
+            for a in sw.vmq.assigns.iter() {
+                if n >= start && !dump.entry(cmd::VMQ_GET, |m| fill_vmq(m, sw, a))? {
+                    break 'outer;
                 }
-                if let Some(irq) = m.irq {
-                    msg.put_u32(attr::IRQ, irq)?;
-                }
-                msg.put_u32(attr::FROM_CPU, m.from)?;
-                msg.put_u32(attr::CPU, m.to)?;
-                msg.put_u32(attr::LOAD, m.load)
-            });
+                n += 1;
+            }
         }
-    }
+        dump.set_cursor(n);
+        Ok(())
+    })
 }
 
 // ---- ACL ----
@@ -924,12 +899,17 @@ fn acl_new(req: &Request<'_>) -> CfgResult {
     };
     acl::validate(&m).map_err(|e| Fail(EINVAL, acl_msg(e)))?;
     let prio = opt_u32(req, attr::PRIO)?;
-    with_registry(|reg, _| {
-        let p = reg.port_mut(port)?;
+    let net = req.net();
+    registry::with(|reg, h| {
+        let p = reg.net_mut(net).ok_or(Fail(ENOENT, c_str!("vswitch: no such port")))?.port_mut(port)?;
         let prio = prio.unwrap_or_else(|| p.acl.next_prio(dir));
         p.acl.add(dir, acl::Rule { prio, m, action }).map_err(|e| Fail(EEXIST, e))?;
-        p.acl.publish(&p.policy, dir)?;
-        notify(cmd::ACL_NEW, |msg| {
+        // A rule that cannot be published is not kept.
+        if let Err(e) = p.acl.publish(&p.policy, dir) {
+            p.acl.del(dir, prio);
+            return Err(Fail::from(e));
+        }
+        notify(h, net, cmd::ACL_NEW, |msg| {
             msg.put_str(attr::PORT, port)?;
             msg.put_u8(attr::DIR, dir_uapi(dir))?;
             msg.put_u32(attr::PRIO, prio)
@@ -959,13 +939,17 @@ fn acl_del(req: &Request<'_>) -> CfgResult {
     let Some(prio) = opt_u32(req, attr::PRIO)? else {
         return Err(Fail(EINVAL, c_str!("vswitch: missing rule prio")));
     };
-    with_registry(|reg, _| {
-        let p = reg.port_mut(port)?;
-        if !p.acl.del(dir, prio) {
+    let net = req.net();
+    registry::with(|reg, h| {
+        let p = reg.net_mut(net).ok_or(Fail(ENOENT, c_str!("vswitch: no such port")))?.port_mut(port)?;
+        let Some(rule) = p.acl.take(dir, prio) else {
             return Err(Fail(ENOENT, c_str!("vswitch: no ACL rule with this prio")));
+        };
+        if let Err(e) = p.acl.publish(&p.policy, dir) {
+            p.acl.put_back(dir, rule);
+            return Err(Fail::from(e));
         }
-        p.acl.publish(&p.policy, dir)?;
-        notify(cmd::ACL_DEL, |msg| {
+        notify(h, net, cmd::ACL_DEL, |msg| {
             msg.put_str(attr::PORT, port)?;
             msg.put_u8(attr::DIR, dir_uapi(dir))?;
             msg.put_u32(attr::PRIO, prio)
@@ -978,11 +962,15 @@ fn acl_default(req: &Request<'_>) -> CfgResult {
     let port = need_str(req, attr::PORT, c_str!("vswitch: missing port name"))?;
     let dir = acl_dir(req)?;
     let action = acl_action(req)?;
-    with_registry(|reg, _| {
-        let p = reg.port_mut(port)?;
-        p.acl.default[dir] = action;
-        p.acl.publish(&p.policy, dir)?;
-        notify(cmd::ACL_DEFAULT, |msg| {
+    let net = req.net();
+    registry::with(|reg, h| {
+        let p = reg.net_mut(net).ok_or(Fail(ENOENT, c_str!("vswitch: no such port")))?.port_mut(port)?;
+        let old = core::mem::replace(&mut p.acl.default[dir], action);
+        if let Err(e) = p.acl.publish(&p.policy, dir) {
+            p.acl.default[dir] = old;
+            return Err(Fail::from(e));
+        }
+        notify(h, net, cmd::ACL_DEFAULT, |msg| {
             msg.put_str(attr::PORT, port)?;
             msg.put_u8(attr::DIR, dir_uapi(dir))?;
             msg.put_u8(attr::ACTION, action_uapi(action))
@@ -1046,9 +1034,12 @@ fn acl_dump(dump: &mut Dump<'_>) -> Result {
     let Some(name) = dump.attr(attr::PORT).map(|a| a.str()).transpose()? else {
         return Err(EINVAL);
     };
-    let mut g = Rtnl::lock();
-    let (reg, _) = REGISTRY.get(&mut g);
-    let Some((_, p)) = reg.find_port(name) else { return Err(ENOENT) };
+    let net = dump.net();
+    registry::with(|reg, _| acl_dump_of(dump, reg, net, name))
+}
+
+fn acl_dump_of(dump: &mut Dump<'_>, reg: &mut Registry, net: Net<'_>, name: &str) -> Result {
+    let Some((_, p)) = reg.net(net).and_then(|s| s.find_port(name)) else { return Err(ENOENT) };
     let start = dump.cursor();
     let mut n = 0usize;
     'outer: for dir in [portpolicy::IN, portpolicy::OUT] {
@@ -1084,9 +1075,10 @@ fn fdb_new(req: &Request<'_>) -> CfgResult {
         return Err(Fail(EINVAL, c_str!("vswitch: missing MAC address")));
     };
     let vid = vid(req)?;
-    with_registry(|reg, _| {
-        reg.fdb_add(sw, mac, vid, port)?;
-        notify_fdb(cmd::FDB_NEW, sw, &mac, vid, Some(port));
+    let net = req.net();
+    registry::with(|reg, h| {
+        sws(reg, net)?.fdb_add(sw, mac, vid, port)?;
+        events::fdb_event(h, net, cmd::FDB_NEW, sw, &mac, vid, Some(port));
         Ok(())
     })
 }
@@ -1097,65 +1089,70 @@ fn fdb_del(req: &Request<'_>) -> CfgResult {
         return Err(Fail(EINVAL, c_str!("vswitch: missing MAC address")));
     };
     let vid = vid(req)?;
-    with_registry(|reg, _| {
-        reg.fdb_del(sw, mac, vid)?;
-        notify_fdb(cmd::FDB_DEL, sw, &mac, vid, None);
+    let net = req.net();
+    registry::with(|reg, h| {
+        sws(reg, net)?.fdb_del(sw, mac, vid)?;
+        events::fdb_event(h, net, cmd::FDB_DEL, sw, &mac, vid, None);
         Ok(())
     })
 }
 
+fn fdb_flush(req: &Request<'_>) -> CfgResult {
+    let sw = need_str(req, attr::SWITCH, c_str!("vswitch: missing switch name"))?;
+    let port = req.attr(attr::PORT).map(|a| a.str()).transpose().map_err(|_| Fail(EINVAL, c_str!("vswitch: bad port name")))?;
+    let vid = opt_u16(req, attr::VLAN)?
+        .map(|v| check_vid(v).map_err(|_| Fail(ERANGE, c_str!("vswitch: VLAN id must be in 1..4094"))))
+        .transpose()?;
+    let statics = req.attr(attr::STATIC).is_some();
+    let net = req.net();
+    registry::with(|reg, h| {
+        let n = sws(reg, net)?.fdb_flush(sw, port, vid, statics)?;
+        if n > 0 {
+            events::fdb_flushed(h, net, sw, port, vid);
+        }
+        Ok(())
+    })
+}
+
+fn fill_fdb(m: &mut Msg, sw: &SwitchCtl, k: &crate::fdbtable::FdbKey, e: &fdb::Entry, now: u64) -> Result {
+    m.put_str(attr::SWITCH, sw.name.as_str())?;
+    m.put_bytes(attr::MAC, &k.0 .0)?;
+    m.put_u16(attr::VLAN, k.1)?;
+    m.put_str(attr::PORT, sw.port_name(e.port).unwrap_or("?"))?;
+    if e.is_static {
+        m.put_flag(attr::STATIC)?;
+    }
+    m.put_u32(attr::AGE, (fdb::age(e, now) / hz()) as u32)
+}
+
+/// The FDB of a switch: resumes where the last message stopped (bucket and position, in
+/// `cb->args[0..2]`), so a dump of N entries costs O(N) in all.
 fn fdb_dump(dump: &mut Dump<'_>) -> Result {
     let Some(name) = dump.attr(attr::SWITCH).map(|a| a.str()).transpose()? else {
         return Err(EINVAL);
     };
-    let mut g = Rtnl::lock();
-    let (reg, _) = REGISTRY.get(&mut g);
-    let Some(sw) = reg.switch(name) else { return Err(ENOENT) };
-    let start = dump.cursor();
-    let now = jiffies64();
-    let ageing = u64::from(sw.core.ageing.load(Ordering::Relaxed)) * hz();
-    let mut n = 0usize;
-    let mut full = false;
-    let mut err = Ok(());
-    let _g = rcu::read_lock();
-    sw.core.fdb.for_each(|k, v| {
-        if full || err.is_err() {
-            return;
+    let net = dump.net();
+    registry::with(|reg, _| {
+        let Some(sw) = reg.net(net).and_then(|s| s.switch(name)) else { return Err(ENOENT) };
+        let (bucket, skip) = dump.cursor2();
+        if bucket == usize::MAX {
+            return Ok(());
         }
-        let e = fdb::Entry {
-            port: v.port.load(Ordering::Relaxed),
-            is_static: v.is_static.load(Ordering::Relaxed),
-            updated: v.updated.load(Ordering::Relaxed),
-        };
-        if fdb::expired(&e, now, ageing) {
-            return;
-        }
-        if n >= start {
-            let port = sw.port_name(e.port).unwrap_or("?");
-            match dump.entry(cmd::FDB_GET, |m| {
-                m.put_str(attr::SWITCH, sw.name.as_str())?;
-                m.put_bytes(attr::MAC, &k.0 .0)?;
-                m.put_u16(attr::VLAN, k.1)?;
-                m.put_str(attr::PORT, port)?;
-                if e.is_static {
-                    m.put_flag(attr::STATIC)?;
-                }
-                m.put_u32(attr::AGE, (fdb::age(&e, now) / hz()) as u32)
-            }) {
-                Ok(true) => {}
-                Ok(false) => {
-                    full = true;
-                    return;
-                }
-                Err(x) => {
-                    err = Err(x);
-                    return;
-                }
+        let now = jiffies64();
+        let mut err = Ok(());
+        let next = sw.core.fdb.walk(Cursor { bucket, skip }, |k, e| match dump.entry(cmd::FDB_GET, |m| fill_fdb(m, sw, k, e, now)) {
+            Ok(true) => true,
+            Ok(false) => false,
+            Err(x) => {
+                err = Err(x);
+                false
             }
+        });
+        err?;
+        match next {
+            Some(c) => dump.set_cursor2(c.bucket, c.skip),
+            None => dump.set_cursor2(usize::MAX, 0),
         }
-        n += 1;
-    });
-    err?;
-    dump.set_cursor(n);
-    Ok(())
+        Ok(())
+    })
 }
