@@ -1127,15 +1127,17 @@ def _consts_json():
 
 def _uapi_checks():
     """Consistency of what we parsed: (description, ok) pairs."""
+    unpoliced = [attr.name_of(n) for n in range(1, attr.MAX + 1) if ATTRS.spec(n).kind in ('bytes', None)]
     checks = [
         ('family name and version parsed', FAMILY_NAME == 'vswitch' and isinstance(FAMILY_VERSION, int)),
         ('every constant of uapi.rs has a value',
          all(v is not None for s in SPACES.values() for v in s.values.values())),
         ('cmd::MAX is the highest command', cmd.MAX == max(cmd.values.values())),
         ('attr::MAX is the highest attribute', attr.MAX == max(attr.values.values())),
-        ('policy table covers attr 0..MAX', sorted(POLICY) == list(range(attr.MAX + 1))),
-        ('every attribute has a policy type',
-         all(ATTRS.spec(n).kind not in ('bytes', None) for n in range(1, attr.MAX + 1))),
+        ('policy table covers attr 0..MAX (%d entries for %d)' % (len(POLICY), attr.MAX + 1),
+         sorted(POLICY) == list(range(attr.MAX + 1))),
+        ('every attribute has a policy type' + (' (not: %s)' % ', '.join(unpoliced) if unpoliced else ''),
+         not unpoliced),
         ('STATS nests stats::* (u64)', ATTRS.spec('STATS').nest is not None
          and all(s.kind == 'u64' for s in ATTRS.spec('STATS').nest.by_num.values())),
         ('IRQ_ENTRY nests irq_attr::*', ATTRS.spec('IRQ_ENTRY').nest is not None
