@@ -476,6 +476,27 @@ mod tests {
             ["p1", "rate-in", "100mbit", "rate-out", "1.5gbit", "burst", "64k", "weight", "3"]
         );
         assert_eq!(parse("monitor acl").3, ["acl"]);
+        // Port security.
+        let (_, _, what, args) = parse(
+            "port set p1 mac-spoof on dhcp-guard on router-guard on ip-guard on trusted off \
+             ip-allow 10.0.0.5,2001:db8::5 mac-max 16 storm-limit none",
+        );
+        assert_eq!(what, "port set");
+        assert_eq!(cmd::port::set_request(&args).unwrap().attrs.len(), 9);
+        let (_, _, what, args) = parse("switch set sw0 group-fwd-mask 0x4000");
+        assert_eq!(what, "switch set");
+        assert_eq!(
+            cmd::switch::set_request(&args).unwrap().attrs[1],
+            netlink::Attr::u16(vswctl::uapi::attr::GROUP_FWD_MASK, 0x4000)
+        );
+        let (j, _, what, args) = parse("-j port show vp1 bindings");
+        assert!(j);
+        assert_eq!(what, "port show");
+        assert!(cmd::port::is_bindings_show(&args));
+        assert_eq!(
+            cmd::bindings::request(&args).unwrap().cmd,
+            vswctl::uapi::cmd::BINDING_GET
+        );
         assert!(Cli::try_parse_from(["vswctl", "acl", "flush"]).is_err());
         assert!(Cli::try_parse_from(["vswctl", "vmq", "move"]).is_err());
         assert!(Cli::try_parse_from(["vswctl", "switch", "frob"]).is_err());
@@ -516,6 +537,18 @@ mod tests {
             "port set p1 burst 1x",
             "port add p1 switch sw0 rate-in 1mbit",
             "monitor acls",
+            "port set p1 mac-spoof yes",
+            "port add p1 switch sw0 ip-guard",
+            "port set p1 ip-allow 10.0.0.1,10.0.0.1",
+            "port set p1 ip-allow 10.0.0.0/24",
+            "port set p1 mac-max 4294967296",
+            "port set p1 storm-limit fast",
+            "port set p1 trusted on trusted off",
+            "port add vf1 switch sw0 vf 0 dhcp-guard on",
+            "switch set sw0 group-fwd-mask 0x2",
+            "switch add sw0 group-fwd-mask 0x10000",
+            "port show bindings",
+            "port show p1 bindings extra",
         ] {
             let c = Cli::try_parse_from(std::iter::once("vswctl").chain(argv.split_whitespace()))
                 .unwrap();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //! One module per object/command of the CLI (`version`, `raw`, `switch`, `port`, `fdb`,
-//! `vmq`, `acl`, `monitor`; `irqs` is `port show PORT irqs`).
+//! `vmq`, `acl`, `monitor`; `irqs` is `port show PORT irqs`, `bindings` is `port show PORT
+//! bindings`; `security` holds the port security words of `port` and `switch`).
 //!
 //! Object commands are split in two steps so that both can be unit-tested without a kernel:
 //! the command line is turned into a [`Request`] (command, attributes, doit or dump) before
@@ -8,11 +9,13 @@
 //! their text and JSON forms.
 
 pub mod acl;
+pub mod bindings;
 pub mod fdb;
 pub mod irqs;
 pub mod monitor;
 pub mod port;
 pub mod raw;
+pub mod security;
 pub mod stats;
 pub mod switch;
 pub mod version;

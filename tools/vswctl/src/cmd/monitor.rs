@@ -144,6 +144,10 @@ impl Event {
             if !stats {
                 s.stats = None;
             }
+            // A deleted switch's event only names it: it has no settings to show.
+            if verb == "switch del" {
+                s.group_fwd_mask = None;
+            }
             Ok(Some(Event {
                 verb,
                 object: Object::Switch(s),
@@ -153,6 +157,10 @@ impl Event {
             let mut p = PortInfo::from_attrs(a)?;
             if !stats {
                 p.stats = None;
+            }
+            // A deleted port's event only names it (and its switch): no settings to show.
+            if verb == "port del" {
+                p.security = None;
             }
             Ok(Some(Event {
                 verb,
@@ -485,7 +493,7 @@ mod tests {
     fn json_lines() {
         assert_eq!(
             json(cmd::SWITCH_NEW, switch_attrs()),
-            r#"{"event":"switch add","name":"sw0","uplink":"eth0","ageing":300,"fdb_max":8192,"fdb_count":0}"#
+            r#"{"event":"switch add","name":"sw0","uplink":"eth0","ageing":300,"fdb_max":8192,"fdb_count":0,"group_fwd_mask":0}"#
         );
         assert_eq!(
             json(cmd::SWITCH_DEL, vec![Attr::str(attr::SWITCH, "sw0")]),
@@ -510,11 +518,39 @@ mod tests {
             json(cmd::SWITCH_SET, switch_vmq_attrs()),
             concat!(
                 r#"{"event":"switch set","name":"sw0","uplink":"eth0","ageing":300,"fdb_max":8192,"fdb_count":0,"#,
-                r#""vmq":"dynamic","vmq_low":10,"vmq_high":70,"vmq_interval":1000,"vmq_base_cpu":0,"#,
+                r#""group_fwd_mask":0,"vmq":"dynamic","vmq_low":10,"vmq_high":70,"vmq_interval":1000,"vmq_base_cpu":0,"#,
                 r#""vmq_max_cpus":0,"vmq_max_queues":0,"vmq_skip_smt":false,"vmq_backend":"hardware","#,
                 r#""vmq_rings":4,"vmq_moves":3}"#
             )
         );
+    }
+
+    #[test]
+    fn security_events() {
+        let mut p = port_attrs();
+        p.extend([
+            Attr::u8(attr::MAC_SPOOF, 1),
+            Attr::u32(attr::STORM_LIMIT, 100),
+        ]);
+        assert_eq!(
+            line(cmd::PORT_SET, p.clone()),
+            "port set vp1 switch sw0 mac 02:00:00:00:00:01 mtu 1500 mode access pvid 10 carrier down \
+             ifindex 7 mac-spoof on storm-limit 100"
+        );
+        assert!(json(cmd::PORT_SET, p).ends_with(concat!(
+            r#""ifindex":7,"mac_spoof":true,"dhcp_guard":false,"router_guard":false,"#,
+            r#""ip_guard":false,"trusted":false,"mac_max":0,"storm_limit":100,"ip_allow":[]}"#
+        )));
+        let mut s = switch_attrs();
+        s.push(Attr::u16(attr::GROUP_FWD_MASK, 0x4001));
+        assert_eq!(
+            line(cmd::SWITCH_SET, s.clone()),
+            "switch set sw0 uplink eth0 ageing 300 fdb-max 8192 fdb 0 group-fwd-mask 0x4001"
+        );
+        assert!(json(cmd::SWITCH_SET, s).ends_with(r#""fdb_count":0,"group_fwd_mask":16385}"#));
+        // Delete events name the object only (the json_lines test has their exact form).
+        assert!(!json(cmd::PORT_DEL, port_attrs()).contains("mac_spoof"));
+        assert!(!json(cmd::SWITCH_DEL, switch_attrs()).contains("group_fwd_mask"));
     }
 
     #[test]

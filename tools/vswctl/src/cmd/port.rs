@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-//! `vswctl port add|set|del|show` (`port show PORT irqs`: [`super::irqs`]).
+//! `vswctl port add|set|del|show` (`port show PORT irqs`: [`super::irqs`]; `port show PORT
+//! bindings`: [`super::bindings`]; the security words: [`super::security`]).
 
 use serde::Serialize;
 
+use super::security::{Security, SecurityOpts};
 use super::stats::Stats;
 use super::{bad_reply, Request};
 use crate::args::{self, set_once, Words};
@@ -11,17 +13,34 @@ use crate::output::Output;
 use crate::uapi::{attr, cmd, vlan_mode};
 use crate::Error;
 
+/// The security part of the `port add` / `port set` syntax lines.
+macro_rules! security_usage {
+    () => {
+        "SECURITY: [mac-spoof on|off] [dhcp-guard on|off] [router-guard on|off] \
+         [ip-guard on|off] [trusted on|off] [ip-allow ADDR[,ADDR...]|none] [mac-max N|none] \
+         [storm-limit PPS|none] (a VF port takes only mac-spoof)"
+    };
+}
+
 /// Syntax lines (clap help).
-pub const ADD_USAGE: &str = "PORT switch SW [mac ADDR] [mtu N] \
-     [mode access pvid VID | mode trunk vlans LIST [native VID|none]]\n\
-     VF port: PORT switch SW vf INDEX [mac ADDR] [mode access pvid VID | pvid VID]";
-pub const SET_USAGE: &str = "PORT [mac ADDR] [mtu N] \
+pub const ADD_USAGE: &str = concat!(
+    "PORT switch SW [mac ADDR] [mtu N] \
+     [mode access pvid VID | mode trunk vlans LIST [native VID|none]] [SECURITY]\n\
+     VF port: PORT switch SW vf INDEX [mac ADDR] [mode access pvid VID | pvid VID] \
+     [mac-spoof on|off]\n",
+    security_usage!()
+);
+pub const SET_USAGE: &str = concat!(
+    "PORT [mac ADDR] [mtu N] \
      [mode access pvid VID | mode trunk vlans LIST [native VID|none]] [pvid VID] [vlans LIST] [native VID|none] \
-     [rate-in RATE] [rate-out RATE] [burst BYTES] [weight 1..100]\n\
+     [rate-in RATE] [rate-out RATE] [burst BYTES] [weight 1..100] [SECURITY]\n\
      RATE: bits/s, e.g. 100mbit, 1.5gbit, 125mbps (bytes/s); units bit kbit mbit gbit tbit \
-     bps kbps mbps gbps tbps; 0 or none: no limit. BYTES: e.g. 65536, 64k, 1m (0: default)";
+     bps kbps mbps gbps tbps; 0 or none: no limit. BYTES: e.g. 65536, 64k, 1m (0: default)\n",
+    security_usage!()
+);
 pub const DEL_USAGE: &str = "PORT";
-pub const SHOW_USAGE: &str = "[PORT] [switch SW] | PORT irqs (interrupts of a VF port)";
+pub const SHOW_USAGE: &str = "[PORT] [switch SW] | PORT irqs (interrupts of a VF port) | \
+     PORT bindings (IP source guard bindings)";
 
 /// Range of `port set PORT weight N` (the module checks the same).
 pub const WEIGHT_MIN: u32 = 1;
@@ -47,11 +66,15 @@ struct Opts {
     burst: Option<u32>,
     /// Uplink bandwidth weight, 1..=100.
     weight: Option<u32>,
+    security: SecurityOpts,
 }
 
 fn parse_opts(what: &str, w: &mut Words<'_>, add: bool) -> Result<Opts, String> {
     let mut o = Opts::default();
     while let Some(kw) = w.next() {
+        if o.security.parse_word(kw, w)? {
+            continue;
+        }
         match kw {
             "switch" if add => set_once(
                 &mut o.switch,
@@ -85,9 +108,12 @@ fn parse_opts(what: &str, w: &mut Words<'_>, add: bool) -> Result<Opts, String> 
             )?,
             _ => {
                 let expected = if add {
-                    "switch, vf, mac, mtu, mode, pvid, vlans or native"
+                    "switch, vf, mac, mtu, mode, pvid, vlans, native, mac-spoof, dhcp-guard, \
+                     router-guard, ip-guard, trusted, ip-allow, mac-max or storm-limit"
                 } else {
-                    "mac, mtu, mode, pvid, vlans, native, rate-in, rate-out, burst or weight"
+                    "mac, mtu, mode, pvid, vlans, native, rate-in, rate-out, burst, weight, \
+                     mac-spoof, dhcp-guard, router-guard, ip-guard, trusted, ip-allow, mac-max \
+                     or storm-limit"
                 };
                 return Err(args::unknown_keyword(what, kw, expected));
             }
@@ -100,11 +126,14 @@ fn parse_opts(what: &str, w: &mut Words<'_>, add: bool) -> Result<Opts, String> 
     Ok(o)
 }
 
-/// A VF port (`vf INDEX`) takes `mac` and an access VLAN only (the VF's MAC and VLAN are
-/// set on the PF): no `mtu` (the guest's VF driver owns it), no trunk settings. A bare
-/// `pvid VID` means `mode access pvid VID`.
+/// A VF port (`vf INDEX`) takes `mac`, an access VLAN and `mac-spoof` only (the VF's MAC,
+/// VLAN and spoofchk are set on the PF): no `mtu` (the guest's VF driver owns it), no trunk
+/// settings, none of the other security words (its frames do not pass the switch's
+/// guards). A bare `pvid VID` means `mode access pvid VID`.
 fn check_vf_opts(o: &mut Opts) -> Result<(), String> {
-    let bad = if o.mtu.is_some() {
+    let bad = if let Some(kw) = o.security.vf_refused() {
+        Some(kw)
+    } else if o.mtu.is_some() {
         Some("mtu")
     } else if o.mode == Some(vlan_mode::TRUNK) {
         Some("mode trunk")
@@ -117,7 +146,8 @@ fn check_vf_opts(o: &mut Opts) -> Result<(), String> {
     };
     if let Some(kw) = bad {
         return Err(format!(
-            "\"{kw}\" is not valid for a VF port (vf INDEX takes mac, mode access and pvid)"
+            "\"{kw}\" is not valid for a VF port (vf INDEX takes mac, mode access, pvid and \
+             mac-spoof)"
         ));
     }
     if o.pvid.is_some() && o.mode.is_none() {
@@ -203,6 +233,7 @@ fn opts_attrs(o: Opts, attrs: &mut Vec<Attr>) {
     if let Some(v) = o.weight {
         attrs.push(Attr::u32(attr::WEIGHT, v));
     }
+    o.security.push_attrs(attrs);
 }
 
 fn name_attr(what: &str, w: &mut Words<'_>) -> Result<Attr, String> {
@@ -210,8 +241,9 @@ fn name_attr(what: &str, w: &mut Words<'_>) -> Result<Attr, String> {
     Ok(Attr::str(attr::PORT, &args::parse_name("port name", name)?))
 }
 
-/// `port add PORT switch SW [mac ADDR] [mtu N] [mode ...]` -> `PORT_NEW`; with `vf INDEX`
-/// a VF-backed port (`VF`), which takes only `mac` and an access VLAN.
+/// `port add PORT switch SW [mac ADDR] [mtu N] [mode ...] [SECURITY]` -> `PORT_NEW`; with
+/// `vf INDEX` a VF-backed port (`VF`), which takes only `mac`, an access VLAN and
+/// `mac-spoof`.
 pub fn add_request(words: &[String]) -> Result<Request, String> {
     let mut w = Words::new(words);
     let mut attrs = vec![name_attr("port add", &mut w)?];
@@ -224,7 +256,7 @@ pub fn add_request(words: &[String]) -> Result<Request, String> {
 }
 
 /// `port set PORT [mac ADDR] [mtu N] [mode ...] [rate-in RATE] [rate-out RATE]
-/// [burst BYTES] [weight N]` -> `PORT_SET`.
+/// [burst BYTES] [weight N] [SECURITY]` -> `PORT_SET`.
 pub fn set_request(words: &[String]) -> Result<Request, String> {
     let mut w = Words::new(words);
     let mut attrs = vec![name_attr("port set", &mut w)?];
@@ -232,7 +264,8 @@ pub fn set_request(words: &[String]) -> Result<Request, String> {
     if attrs.len() == 1 {
         return Err(
             "port set: nothing to change (give mac, mtu, mode, pvid, vlans, native, rate-in, \
-             rate-out, burst or weight)"
+             rate-out, burst, weight, mac-spoof, dhcp-guard, router-guard, ip-guard, trusted, \
+             ip-allow, mac-max or storm-limit)"
                 .into(),
         );
     }
@@ -272,7 +305,7 @@ pub fn show_request(words: &[String]) -> Result<(Request, Option<String>), Strin
                 return Err(args::unknown_keyword(
                     "port show",
                     kw,
-                    "switch, or \"port show PORT irqs\"",
+                    "switch, or \"port show PORT irqs|bindings\"",
                 ))
             }
         }
@@ -292,7 +325,8 @@ pub fn show_request(words: &[String]) -> Result<(Request, Option<String>), Strin
 /// which is `null` on a trunk port without native VLAN. The VF fields (`vf`, `pci`,
 /// `vf_dev`, `driver`, `spoofchk`, `trust`) are only sent for a VF-backed port, so a vPort
 /// netdev's JSON has none of them; the QoS fields (`rate_in`, `rate_out` in bits/s,
-/// `burst`, `weight`) only when the module reports them.
+/// `burst`, `weight`) only when the module reports them; the security fields ([`Security`])
+/// always (a VF port: `mac_spoof` only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PortInfo {
     pub name: String,
@@ -352,6 +386,9 @@ pub struct PortInfo {
     /// Uplink bandwidth weight.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<u32>,
+    /// `None` only in `port del` events, which carry no settings.
+    #[serde(flatten)]
+    pub security: Option<Security>,
     /// Only with `-s` (and if the kernel sent `STATS`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<Stats>,
@@ -407,10 +444,11 @@ impl PortInfo {
             (Some(_), _) => None,
             (None, n) => n.map(|v| Some(v).filter(|&v| v != 0)),
         };
+        let vf = u32_of(attr::VF, "VF")?;
         Ok(PortInfo {
             name: require(attrs, attr::PORT, "PORT")?.as_string(),
             switch: find(attrs, attr::SWITCH).map(Attr::as_string),
-            vf: u32_of(attr::VF, "VF")?,
+            vf,
             pci: find(attrs, attr::PCI).map(Attr::as_string),
             vf_dev: find(attrs, attr::VF_DEV)
                 .map(Attr::as_string)
@@ -441,6 +479,7 @@ impl PortInfo {
             rate_out: u64_of(attr::RATE_OUT, "RATE_OUT")?,
             burst: u32_of(attr::BURST, "BURST")?,
             weight: u32_of(attr::WEIGHT, "WEIGHT")?,
+            security: Some(Security::from_attrs(attrs, vf.is_some())?),
             stats: Stats::from_reply(attrs)?,
         })
     }
@@ -449,7 +488,9 @@ impl PortInfo {
     /// ifindex 7`, trunk: `... mode trunk vlans 10,20,30-40 native 1 ...` (no native VLAN:
     /// no `native` part); a VF port: `switch sw0 vf 0 pci 0000:00:0a.4 dev enp0s10v0
     /// driver igbvf mac 02:00:00:00:00:01 mode access pvid 10 spoofchk on trust off`;
-    /// QoS at the end: `... ifindex 7 rate-in 100mbit rate-out 1gbit burst 65536 weight 3`.
+    /// QoS at the end: `... ifindex 7 rate-in 100mbit rate-out 1gbit burst 65536 weight 3`,
+    /// then the security settings that are not the defaults: `... mac-spoof on ip-guard on
+    /// ip-allow 10.0.0.5`.
     /// A vPort whose netdev was renamed shows it before the ifindex: `... dev eth0 ifindex 7`.
     /// Parts the kernel did not send are left out.
     pub fn text_body(&self) -> String {
@@ -516,6 +557,9 @@ impl PortInfo {
         if let Some(v) = self.weight {
             p.push(format!("weight {v}"));
         }
+        if let Some(s) = &self.security {
+            p.extend(s.text_words());
+        }
         p.join(" ")
     }
 
@@ -553,9 +597,19 @@ pub fn is_irqs_show(words: &[String]) -> bool {
     words.get(1).is_some_and(|w| w == "irqs")
 }
 
+/// `port show PORT bindings` (a `BINDING_GET` doit) rather than a `PORT_GET`; also `port
+/// show bindings`, so that the missing port name is reported rather than a port named
+/// `bindings` looked up.
+pub fn is_bindings_show(words: &[String]) -> bool {
+    words.iter().take(2).any(|w| w == "bindings")
+}
+
 pub fn show(out: &Output, words: &[String]) -> Result<(), Error> {
     if is_irqs_show(words) {
         return super::irqs::show(out, words);
+    }
+    if is_bindings_show(words) {
+        return super::bindings::show(out, words);
     }
     let (req, switch) = show_request(words).map_err(Error::Usage)?;
     let client = Client::connect()?;
@@ -587,6 +641,13 @@ mod tests {
 
     fn w(s: &str) -> Vec<String> {
         s.split_whitespace().map(String::from).collect()
+    }
+
+    /// The JSON security keys of a vPort whose reply carries none of them (or the defaults).
+    macro_rules! no_security {
+        () => {
+            r#""mac_spoof":false,"dhcp_guard":false,"router_guard":false,"ip_guard":false,"trusted":false,"mac_max":0,"storm_limit":0,"ip_allow":[]"#
+        };
     }
 
     fn bitmap(vids: &[u16]) -> Vec<u8> {
@@ -675,7 +736,9 @@ mod tests {
         assert!(err("vp1 switch sw0 mtu big").starts_with("invalid mtu \"big\""));
         assert_eq!(
             err("vp1 switch sw0 colour red"),
-            "port add: unknown keyword \"colour\" (expected switch, vf, mac, mtu, mode, pvid, vlans or native)"
+            "port add: unknown keyword \"colour\" (expected switch, vf, mac, mtu, mode, pvid, vlans, \
+             native, mac-spoof, dhcp-guard, router-guard, ip-guard, trusted, ip-allow, mac-max or \
+             storm-limit)"
         );
         assert!(
             err("vp1 switch sw0 mode access pvid 1 vlans 2").contains("only valid with mode trunk")
@@ -733,7 +796,7 @@ mod tests {
         assert_eq!(err("vf1 vf 1"), "port add: missing \"switch SW\"");
         assert_eq!(
             err("vf1 switch sw0 vf 1 mtu 9000"),
-            "\"mtu\" is not valid for a VF port (vf INDEX takes mac, mode access and pvid)"
+            "\"mtu\" is not valid for a VF port (vf INDEX takes mac, mode access, pvid and mac-spoof)"
         );
         assert!(
             err("vf1 switch sw0 vf 1 mode trunk vlans 10").contains("\"mode trunk\" is not valid")
@@ -836,9 +899,10 @@ mod tests {
         );
         assert_eq!(err("p1 weight x"), "invalid weight \"x\": not a number");
         assert!(err("p1 burst 8g").contains("unknown unit \"g\""));
-        assert!(err("p1").contains("rate-in, rate-out, burst or weight"));
+        assert!(err("p1").contains("rate-in, rate-out, burst, weight, mac-spoof"));
         assert!(err("p1 colour red").contains(
-            "expected mac, mtu, mode, pvid, vlans, native, rate-in, rate-out, burst or weight"
+            "expected mac, mtu, mode, pvid, vlans, native, rate-in, rate-out, burst, weight, \
+             mac-spoof, dhcp-guard, router-guard, ip-guard, trusted, ip-allow, mac-max or storm-limit"
         ));
         // Not on `port add`.
         assert!(add_request(&w("p1 switch sw0 rate-in 1mbit"))
@@ -864,7 +928,11 @@ mod tests {
         );
         assert_eq!(
             crate::output::to_json(&p).unwrap(),
-            r#"{"name":"vp1","switch":"sw0","mac":"02:00:00:00:00:0a","mtu":1500,"mode":"access","pvid":10,"carrier":true,"ifindex":7,"rate_in":100000000,"rate_out":1000000000,"burst":65536,"weight":3}"#
+            concat!(
+                r#"{"name":"vp1","switch":"sw0","mac":"02:00:00:00:00:0a","mtu":1500,"mode":"access","pvid":10,"carrier":true,"ifindex":7,"rate_in":100000000,"rate_out":1000000000,"burst":65536,"weight":3,"#,
+                no_security!(),
+                "}"
+            )
         );
         // No limit: `none` in text, 0 in JSON; parts not sent are left out.
         let mut a = trunk_reply(0);
@@ -876,7 +944,11 @@ mod tests {
             .ends_with("ifindex 8 rate-in none rate-out 1500kbit"));
         let j = crate::output::to_json(&p).unwrap();
         assert!(
-            j.ends_with(r#""ifindex":8,"rate_in":0,"rate_out":1500000}"#),
+            j.ends_with(concat!(
+                r#""ifindex":8,"rate_in":0,"rate_out":1500000,"#,
+                no_security!(),
+                "}"
+            )),
             "{j}"
         );
         let mut bad = access_reply();
@@ -884,6 +956,124 @@ mod tests {
         assert!(PortInfo::from_attrs(&bad).is_err());
         let mut bad = access_reply();
         bad.push(Attr::u64(attr::WEIGHT, 1));
+        assert!(PortInfo::from_attrs(&bad).is_err());
+    }
+
+    #[test]
+    fn security_requests() {
+        // After the other attributes, on both add and set; alone is something to change.
+        let r = add_request(&w(
+            "vp1 switch sw0 ip-guard on ip-allow 10.0.0.5 mode access pvid 10 mac-spoof off",
+        ))
+        .unwrap();
+        assert_eq!(
+            r.attrs[3..],
+            [
+                Attr::u16(attr::PVID, 10),
+                Attr::u8(attr::MAC_SPOOF, 0),
+                Attr::u8(attr::IP_GUARD, 1),
+                Attr::nested(
+                    attr::IP_ALLOW,
+                    &[Attr::bytes(
+                        crate::uapi::binding_attr::ADDR,
+                        vec![10, 0, 0, 5]
+                    )]
+                )
+                .unwrap(),
+            ]
+        );
+        let r = set_request(&w("vp1 storm-limit none trusted on")).unwrap();
+        assert_eq!(
+            r,
+            Request::doit(
+                cmd::PORT_SET,
+                vec![
+                    Attr::str(attr::PORT, "vp1"),
+                    Attr::u8(attr::TRUSTED, 1),
+                    Attr::u32(attr::STORM_LIMIT, 0),
+                ]
+            )
+        );
+        let r = set_request(&w("vp1 ip-allow none")).unwrap();
+        assert_eq!(r.attrs[1], Attr::nested(attr::IP_ALLOW, &[]).unwrap());
+        let err = |s: &str| set_request(&w(s)).unwrap_err();
+        assert_eq!(
+            err("vp1 dhcp-guard maybe"),
+            "invalid dhcp-guard \"maybe\" (expected on or off)"
+        );
+        assert_eq!(
+            err("vp1 mac-max 4 mac-max 5"),
+            "\"mac-max\" given more than once"
+        );
+        assert_eq!(
+            err("vp1 ip-allow 10.0.0.1,10.0.0.1"),
+            "invalid ip-allow: 10.0.0.1 given more than once"
+        );
+        // A VF port: mac-spoof only.
+        let r = add_request(&w("vf1 switch sw0 vf 2 mac-spoof on")).unwrap();
+        assert_eq!(r.attrs[3], Attr::u8(attr::MAC_SPOOF, 1));
+        assert_eq!(
+            add_request(&w("vf1 switch sw0 vf 2 mac-spoof on storm-limit 10")).unwrap_err(),
+            "\"storm-limit\" is not valid for a VF port (vf INDEX takes mac, mode access, pvid and mac-spoof)"
+        );
+    }
+
+    #[test]
+    fn show_security() {
+        let mut a = access_reply();
+        a.retain(|x| x.kind() != attr::STATS);
+        a.extend([
+            Attr::u32(attr::WEIGHT, 3),
+            Attr::u8(attr::MAC_SPOOF, 0),
+            Attr::u8(attr::DHCP_GUARD, 1),
+            Attr::u8(attr::ROUTER_GUARD, 0),
+            Attr::u8(attr::IP_GUARD, 1),
+            Attr::u8(attr::TRUSTED, 0),
+            Attr::nested(
+                attr::IP_ALLOW,
+                &[
+                    Attr::bytes(crate::uapi::binding_attr::ADDR, vec![10, 0, 0, 5]),
+                    Attr::bytes(crate::uapi::binding_attr::ADDR, vec![10, 0, 0, 6]),
+                ],
+            )
+            .unwrap(),
+            Attr::u32(attr::MAC_MAX, 4),
+            Attr::u32(attr::STORM_LIMIT, 0),
+        ]);
+        let p = PortInfo::from_attrs(&a).unwrap();
+        assert_eq!(
+            p.text_body(),
+            "switch sw0 mac 02:00:00:00:00:0a mtu 1500 mode access pvid 10 carrier up ifindex 7 \
+             weight 3 dhcp-guard on ip-guard on mac-max 4 ip-allow 10.0.0.5,10.0.0.6"
+        );
+        assert_eq!(
+            crate::output::to_json(&p).unwrap(),
+            concat!(
+                r#"{"name":"vp1","switch":"sw0","mac":"02:00:00:00:00:0a","mtu":1500,"mode":"access","pvid":10,"carrier":true,"ifindex":7,"weight":3,"#,
+                r#""mac_spoof":false,"dhcp_guard":true,"router_guard":false,"ip_guard":true,"trusted":false,"#,
+                r#""mac_max":4,"storm_limit":0,"ip_allow":["10.0.0.5","10.0.0.6"]}"#
+            )
+        );
+        // With -s the stats come after the security keys.
+        let mut a = access_reply();
+        a.push(Attr::u8(attr::MAC_SPOOF, 1));
+        let j = crate::output::to_json(&PortInfo::from_attrs(&a).unwrap()).unwrap();
+        assert!(j.contains(r#""mac_spoof":true,"#), "{j}");
+        assert!(j.contains(r#""ip_allow":[],"stats":{"#), "{j}");
+        // A VF port: spoofchk is the VF's state, mac-spoof the port's setting.
+        let mut a = vf_reply(false);
+        a.push(Attr::u8(attr::MAC_SPOOF, 1));
+        let p = PortInfo::from_attrs(&a).unwrap();
+        assert!(p
+            .text_body()
+            .ends_with("spoofchk on trust off mac-spoof on"));
+        let j = crate::output::to_json(&p).unwrap();
+        assert!(
+            j.ends_with(r#""spoofchk":true,"trust":false,"mac_spoof":true}"#),
+            "{j}"
+        );
+        let mut bad = access_reply();
+        bad.push(Attr::u32(attr::IP_GUARD, 1));
         assert!(PortInfo::from_attrs(&bad).is_err());
     }
 
@@ -923,6 +1113,15 @@ mod tests {
         assert!(!is_irqs_show(&w("vp1 switch sw0")));
         assert!(is_irqs_show(&w("vf1 irqs")));
         assert!(is_irqs_show(&w("vf1 irqs extra")));
+        assert!(is_bindings_show(&w("vp1 bindings")));
+        assert!(is_bindings_show(&w("bindings")));
+        assert!(is_bindings_show(&w("bindings switch sw0")));
+        assert!(!is_bindings_show(&w("vp1")));
+        assert!(!is_bindings_show(&w("vp1 switch bindings")));
+        assert_eq!(
+            show_request(&w("vp1 switch sw0 bindings")).unwrap_err(),
+            "port show: unknown keyword \"bindings\" (expected switch, or \"port show PORT irqs|bindings\")"
+        );
         assert!(show_request(&w("switch")).is_err());
     }
 
@@ -999,9 +1198,9 @@ mod tests {
             crate::output::to_json(&list).unwrap(),
             concat!(
                 r#"[{"name":"vf1","switch":"sw0","vf":0,"pci":"0000:00:0a.4","vf_dev":"enp0s10v0","driver":"igbvf","#,
-                r#""mac":"02:00:00:00:00:01","mode":"access","pvid":10,"spoofchk":true,"trust":false},"#,
+                r#""mac":"02:00:00:00:00:01","mode":"access","pvid":10,"spoofchk":true,"trust":false,"mac_spoof":false},"#,
                 r#"{"name":"vf1","switch":"sw0","vf":0,"pci":"0000:00:0a.4","#,
-                r#""mac":"02:00:00:00:00:01","mode":"access","pvid":10,"spoofchk":true,"trust":false}]"#
+                r#""mac":"02:00:00:00:00:01","mode":"access","pvid":10,"spoofchk":true,"trust":false,"mac_spoof":false}]"#
             )
         );
         let mut bad = vf_reply(false);
@@ -1042,9 +1241,13 @@ mod tests {
         assert_eq!(
             crate::output::to_json(&list).unwrap(),
             concat!(
-                r#"[{"name":"vp1","switch":"sw0","mac":"02:00:00:00:00:0a","mtu":1500,"mode":"access","pvid":10,"carrier":true,"ifindex":7},"#,
-                r#"{"name":"vp2","switch":"sw0","mac":"02:00:00:00:00:0b","mtu":9000,"mode":"trunk","vlans":"10,20,30-40","native":1,"carrier":false,"ifindex":8},"#,
-                r#"{"name":"vp2","switch":"sw0","mac":"02:00:00:00:00:0b","mtu":9000,"mode":"trunk","vlans":"10,20,30-40","native":null,"carrier":false,"ifindex":8}]"#
+                r#"[{"name":"vp1","switch":"sw0","mac":"02:00:00:00:00:0a","mtu":1500,"mode":"access","pvid":10,"carrier":true,"ifindex":7,"#,
+                no_security!(),
+                r#"},{"name":"vp2","switch":"sw0","mac":"02:00:00:00:00:0b","mtu":9000,"mode":"trunk","vlans":"10,20,30-40","native":1,"carrier":false,"ifindex":8,"#,
+                no_security!(),
+                r#"},{"name":"vp2","switch":"sw0","mac":"02:00:00:00:00:0b","mtu":9000,"mode":"trunk","vlans":"10,20,30-40","native":null,"carrier":false,"ifindex":8,"#,
+                no_security!(),
+                "}]"
             )
         );
         let list = decode_all([a.as_slice()], None, true).unwrap();

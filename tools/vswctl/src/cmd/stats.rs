@@ -33,6 +33,27 @@ pub struct Stats {
     /// Frames dropped by a rate limit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub drop_rate: Option<u64>,
+    /// Port security: a source MAC not the port's, or a group/zero one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drop_spoof: Option<u64>,
+    /// VLAN tags the port does not take (S-tag, second tag, tag on an access port).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drop_vlan_tag: Option<u64>,
+    /// Link-local groups not in the switch's `group-fwd-mask`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drop_link_local: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drop_dhcp_guard: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drop_router_guard: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drop_ip_guard: Option<u64>,
+    /// Flooded frames beyond the port's `storm-limit`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub drop_storm: Option<u64>,
+    /// Source MACs not learned: the port has `mac-max` entries already.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub learn_refused_mac_max: Option<u64>,
 }
 
 impl Stats {
@@ -58,6 +79,14 @@ impl Stats {
                 stats::FLOODED => s.flooded = Some(v),
                 stats::DROP_ACL => s.drop_acl = Some(v),
                 stats::DROP_RATE => s.drop_rate = Some(v),
+                stats::DROP_SPOOF => s.drop_spoof = Some(v),
+                stats::DROP_VLAN_TAG => s.drop_vlan_tag = Some(v),
+                stats::DROP_LINK_LOCAL => s.drop_link_local = Some(v),
+                stats::DROP_DHCP_GUARD => s.drop_dhcp_guard = Some(v),
+                stats::DROP_ROUTER_GUARD => s.drop_router_guard = Some(v),
+                stats::DROP_IP_GUARD => s.drop_ip_guard = Some(v),
+                stats::DROP_STORM => s.drop_storm = Some(v),
+                stats::LEARN_REFUSED_MAC_MAX => s.learn_refused_mac_max = Some(v),
                 _ => {}
             }
         }
@@ -72,7 +101,10 @@ impl Stats {
     /// The `-s` lines, indented by four spaces:
     /// `    RX: packets N bytes N dropped N`, `    TX: ...`, then (if the kernel sent any)
     /// `    drop-vlan N learn-refused N drop-down N drop-malformed N flooded N drop-acl N
-    /// drop-rate N` (each part only if sent).
+    /// drop-rate N` and the port security ones on a line of their own (too many for one):
+    /// `    drop-spoof N drop-vlan-tag N drop-link-local N drop-dhcp-guard N
+    /// drop-router-guard N drop-ip-guard N drop-storm N learn-refused-mac-max N` (each part
+    /// only if sent).
     pub fn text_lines(&self) -> Vec<String> {
         let mut lines = vec![
             format!(
@@ -84,20 +116,35 @@ impl Stats {
                 self.tx_packets, self.tx_bytes, self.tx_dropped
             ),
         ];
-        let extra: Vec<String> = [
-            ("drop-vlan", self.drop_vlan),
-            ("learn-refused", self.learn_refused),
-            ("drop-down", self.drop_down),
-            ("drop-malformed", self.drop_malformed),
-            ("flooded", self.flooded),
-            ("drop-acl", self.drop_acl),
-            ("drop-rate", self.drop_rate),
-        ]
-        .iter()
-        .filter_map(|(k, v)| v.map(|v| format!("{k} {v}")))
-        .collect();
-        if !extra.is_empty() {
-            lines.push(format!("    {}", extra.join(" ")));
+        let groups = [
+            vec![
+                ("drop-vlan", self.drop_vlan),
+                ("learn-refused", self.learn_refused),
+                ("drop-down", self.drop_down),
+                ("drop-malformed", self.drop_malformed),
+                ("flooded", self.flooded),
+                ("drop-acl", self.drop_acl),
+                ("drop-rate", self.drop_rate),
+            ],
+            vec![
+                ("drop-spoof", self.drop_spoof),
+                ("drop-vlan-tag", self.drop_vlan_tag),
+                ("drop-link-local", self.drop_link_local),
+                ("drop-dhcp-guard", self.drop_dhcp_guard),
+                ("drop-router-guard", self.drop_router_guard),
+                ("drop-ip-guard", self.drop_ip_guard),
+                ("drop-storm", self.drop_storm),
+                ("learn-refused-mac-max", self.learn_refused_mac_max),
+            ],
+        ];
+        for group in groups {
+            let parts: Vec<String> = group
+                .iter()
+                .filter_map(|(k, v)| v.map(|v| format!("{k} {v}")))
+                .collect();
+            if !parts.is_empty() {
+                lines.push(format!("    {}", parts.join(" ")));
+            }
         }
         lines
     }
@@ -166,7 +213,7 @@ pub(crate) mod tests {
 
     #[test]
     fn acl_and_rate_drops() {
-        let kids: Vec<Attr> = (1..=stats::MAX)
+        let kids: Vec<Attr> = (1..=stats::DROP_RATE)
             .map(|i| Attr::u64(i, 100 + u64::from(i)))
             .collect();
         let s = Stats::from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
@@ -189,6 +236,46 @@ pub(crate) mod tests {
         assert_eq!(s.text_lines()[2], "    drop-rate 4");
         let j = crate::output::to_json(&s).unwrap();
         assert!(j.ends_with(r#""tx_dropped":0,"drop_rate":4}"#), "{j}");
+    }
+
+    #[test]
+    fn security_drops() {
+        let kids: Vec<Attr> = (1..=stats::MAX)
+            .map(|i| Attr::u64(i, 100 + u64::from(i)))
+            .collect();
+        let s = Stats::from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
+        assert_eq!(
+            s.text_lines()[2..],
+            [
+                "    drop-vlan 107 learn-refused 108 drop-down 109 drop-malformed 110 flooded 111 drop-acl 112 drop-rate 113",
+                "    drop-spoof 114 drop-vlan-tag 115 drop-link-local 116 drop-dhcp-guard 117 drop-router-guard 118 drop-ip-guard 119 drop-storm 120 learn-refused-mac-max 121"
+            ]
+        );
+        let j = crate::output::to_json(&s).unwrap();
+        assert!(
+            j.ends_with(concat!(
+                r#""drop_rate":113,"drop_spoof":114,"drop_vlan_tag":115,"drop_link_local":116,"#,
+                r#""drop_dhcp_guard":117,"drop_router_guard":118,"drop_ip_guard":119,"drop_storm":120,"#,
+                r#""learn_refused_mac_max":121}"#
+            )),
+            "{j}"
+        );
+        // Only security ones sent: only their line, only those parts.
+        let kids = [
+            Attr::u64(stats::RX_PACKETS, 1),
+            Attr::u64(stats::DROP_SPOOF, 4),
+            Attr::u64(stats::LEARN_REFUSED_MAC_MAX, 0),
+        ];
+        let s = Stats::from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
+        assert_eq!(
+            s.text_lines()[2..],
+            ["    drop-spoof 4 learn-refused-mac-max 0"]
+        );
+        let j = crate::output::to_json(&s).unwrap();
+        assert!(
+            j.ends_with(r#""tx_dropped":0,"drop_spoof":4,"learn_refused_mac_max":0}"#),
+            "{j}"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::security;
 use super::stats::Stats;
 use super::{bad_reply, flag, Request};
 use crate::args::{self, set_once, Words};
@@ -23,14 +24,25 @@ macro_rules! vmq_usage {
     };
 }
 
+/// What `group-fwd-mask` takes (end of the `switch add` / `switch set` syntax lines).
+macro_rules! group_fwd_usage {
+    () => {
+        "\n\
+         MASK: link-local groups 01:80:c2:00:00:0X to forward, bit X (decimal or 0x hex, e.g. \
+         0x4000 for LLDP); bits 1 and 2 (PAUSE, slow protocols) cannot be set"
+    };
+}
+
 /// Syntax lines (clap help).
 pub const ADD_USAGE: &str = concat!(
-    "SW [uplink DEV] [ageing SECS] [fdb-max N] [sriov N] ",
-    vmq_usage!()
+    "SW [uplink DEV] [ageing SECS] [fdb-max N] [sriov N] [group-fwd-mask MASK] ",
+    vmq_usage!(),
+    group_fwd_usage!()
 );
 pub const SET_USAGE: &str = concat!(
-    "SW [uplink DEV | nouplink] [ageing SECS] [fdb-max N] [sriov N] ",
-    vmq_usage!()
+    "SW [uplink DEV | nouplink] [ageing SECS] [fdb-max N] [sriov N] [group-fwd-mask MASK] ",
+    vmq_usage!(),
+    group_fwd_usage!()
 );
 pub const DEL_USAGE: &str = "SW [-f | force]";
 pub const SHOW_USAGE: &str = "[SW]";
@@ -65,6 +77,8 @@ struct Opts {
     /// Number of VFs to enable on the uplink (0 disables SR-IOV); the module checks the
     /// range against the uplink's `sriov_totalvfs`.
     sriov: Option<u32>,
+    /// Link-local groups to forward (bit X: 01:80:c2:00:00:0X).
+    group_fwd_mask: Option<u16>,
     vmq: VmqOpts,
 }
 
@@ -153,11 +167,16 @@ fn parse_opts(what: &str, w: &mut Words<'_>, set: bool) -> Result<Opts, String> 
                 args::parse_u32("fdb-max", w.value(kw)?)?,
             )?,
             "sriov" => set_once(&mut o.sriov, kw, args::parse_u32(kw, w.value(kw)?)?)?,
+            "group-fwd-mask" | "group_fwd_mask" => set_once(
+                &mut o.group_fwd_mask,
+                "group-fwd-mask",
+                security::parse_group_fwd_mask("group-fwd-mask", w.value(kw)?)?,
+            )?,
             _ => {
                 let expected = if set {
-                    "uplink, nouplink, ageing, fdb-max, sriov, vmq or vmq-SETTING"
+                    "uplink, nouplink, ageing, fdb-max, sriov, group-fwd-mask, vmq or vmq-SETTING"
                 } else {
-                    "uplink, ageing, fdb-max, sriov, vmq or vmq-SETTING"
+                    "uplink, ageing, fdb-max, sriov, group-fwd-mask, vmq or vmq-SETTING"
                 };
                 return Err(args::unknown_keyword(what, kw, expected));
             }
@@ -196,6 +215,9 @@ fn opts_attrs(o: Opts, attrs: &mut Vec<Attr>) {
     if let Some(v) = o.sriov {
         attrs.push(Attr::u32(attr::SRIOV, v));
     }
+    if let Some(v) = o.group_fwd_mask {
+        attrs.push(Attr::u16(attr::GROUP_FWD_MASK, v));
+    }
     let v = o.vmq;
     if let Some(m) = v.mode {
         attrs.push(Attr::u8(attr::VMQ_MODE, m));
@@ -220,7 +242,8 @@ fn opts_attrs(o: Opts, attrs: &mut Vec<Attr>) {
     }
 }
 
-/// `switch add SW [uplink DEV] [ageing SECS] [fdb-max N] [sriov N] [vmq ...]` -> `SWITCH_NEW`.
+/// `switch add SW [uplink DEV] [ageing SECS] [fdb-max N] [sriov N] [group-fwd-mask MASK]
+/// [vmq ...]` -> `SWITCH_NEW`.
 pub fn add_request(words: &[String]) -> Result<Request, String> {
     let mut w = Words::new(words);
     let mut attrs = vec![name_attr("switch add", &mut w)?];
@@ -228,8 +251,8 @@ pub fn add_request(words: &[String]) -> Result<Request, String> {
     Ok(Request::doit(cmd::SWITCH_NEW, attrs))
 }
 
-/// `switch set SW [uplink DEV | nouplink] [ageing SECS] [fdb-max N] [sriov N] [vmq ...]`
-/// -> `SWITCH_SET`.
+/// `switch set SW [uplink DEV | nouplink] [ageing SECS] [fdb-max N] [sriov N]
+/// [group-fwd-mask MASK] [vmq ...]` -> `SWITCH_SET`.
 pub fn set_request(words: &[String]) -> Result<Request, String> {
     let mut w = Words::new(words);
     let mut attrs = vec![name_attr("switch set", &mut w)?];
@@ -238,10 +261,12 @@ pub fn set_request(words: &[String]) -> Result<Request, String> {
         && o.ageing.is_none()
         && o.fdb_max.is_none()
         && o.sriov.is_none()
+        && o.group_fwd_mask.is_none()
         && o.vmq.is_empty()
     {
         return Err(
-            "switch set: nothing to change (give uplink, nouplink, ageing, fdb-max, sriov or vmq settings)"
+            "switch set: nothing to change (give uplink, nouplink, ageing, fdb-max, sriov, \
+             group-fwd-mask or vmq settings)"
                 .into(),
         );
     }
@@ -305,6 +330,10 @@ pub struct SwitchInfo {
     /// True when the uplink's root qdisc is `vswitch` (vPort bandwidth weights enforced).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uplink_qdisc: Option<bool>,
+    /// Link-local groups 01:80:c2:00:00:0X forwarded (bit X), 0 when the kernel did not send
+    /// it; `None` only in `switch del` events, which carry no settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_fwd_mask: Option<u16>,
     /// VMQ mode: `off`, `static` or `dynamic`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vmq: Option<String>,
@@ -369,6 +398,12 @@ impl SwitchInfo {
             sriov: opt_u32(attrs, attr::SRIOV, "SRIOV")?,
             sriov_total: opt_u32(attrs, attr::SRIOV_TOTAL, "SRIOV_TOTAL")?,
             uplink_qdisc: opt_u8(attrs, attr::UPLINK_QDISC, "UPLINK_QDISC")?.map(|v| v != 0),
+            group_fwd_mask: Some(
+                find(attrs, attr::GROUP_FWD_MASK)
+                    .map(|a| a.as_u16().map_err(|e| bad_reply("GROUP_FWD_MASK", e)))
+                    .transpose()?
+                    .unwrap_or(0),
+            ),
             vmq: opt_u8(attrs, attr::VMQ_MODE, "VMQ_MODE")?.map(args::vmq_mode_text),
             vmq_low: opt_u32(attrs, attr::VMQ_LOW, "VMQ_LOW")?,
             vmq_high: opt_u32(attrs, attr::VMQ_HIGH, "VMQ_HIGH")?,
@@ -430,9 +465,10 @@ impl SwitchInfo {
         Some(p.join(" "))
     }
 
-    /// `uplink eth0 ageing 300 fdb-max 8192 fdb 3 sriov 2/7` (parts the kernel did not send
-    /// are left out; no uplink: no `uplink` part; `sriov ENABLED/TOTAL` only for an SR-IOV
-    /// PF uplink, i.e. when the kernel sent `SRIOV_TOTAL`).
+    /// `uplink eth0 ageing 300 fdb-max 8192 fdb 3 sriov 2/7 group-fwd-mask 0x4000` (parts the
+    /// kernel did not send are left out; no uplink: no `uplink` part; `sriov ENABLED/TOTAL`
+    /// only for an SR-IOV PF uplink, i.e. when the kernel sent `SRIOV_TOTAL`;
+    /// `group-fwd-mask` only when not 0).
     pub fn text_body(&self) -> String {
         let mut parts = Vec::new();
         if let Some(u) = &self.uplink {
@@ -452,6 +488,12 @@ impl SwitchInfo {
         }
         if self.uplink_qdisc == Some(true) {
             parts.push("weights on".to_string());
+        }
+        if let Some(m) = self.group_fwd_mask.filter(|&m| m != 0) {
+            parts.push(format!(
+                "group-fwd-mask {}",
+                security::group_fwd_mask_text(m)
+            ));
         }
         parts.join(" ")
     }
@@ -554,7 +596,7 @@ mod tests {
         assert_eq!(err(""), "switch add: missing switch name (SW)");
         assert_eq!(
             err("sw0 bogus 1"),
-            "switch add: unknown keyword \"bogus\" (expected uplink, ageing, fdb-max, sriov, vmq or vmq-SETTING)"
+            "switch add: unknown keyword \"bogus\" (expected uplink, ageing, fdb-max, sriov, group-fwd-mask, vmq or vmq-SETTING)"
         );
         assert_eq!(err("sw0 ageing"), "missing value for \"ageing\"");
         assert_eq!(err("sw0 uplink"), "missing value for \"uplink\"");
@@ -651,7 +693,7 @@ mod tests {
             crate::output::to_json(&decode_all([a.as_slice()], false).unwrap()).unwrap(),
             concat!(
                 r#"[{"name":"sw0","uplink":"eth0","ageing":300,"fdb_max":8192,"fdb_count":3,"#,
-                r#""sriov":2,"sriov_total":7}]"#
+                r#""sriov":2,"sriov_total":7,"group_fwd_mask":0}]"#
             )
         );
         // TOTAL without SRIOV: none enabled.
@@ -666,7 +708,10 @@ mod tests {
         let s = SwitchInfo::from_attrs(&a).unwrap();
         assert_eq!(s.text_body(), "uplink eth0 ageing 300 fdb-max 8192 fdb 3");
         let j = crate::output::to_json(&s).unwrap();
-        assert!(j.ends_with(r#""fdb_count":3,"sriov":0}"#), "{j}");
+        assert!(
+            j.ends_with(r#""fdb_count":3,"sriov":0,"group_fwd_mask":0}"#),
+            "{j}"
+        );
         let bad = [
             Attr::str(attr::SWITCH, "sw0"),
             Attr::u8(attr::SRIOV_TOTAL, 1),
@@ -675,6 +720,80 @@ mod tests {
     }
 
     use crate::uapi::vmq_mode;
+
+    #[test]
+    fn group_fwd_mask_attrs() {
+        let r = add_request(&w("sw0 uplink eth0 group-fwd-mask 0x4000")).unwrap();
+        assert_eq!(
+            r.attrs,
+            vec![
+                Attr::str(attr::SWITCH, "sw0"),
+                Attr::str(attr::UPLINK, "eth0"),
+                Attr::u16(attr::GROUP_FWD_MASK, 0x4000),
+            ]
+        );
+        // Alone is something to change; after SRIOV, before the VMQ settings.
+        let r = set_request(&w("sw0 group-fwd-mask 0")).unwrap();
+        assert_eq!(r.attrs[1..], [Attr::u16(attr::GROUP_FWD_MASK, 0)]);
+        let r = set_request(&w("sw0 vmq static group_fwd_mask 16384 sriov 1")).unwrap();
+        assert_eq!(
+            r.attrs[1..],
+            [
+                Attr::u32(attr::SRIOV, 1),
+                Attr::u16(attr::GROUP_FWD_MASK, 0x4000),
+                Attr::u8(attr::VMQ_MODE, vmq_mode::STATIC),
+            ]
+        );
+        let err = |s: &str| set_request(&w(s)).unwrap_err();
+        assert_eq!(
+            err("sw0 group-fwd-mask 0x4"),
+            "invalid group-fwd-mask \"0x4\": bits 1 and 2 (0x6) cannot be set: PAUSE \
+             (01:80:c2:00:00:01) and slow protocols (01:80:c2:00:00:02) are never forwarded"
+        );
+        assert_eq!(
+            err("sw0 group-fwd-mask 0x10000"),
+            "invalid group-fwd-mask \"0x10000\": out of range (max 0xffff)"
+        );
+        assert_eq!(
+            err("sw0 group_fwd_mask lldp"),
+            "invalid group-fwd-mask \"lldp\": not a number (decimal or 0x hex)"
+        );
+        assert_eq!(
+            err("sw0 group-fwd-mask"),
+            "missing value for \"group-fwd-mask\""
+        );
+        assert_eq!(
+            err("sw0 group-fwd-mask 1 group_fwd_mask 8"),
+            "\"group-fwd-mask\" given more than once"
+        );
+        assert!(err("sw0").contains("sriov, group-fwd-mask or vmq settings"));
+    }
+
+    #[test]
+    fn group_fwd_mask_text_and_json() {
+        let mut a = reply(true, false);
+        a.push(Attr::u16(attr::GROUP_FWD_MASK, 0x4000));
+        let s = SwitchInfo::from_attrs(&a).unwrap();
+        assert_eq!(
+            s.text_lines(false),
+            ["sw0: uplink eth0 ageing 300 fdb-max 8192 fdb 3 group-fwd-mask 0x4000"]
+        );
+        assert_eq!(
+            crate::output::to_json(&s).unwrap(),
+            r#"{"name":"sw0","uplink":"eth0","ageing":300,"fdb_max":8192,"fdb_count":3,"group_fwd_mask":16384}"#
+        );
+        // 0 as sent: no text part, JSON 0 (as when not sent at all).
+        let mut a = reply(true, false);
+        a.push(Attr::u16(attr::GROUP_FWD_MASK, 0));
+        let s = SwitchInfo::from_attrs(&a).unwrap();
+        assert_eq!(s.text_body(), "uplink eth0 ageing 300 fdb-max 8192 fdb 3");
+        assert_eq!(s.group_fwd_mask, Some(0));
+        let bad = [
+            Attr::str(attr::SWITCH, "sw0"),
+            Attr::u32(attr::GROUP_FWD_MASK, 8),
+        ];
+        assert!(SwitchInfo::from_attrs(&bad).is_err());
+    }
 
     #[test]
     fn vmq_attrs() {
@@ -907,7 +1026,7 @@ mod tests {
             crate::output::to_json(&list).unwrap(),
             concat!(
                 r#"[{"name":"sw0","uplink":null,"ageing":300,"fdb_max":8192,"fdb_count":3,"#,
-                r#""vmq":"off","vmq_low":10,"vmq_high":70,"vmq_interval":1000,"vmq_base_cpu":0,"#,
+                r#""group_fwd_mask":0,"vmq":"off","vmq_low":10,"vmq_high":70,"vmq_interval":1000,"vmq_base_cpu":0,"#,
                 r#""vmq_max_cpus":0,"vmq_max_queues":2,"vmq_skip_smt":false,"vmq_backend":"none","#,
                 r#""vmq_moves":3}]"#
             )
@@ -959,8 +1078,8 @@ mod tests {
         assert_eq!(
             crate::output::to_json(&list).unwrap(),
             concat!(
-                r#"[{"name":"sw0","uplink":"eth0","ageing":300,"fdb_max":8192,"fdb_count":3},"#,
-                r#"{"name":"sw0","uplink":null,"ageing":300,"fdb_max":8192,"fdb_count":3}]"#
+                r#"[{"name":"sw0","uplink":"eth0","ageing":300,"fdb_max":8192,"fdb_count":3,"group_fwd_mask":0},"#,
+                r#"{"name":"sw0","uplink":null,"ageing":300,"fdb_max":8192,"fdb_count":3,"group_fwd_mask":0}]"#
             )
         );
         let list = decode_all([r1.as_slice()], true).unwrap();
