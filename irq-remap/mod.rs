@@ -34,6 +34,8 @@ pub(crate) struct VfCfg {
     pub(crate) mac: [u8; 6],
     /// Port VLAN (access mode); None: untagged.
     pub(crate) pvid: Option<u16>,
+    /// The VF's spoof checking (its MAC spoofing guard; on unless `mac-spoof on`).
+    pub(crate) spoofchk: bool,
 }
 
 /// Programs VF `index` of PF `pf` for a port. The MAC is required to work; spoof checking,
@@ -45,7 +47,7 @@ pub(crate) fn apply(rtnl: Held<'_>, pf: &NetDevRef<'_>, index: u32, cfg: &VfCfg)
     if let Err(e) = vf::set_vlan(rtnl, pf, index, cfg.pvid.unwrap_or(0)) {
         return Err((e, c_str!("vswitch: the PF driver refused the VF VLAN")));
     }
-    let _ = vf::set_spoofchk(rtnl, pf, index, true);
+    let _ = vf::set_spoofchk(rtnl, pf, index, cfg.spoofchk);
     let _ = vf::set_trust(rtnl, pf, index, false);
     let _ = vf::set_link_state(rtnl, pf, index, LINK_ENABLE);
     Ok(())

@@ -157,6 +157,12 @@ impl<'a> Attr<'a> {
         a.copy_from_slice(b);
         Ok(u64::from_ne_bytes(a))
     }
+    /// The attributes nested in this one, as (type, payload) pairs; a header that lies about
+    /// its length ends the walk (the policy of nested attributes is the handler's to check).
+    pub fn nested(&self) -> Nested<'a> {
+        Nested { rest: self.bytes() }
+    }
+
     /// The payload as a string (a NUL-terminated string attribute, without the NUL).
     pub fn str(&self) -> Result<&'a str> {
         let b = self.bytes();
@@ -165,6 +171,26 @@ impl<'a> Attr<'a> {
             None => b,
         };
         core::str::from_utf8(b).map_err(|_| EINVAL)
+    }
+}
+
+/// The attributes inside a nested attribute (see [`Attr::nested`]).
+pub struct Nested<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for Nested<'a> {
+    type Item = (u16, &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        // `struct nlattr { u16 nla_len; u16 nla_type; }` in host order, then the payload,
+        // padded to 4 bytes (NLA_ALIGNTO).
+        let hdr = self.rest.get(..4)?;
+        let len = usize::from(u16::from_ne_bytes([hdr[0], hdr[1]]));
+        let ty = u16::from_ne_bytes([hdr[2], hdr[3]]) & 0x3fff; // NLA_TYPE_MASK
+        let payload = self.rest.get(4..len)?;
+        self.rest = self.rest.get(len.next_multiple_of(4)..).unwrap_or(&[]);
+        Some((ty, payload))
     }
 }
 

@@ -217,10 +217,10 @@ void vsw_vport_setup_common(struct net_device *dev)
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = ETH_MAX_MTU;
 	dev->features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | NETIF_F_FRAGLIST |
-			NETIF_F_GSO_SOFTWARE | NETIF_F_RXCSUM | NETIF_F_HW_VLAN_CTAG_TX |
-			NETIF_F_HW_VLAN_STAG_TX;
+			NETIF_F_GSO_SOFTWARE | NETIF_F_RXCSUM | NETIF_F_HW_VLAN_CTAG_TX;
+	/* No S-tag offload: the switch does not carry 802.1ad (frames with S-tags are dropped). */
 	dev->hw_features = dev->features;
-	dev->vlan_features = dev->features & ~(NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_STAG_TX);
+	dev->vlan_features = dev->features & ~NETIF_F_HW_VLAN_CTAG_TX;
 	dev->needs_free_netdev = true;
 }
 
@@ -302,7 +302,10 @@ struct sk_buff *vsw_skb_share_check(struct sk_buff *skb)
 	return skb_share_check(skb, GFP_ATOMIC);
 }
 
-/* A vPort's transmit: present the frame as received (data after the Ethernet header). */
+/*
+ * A vPort's transmit: present the frame as received (data after the Ethernet header), with
+ * skb->protocol from the frame itself (an AF_PACKET sender chooses skb->protocol).
+ */
 struct sk_buff *vsw_skb_from_xmit(struct sk_buff *skb)
 {
 	skb_reset_mac_header(skb);
@@ -310,6 +313,7 @@ struct sk_buff *vsw_skb_from_xmit(struct sk_buff *skb)
 		kfree_skb(skb);
 		return NULL;
 	}
+	skb->protocol = eth_hdr(skb)->h_proto;
 	skb_pull(skb, ETH_HLEN);
 	return skb;
 }
@@ -325,9 +329,19 @@ struct sk_buff *vsw_skb_vlan_normalize(struct sk_buff *skb)
 	return skb;
 }
 
-int vsw_skb_vlan_present(const struct sk_buff *skb)
+int vsw_skb_vlan_tag_present(const struct sk_buff *skb)
 {
-	return skb_vlan_tag_present(skb) && skb->vlan_proto == htons(ETH_P_8021Q);
+	return skb_vlan_tag_present(skb);
+}
+
+u16 vsw_skb_vlan_proto(const struct sk_buff *skb)
+{
+	return ntohs(skb->vlan_proto);
+}
+
+const void *vsw_skb_mac_read(const struct sk_buff *skb, int off, int len, void *buf)
+{
+	return skb_header_pointer(skb, skb_mac_offset(skb) + off, len, buf);
 }
 
 u16 vsw_skb_vlan_id(const struct sk_buff *skb)
@@ -343,18 +357,6 @@ void vsw_skb_vlan_set(struct sk_buff *skb, u16 vid)
 void vsw_skb_vlan_clear(struct sk_buff *skb)
 {
 	__vlan_hwaccel_clear_tag(skb);
-}
-
-int vsw_skb_eth_addrs(const struct sk_buff *skb, u8 *dst, u8 *src)
-{
-	const struct ethhdr *eth;
-
-	if (!skb_mac_header_was_set(skb) || skb_mac_header_len(skb) < ETH_HLEN)
-		return -EINVAL;
-	eth = eth_hdr(skb);
-	ether_addr_copy(dst, eth->h_dest);
-	ether_addr_copy(src, eth->h_source);
-	return 0;
 }
 
 unsigned int vsw_skb_len(const struct sk_buff *skb)
@@ -1027,67 +1029,6 @@ u64 vsw_irq_mask(unsigned int irq, int eff)
 int vsw_irq_has_action(unsigned int irq)
 {
 	return irq_has_action(irq);
-}
-
-/* ---- ACL: the fields rules match on ---- */
-
-/*
- * Fills *f from a frame whose data starts after the Ethernet header (802.1Q tag, if any,
- * already moved to vlan_tci). L3/L4 fields are read only when `depth` asks for them
- * (1: IP addresses and protocol, 2: also ports).
- */
-void vsw_skb_flow(const struct sk_buff *skb, struct vsw_flow *f, int depth)
-{
-	struct sk_buff *s = (struct sk_buff *)skb;
-	int l4off = -1;
-
-	memset(f, 0, sizeof(*f));
-	f->ethertype = ntohs(eth_hdr(skb)->h_proto);
-	if (depth < 1)
-		return;
-	if (f->ethertype == ETH_P_IP) {
-		struct iphdr _iph;
-		const struct iphdr *iph = skb_header_pointer(s, 0, sizeof(_iph), &_iph);
-
-		if (!iph || iph->ihl < 5)
-			return;
-		f->ip_ver = 4;
-		f->proto = iph->protocol;
-		memcpy(f->src, &iph->saddr, 4);
-		memcpy(f->dst, &iph->daddr, 4);
-		if (!(ntohs(iph->frag_off) & IP_OFFSET))
-			l4off = iph->ihl * 4;
-	} else if (f->ethertype == ETH_P_IPV6) {
-		struct ipv6hdr _ip6;
-		const struct ipv6hdr *ip6 = skb_header_pointer(s, 0, sizeof(_ip6), &_ip6);
-		__be16 frag = 0;
-		u8 nexthdr;
-		int off;
-
-		if (!ip6)
-			return;
-		f->ip_ver = 6;
-		memcpy(f->src, &ip6->saddr, 16);
-		memcpy(f->dst, &ip6->daddr, 16);
-		nexthdr = ip6->nexthdr;
-		off = ipv6_skip_exthdr(s, sizeof(*ip6), &nexthdr, &frag);
-		f->proto = nexthdr;
-		if (off >= 0 && !(ntohs(frag) & ~0x7))
-			l4off = off;
-	}
-	if (depth < 2 || l4off < 0)
-		return;
-	if (f->proto == IPPROTO_TCP || f->proto == IPPROTO_UDP || f->proto == IPPROTO_SCTP ||
-	    f->proto == IPPROTO_UDPLITE) {
-		__be16 _ports[2];
-		const __be16 *ports = skb_header_pointer(s, l4off, sizeof(_ports), _ports);
-
-		if (ports) {
-			f->has_ports = 1;
-			f->sport = ntohs(ports[0]);
-			f->dport = ntohs(ports[1]);
-		}
-	}
 }
 
 /* ---- rate-in shaping: pause a vPort's transmit queues until its bucket has tokens ---- */

@@ -81,11 +81,12 @@ void vsw_rcu_read_unlock(void);
 struct sk_buff *vsw_skb_share_check(struct sk_buff *skb);
 struct sk_buff *vsw_skb_from_xmit(struct sk_buff *skb);
 struct sk_buff *vsw_skb_vlan_normalize(struct sk_buff *skb);
-int vsw_skb_vlan_present(const struct sk_buff *skb);
+int vsw_skb_vlan_tag_present(const struct sk_buff *skb);
+u16 vsw_skb_vlan_proto(const struct sk_buff *skb);
+const void *vsw_skb_mac_read(const struct sk_buff *skb, int off, int len, void *buf);
 u16 vsw_skb_vlan_id(const struct sk_buff *skb);
 void vsw_skb_vlan_set(struct sk_buff *skb, u16 vid);
 void vsw_skb_vlan_clear(struct sk_buff *skb);
-int vsw_skb_eth_addrs(const struct sk_buff *skb, u8 *dst, u8 *src);
 unsigned int vsw_skb_len(const struct sk_buff *skb);
 struct net_device *vsw_skb_dev(const struct sk_buff *skb);
 struct sk_buff *vsw_skb_clone(struct sk_buff *skb);
@@ -164,19 +165,6 @@ int vsw_irq_level(unsigned int irq, int level, char *name, int len, u64 *hwirq);
 void vsw_irq_chip_name(unsigned int irq, char *name, int len);
 u64 vsw_irq_mask(unsigned int irq, int eff);
 int vsw_irq_has_action(unsigned int irq);
-
-/* ACL */
-struct vsw_flow {
-	u16 ethertype;
-	u8 ip_ver;
-	u8 proto;
-	u8 has_ports;
-	u16 sport;
-	u16 dport;
-	u8 src[16];
-	u8 dst[16];
-};
-void vsw_skb_flow(const struct sk_buff *skb, struct vsw_flow *f, int depth);
 
 /* rate-in shaping */
 struct vsw_pacer;

@@ -7,6 +7,7 @@
 //! `// SAFETY:` comment and every type that wraps a raw pointer documents its `# Invariants`.
 //! Code outside (the switch itself) uses only the safe API exported here.
 
+pub mod bhlock;
 pub mod errno;
 pub mod genl;
 pub mod netdev;

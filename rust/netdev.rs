@@ -440,7 +440,6 @@ impl<T: VportOps> Vport<T> {
             (*p).ops = foreign;
             (*p).vt = &Self::VTABLE;
             (*dev).netdev_ops = &VPORT_OPS.0;
-            (*dev).priv_destructor = Some(vport_destructor);
             bindings::vsw_dev_net_set(dev, net.0);
             match mac {
                 Some(a) => bindings::vsw_eth_hw_addr_set(dev, a.as_ptr()),
@@ -453,14 +452,18 @@ impl<T: VportOps> Vport<T> {
             bindings::vsw_register_netdevice(dev)
         };
         if ret < 0 {
-            // SAFETY: registration failed: the device is still ours and `vport_destructor`
-            // will not run, so release the `Arc` and the device here.
+            // SAFETY: registration failed: the device is still ours. The destructor is not
+            // set yet (a failing `register_netdevice` calls it, and it would release the
+            // `Arc` a second time), so release the `Arc` and the device here.
             unsafe {
                 drop(<Arc<T> as ForeignOwnable>::from_foreign(foreign));
                 bindings::free_netdev(dev);
             }
             return Err(Error::from_errno(ret));
         }
+        // SAFETY: registered, RTNL held (nobody can unregister it before this store); from now
+        // on the destructor releases the `Arc` once the device is unregistered and unused.
+        unsafe { (*dev).priv_destructor = Some(vport_destructor) };
         // INVARIANT: registered above.
         Ok(Vport { dev: DevHandle::new(&NetDevRef(dev, PhantomData)), _t: PhantomData })
     }

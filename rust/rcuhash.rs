@@ -9,10 +9,11 @@
 //! contiguous memory. Walks (ageing, flush, dumps) visit one bucket at a time and can resume
 //! from a [`Cursor`], so none holds the lock, or an RCU read section, over the whole table.
 
+use super::bhlock::BhLock;
 use super::bindings;
 use super::rcu::ReadGuard;
 use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
-use kernel::alloc::{flags, KBox, KVVec};
+use kernel::alloc::{KBox, KVVec};
 use kernel::error::Result;
 use kernel::types::Opaque;
 
@@ -56,35 +57,6 @@ unsafe extern "C" fn free_node<K, V>(head: *mut bindings::callback_head) {
     drop(unsafe { KBox::from_raw(head.cast::<Node<K, V>>()) });
 }
 
-/// A BH-safe spinlock (`spin_lock_bh`), in its own allocation so it never moves.
-///
-/// # Invariants
-/// `0` was initialised with `spin_lock_init`.
-struct BhLock(KBox<Opaque<bindings::spinlock_t>>);
-
-struct BhGuard<'a>(&'a BhLock);
-
-impl BhLock {
-    fn new() -> Result<Self> {
-        let l = KBox::new(Opaque::uninit(), flags::GFP_KERNEL_ACCOUNT)?;
-        // SAFETY: the lock is in its final heap place and not yet shared.
-        unsafe { bindings::vsw_spin_lock_init(l.get()) };
-        Ok(BhLock(l))
-    }
-    fn lock(&self) -> BhGuard<'_> {
-        // SAFETY: initialised (invariant); released by the guard.
-        unsafe { bindings::vsw_spin_lock_bh(self.0.get()) };
-        BhGuard(self)
-    }
-}
-
-impl Drop for BhGuard<'_> {
-    fn drop(&mut self) {
-        // SAFETY: we hold the lock (taken in `lock`).
-        unsafe { bindings::vsw_spin_unlock_bh((self.0).0.get()) };
-    }
-}
-
 /// Where a walk stopped: bucket index and the number of entries of that bucket already seen.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
 pub struct Cursor {
@@ -102,7 +74,8 @@ pub struct Cursor {
 pub struct RcuHash<K, V> {
     buckets: KVVec<AtomicPtr<Node<K, V>>>,
     mask: usize,
-    lock: BhLock,
+    /// Serialises writers (the unit it guards is the bucket chains).
+    lock: BhLock<()>,
     len: AtomicUsize,
 }
 
@@ -124,7 +97,7 @@ impl<K: PartialEq + Copy + 'static, V: 'static> RcuHash<K, V> {
         for _ in 0..n {
             buckets.push(AtomicPtr::new(core::ptr::null_mut()), gfp)?;
         }
-        Ok(RcuHash { buckets, mask: n - 1, lock: BhLock::new()?, len: AtomicUsize::new(0) })
+        Ok(RcuHash { buckets, mask: n - 1, lock: BhLock::new(())?, len: AtomicUsize::new(0) })
     }
 
     /// Number of buckets.

@@ -63,27 +63,6 @@ impl Skb {
         p
     }
 
-    /// Destination and source Ethernet addresses.
-    pub fn eth_addrs(&self) -> Option<(EthAddr, EthAddr)> {
-        let mut dst = [0u8; 6];
-        let mut src = [0u8; 6];
-        // SAFETY: `self.0` is valid (invariant); the buffers hold 6 bytes each.
-        let ret = unsafe { bindings::vsw_skb_eth_addrs(self.0, dst.as_mut_ptr(), src.as_mut_ptr()) };
-        (ret == 0).then_some((dst, src))
-    }
-
-    /// The 802.1Q VLAN id carried by the frame, if tagged.
-    pub fn vlan(&self) -> Option<u16> {
-        // SAFETY: `self.0` is valid (invariant).
-        unsafe {
-            if bindings::vsw_skb_vlan_present(self.0) != 0 {
-                Some(bindings::vsw_skb_vlan_id(self.0))
-            } else {
-                None
-            }
-        }
-    }
-
     /// Tags the frame with `vid`, or untags it with `None`.
     pub fn set_vlan(&mut self, vid: Option<u16>) {
         // SAFETY: `self.0` is valid and owned by us (invariant).
@@ -140,39 +119,65 @@ impl Skb {
     }
 }
 
-/// The fields ACL rules match on, read from a frame.
-#[derive(Clone, Copy, Default)]
-pub struct Flow {
-    /// EtherType after any 802.1Q tag.
-    pub ethertype: u16,
-    /// 0 (not IP), 4 or 6.
-    pub ip_ver: u8,
-    /// IP protocol (IPv6: after extension headers).
-    pub proto: u8,
-    /// L4 ports (TCP, UDP, SCTP, UDP-Lite; first fragment only).
-    pub ports: Option<(u16, u16)>,
-    /// Source address (IPv4 in the first 4 bytes).
-    pub src: [u8; 16],
-    /// Destination address.
-    pub dst: [u8; 16],
+/// Why the switch drops a frame, as the kernel's drop monitor and `perf` see it
+/// (`enum skb_drop_reason`: the reasons that fit; the rest is "not specified", with the
+/// switch's own counter telling which).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum DropReason {
+    NotSpecified,
+    /// A source MAC the port may not use (spoofing, group or zero address).
+    MacInvalidSource,
+    /// Too short for its headers.
+    PktTooSmall,
+    /// The destination device is down.
+    DevReady,
+}
+
+impl DropReason {
+    fn to_c(self) -> bindings::skb_drop_reason {
+        match self {
+            DropReason::NotSpecified => bindings::skb_drop_reason_SKB_DROP_REASON_NOT_SPECIFIED,
+            DropReason::MacInvalidSource => bindings::skb_drop_reason_SKB_DROP_REASON_MAC_INVALID_SOURCE,
+            DropReason::PktTooSmall => bindings::skb_drop_reason_SKB_DROP_REASON_PKT_TOO_SMALL,
+            DropReason::DevReady => bindings::skb_drop_reason_SKB_DROP_REASON_DEV_READY,
+        }
+    }
 }
 
 impl Skb {
-    /// Reads the frame's EtherType and, as `depth` asks (1: IP header, 2: also L4 ports), its
-    /// IP addresses, protocol and ports (copied out; the frame is not changed).
-    pub fn flow(&self, depth: u32) -> Flow {
-        // SAFETY: `vsw_flow` is plain data; all-zero is a valid value.
-        let mut f: bindings::vsw_flow = unsafe { core::mem::zeroed() };
-        // SAFETY: the skb is valid (invariant); `f` is a valid out pointer.
-        unsafe { bindings::vsw_skb_flow(self.0, &mut f, depth as i32) };
-        Flow {
-            ethertype: f.ethertype,
-            ip_ver: f.ip_ver,
-            proto: f.proto,
-            ports: (f.has_ports != 0).then_some((f.sport, f.dport)),
-            src: f.src,
-            dst: f.dst,
+    /// Copies `out.len()` bytes at offset `off` from the first byte of the Ethernet header
+    /// into `out` (through `skb_header_pointer`: paged data too); false if the frame is
+    /// shorter.
+    pub fn read(&self, off: usize, out: &mut [u8]) -> bool {
+        let (Ok(off), Ok(len)) = (i32::try_from(off), i32::try_from(out.len())) else { return false };
+        // SAFETY: the skb is valid (invariant); `out` has room for `len` bytes; the helper
+        // returns a pointer to `len` readable bytes (in the skb or in `out`) or null.
+        unsafe {
+            let p = bindings::vsw_skb_mac_read(self.0, off, len, out.as_mut_ptr().cast());
+            if p.is_null() {
+                return false;
+            }
+            if p.cast::<u8>() != out.as_mut_ptr() {
+                core::ptr::copy_nonoverlapping(p.cast::<u8>(), out.as_mut_ptr(), out.len());
+            }
         }
+        true
+    }
+
+    /// The VLAN tag the sender's stack or the NIC moved out of the frame: (TPID, VID).
+    pub fn offloaded_tag(&self) -> Option<(u16, u16)> {
+        // SAFETY: the skb is valid (invariant).
+        unsafe {
+            (bindings::vsw_skb_vlan_tag_present(self.0) != 0)
+                .then(|| (bindings::vsw_skb_vlan_proto(self.0), bindings::vsw_skb_vlan_id(self.0)))
+        }
+    }
+
+    /// Frees the frame, telling the drop monitor why.
+    pub fn drop_with(self, reason: DropReason) {
+        let raw = self.into_raw();
+        // SAFETY: we give up our skb; a null socket is allowed.
+        unsafe { bindings::sk_skb_reason_drop(core::ptr::null_mut(), raw, reason.to_c()) };
     }
 }
 

@@ -104,7 +104,9 @@ else
 fi
 check "fdb del removes the static entry" bash -c 'vswctl fdb del sw0 02:00:00:00:00:77 vlan 10 && ! vswctl fdb show sw0 | grep -q 02:00:00:00:00:77'
 
-# 11: MAC move
+# 11: MAC move (a MAC moving between ports, as when a guest's address moves: both ports
+# allow other source MACs, or the spoofing guard would drop it and pin the entry)
+vswctl port set vpa mac-spoof on; vswctl port set vpc mac-spoof on
 ip -n c link set vpc down; vswctl port set vpc mode access pvid 10; ip -n c link set vpc up
 ip -n a link set vpa down; ip -n c link set vpc address 02:00:00:00:00:0a
 ip -n c addr flush dev vpc; ip -n c addr add 10.10.0.1/16 dev vpc
@@ -116,6 +118,7 @@ else
 fi
 ip -n c link set vpc address 02:00:00:00:00:0c; ip -n c addr flush dev vpc; ip -n c addr add 10.10.0.3/16 dev vpc
 ip -n a link set vpa up
+vswctl port set vpa mac-spoof off; vswctl port set vpc mac-spoof off
 
 # 12: ageing
 # quiet ports (no IPv6 chatter) so nothing refreshes the entries
@@ -185,11 +188,13 @@ expect_fail out vswctl switch add sw2 uplink lo && [[ $out == *uplink* ]] || bad
 expect_fail out vswctl raw 2 3:str:"a/b" && [[ $out == *name* ]] || bad+="bad name: $out; "
 if [ -z "$bad" ]; then ok "bad input refused with a clear message"; else not_ok "bad input refused with a clear message" "$bad"; fi
 
-# FDB limit: learning past fdb-max is refused and counted
+# FDB limit: learning past fdb-max is refused and counted (vpa sends from several MACs)
+vswctl port set vpa mac-spoof on
 vswctl switch set sw0 fdb-max 2
 for i in 1 2 3 4; do ip -n a neigh replace 10.10.1.$i lladdr 02:00:00:00:02:0$i dev vpa; done
 ip netns exec a sh -c 'for i in 1 2 3 4; do ip link set vpa address 02:00:00:00:03:0$i; ping -c 1 -W 0.2 10.10.0.2; done' >/dev/null 2>&1
 ip -n a link set vpa address 02:00:00:00:00:0a
+vswctl port set vpa mac-spoof off
 refused=$(vswctl -j -s switch show sw0 | sed -n 's/.*"learn_refused":\([0-9]*\).*/\1/p')
 count=$(vswctl -j switch show sw0 | sed -n 's/.*"fdb_count":\([0-9]*\).*/\1/p')
 if [ "${count:-99}" -le 2 ] && [ "${refused:-0}" -gt 0 ]; then ok "fdb-max: learning past the limit is refused and counted ($refused refused)"; else not_ok "fdb-max: learning past the limit is refused and counted" "count=$count refused=$refused"; fi

@@ -33,7 +33,8 @@ blast() {
 
 test_statics_count_against_fdb_max() {
     vswctl switch add fl0 fdb-max 4
-    vswctl port add flp1 switch fl0
+    # pktgen sends from many MACs: the port lets it.
+    vswctl port add flp1 switch fl0 mac-spoof on
     local i out
     for i in 1 2 3 4; do vswctl fdb add fl0 02:00:00:00:00:0$i port flp1; done
     if out=$(vswctl fdb add fl0 02:00:00:00:00:05 port flp1 2>&1); then
@@ -57,7 +58,7 @@ test_statics_count_against_fdb_max() {
 test_flush_filters() {
     vswctl switch add fl0
     vswctl port add flp1 switch fl0 mode trunk vlans 10,20
-    vswctl port add flp2 switch fl0
+    vswctl port add flp2 switch fl0 mac-spoof on
     vswctl fdb add fl0 02:00:00:00:01:01 vlan 10 port flp1
     vswctl fdb add fl0 02:00:00:00:01:02 vlan 20 port flp1
     vswctl fdb add fl0 02:00:00:00:01:03 port flp2
@@ -88,7 +89,7 @@ test_flush_filters() {
 test_largest_fdb() {
     local max=1048576 n out t0 t1
     vswctl switch add fl0 fdb-max $max ageing 600
-    vswctl port add flp1 switch fl0
+    vswctl port add flp1 switch fl0 mac-spoof on
     sysctl -qw net.ipv6.conf.flp1.disable_ipv6=1
     ip link set flp1 up
     t0=$(date +%s)

@@ -6,7 +6,9 @@
 
 A STEP is one netlink request as JSON, attributes by name with values as vswnl.py takes
 them, e.g. '{"cmd":"SWITCH_NEW","attrs":{"SWITCH":"fi0","UPLINK":"dummy0"}}' (optional
-"dump": true).
+"dump": true, and "undo": another request that takes the step back: when a fault is
+tolerated (the request succeeds anyway, e.g. kvmalloc falling back to vmalloc), the step is
+undone, the state must be as before, and the next fault points are tried too).
 
 For each step in order: take a snapshot of the state (switch, port, VMQ dumps, the FDB of
 every switch, the ACL of every port, the netdevs; counters and time-varying values left
@@ -53,7 +55,7 @@ DEBUGFS_KNOBS = [
     ('fail_function/verbose', '0'),
 ]
 # Counters and values that change by themselves (traffic, ageing, the VMQ balancer).
-VOLATILE = {'STATS', 'HITS', 'AGE', 'PPS', 'LOAD', 'MOVES', 'FDB_COUNT'}
+VOLATILE = {'STATS', 'HITS', 'AGE', 'PPS', 'LOAD', 'MOVES', 'FDB_COUNT', 'IFINDEX'}
 VMQ_VOLATILE = VOLATILE | {'CPU'}
 
 
@@ -89,6 +91,10 @@ class Step:
         self.dump = bool(d.get('dump'))
         attrs = d.get('attrs') or {}
         self.body = vswnl.encode_attrs(attrs)       # bad names or values fail here, early
+        # The request that takes the step back, so that a success with a tolerated fault
+        # (a fallback the kernel took, e.g. kvmalloc's vmalloc) can be undone and the
+        # fault points after it tried too.
+        self.undo = Step(json.dumps(d['undo'])) if d.get('undo') else None
         # The values as a dump would show them ("02:00:00:00:00:0A" -> "02:00:00:00:00:0a").
         self.attrs = {}
         for k, v in attrs.items():
@@ -230,7 +236,7 @@ class Report:
     """What happened to one step."""
 
     def __init__(self):
-        self.tried = self.clean = 0
+        self.tried = self.clean = self.tolerated = 0
         self.errnos = collections.Counter()
         self.success = None         # (nth, injected, answer lost)
         self.failures = []          # (text, diff lines)
@@ -282,7 +288,22 @@ def run_step(step, ctx):
             why = effect_error(step, before, after)
             if why:
                 rep.fail('nth=%d: succeeded but %s' % (n, why))
-            return rep
+                return rep
+            if not (injected and step.undo):
+                return rep
+            # The fault was tolerated: take the step back and go on with the next point.
+            rep.tolerated += 1
+            with ctx.watch(n):
+                back = nl.request(step.undo.cmd, step.undo.body)
+                undone = snapshot(nl)
+            if ev is not None:
+                ev.drain()
+            if not back.ok or undone != before:
+                rep.fail('nth=%d: the undo (%s) did not restore the state: %s'
+                         % (n, step.undo.name, back.describe()), diff(before, undone))
+                return rep
+            rep.success = None
+            continue
         rep.errnos[vswnl.errname(ans.send_errno or ans.errno or ans.recv_errno)] += 1
         changed = after != before
         if changed:
@@ -304,7 +325,8 @@ def run_step(step, ctx):
 
 
 def print_report(k, step, rep):
-    line = 'step %d %s: tried %d faults, %d refused cleanly, ' % (k, step.name, rep.tried, rep.clean)
+    line = 'step %d %s: tried %d faults, %d refused cleanly, %d tolerated and undone, ' % (
+        k, step.name, rep.tried, rep.clean, rep.tolerated)
     line += 'first success at nth=%d' % rep.success[0] if rep.success else 'no success'
     print(line)
     if rep.errnos:
@@ -321,6 +343,49 @@ def print_report(k, step, rep):
     sys.stdout.flush()
 
 
+def module_text_range(name='vswitch'):
+    """[start, end) of the module's code, from /proc/kallsyms (as root addresses are real)."""
+    lo, hi = None, None
+    with open('/proc/kallsyms') as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 4 and parts[3] == '[%s]' % name and parts[1] in 'tT':
+                a = int(parts[0], 16)
+                lo = a if lo is None else min(lo, a)
+                hi = a if hi is None else max(hi, a)
+    if not lo:
+        return None
+    # The last function's size is unknown: a page covers it.
+    return lo, hi + 4096
+
+
+# Frames of a fault point's stack searched for the module: enough to reach the module's own
+# allocations through the allocator and the `kernel` crate (about a dozen frames), not the
+# deep insides of what it calls (registering a netdev allocates hundreds of times in sysfs and
+# kobject code; failing register_netdevice as a whole is fail_function's job).
+STACK_DEPTH = 9
+
+
+def setup_stack_filter():
+    """Counts only the fault points reached from the module's own code (directly or through
+    the kernel functions it calls): the netlink core's allocations around a request (the
+    request skb, the ack) are not what a command must survive, and some of them are retried
+    by the core, which would end a step before the module's own points were tried. Needs
+    CONFIG_FAULT_INJECTION_STACKTRACE_FILTER (require-start/require-end)."""
+    rng = module_text_range()
+    if rng is None:
+        print('# fault_inject: vswitch symbols not found in /proc/kallsyms: no stack filter')
+        return
+    for attr in ('failslab', 'fail_page_alloc', 'fail_function'):
+        base = os.path.join(DEBUGFS, attr)
+        if not os.path.exists(os.path.join(base, 'require-start')):
+            print('# fault_inject: %s has no stacktrace filter: every fault point counts' % attr)
+            continue
+        for knob, value in (('require-end', rng[1]), ('require-start', rng[0]), ('stacktrace-depth', STACK_DEPTH)):
+            with open(os.path.join(base, knob), 'w') as f:
+                f.write(str(value))
+
+
 def setup_debugfs():
     for knob, value in DEBUGFS_KNOBS:
         path = os.path.join(DEBUGFS, knob)
@@ -329,6 +394,7 @@ def setup_debugfs():
                 f.write(value)
         except OSError as e:
             print('# fault_inject: cannot set %s: %s' % (path, e.strerror))
+    setup_stack_filter()
 
 
 def warn_debugfs():

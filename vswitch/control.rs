@@ -15,18 +15,18 @@ use crate::fdbtable::StaticError;
 use crate::irq_remap::{self, VfCfg};
 use crate::mac::Mac;
 use crate::name::Name;
-use crate::portpolicy::{self, AclCfg, PortPolicy};
+use crate::portpolicy::{AclCfg, PortPolicy};
 use crate::switch::{PortCore, PortTable, Slot, Stats, SwitchCore, UplinkRx, UPLINK_ID};
 use crate::sys::errno::eopnotsupp;
-use crate::sys::netdev::{dev_by_name, Net, NetDevRef, Pacer, Uplink, Vport};
-use crate::sys::pci::{random_mac, PciDev};
+use crate::sys::netdev::{dev_by_name, Net, NetDevRef, Uplink, Vport};
+use crate::sys::pci::PciDev;
 use crate::sys::qdisc;
 use crate::sys::rcu::RcuBox;
 use crate::sys::rtnl::Held;
 use crate::sys::{vec_pop, vec_remove, vec_retain};
 use crate::uapi;
 use crate::vlan::VlanMode;
-use crate::vmq::{self, PortInfo, Vmq, NO_CPU};
+use crate::vmq::{self, PortInfo, Vmq};
 use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL_ACCOUNT, Flags, KBox, KVec};
 use kernel::sync::Arc;
@@ -73,6 +73,8 @@ pub(crate) struct SwitchCfg<'a> {
     pub(crate) fdb_max: Option<u32>,
     /// VMQ settings to change.
     pub(crate) vmq: vmq::Request,
+    /// Link-local groups forwarded (bit X for 01:80:C2:00:00:0X).
+    pub(crate) group_fwd_mask: Option<u16>,
 }
 
 /// Settings of `port add` / `port set`.
@@ -89,13 +91,46 @@ pub(crate) struct PortCfg {
     pub(crate) burst: Option<u32>,
     /// Bandwidth weight on the uplink, 1..=100.
     pub(crate) weight: Option<u32>,
+    /// Port protections: `(guard::* flag bit, on)` pairs to change.
+    pub(crate) guards: KVec<(u32, bool)>,
+    /// Static IP source guard bindings (replace the current ones).
+    pub(crate) ip_allow: Option<KVec<crate::frame::Ip>>,
+    /// Most learned FDB entries (0: no limit).
+    pub(crate) mac_max: Option<u32>,
+    /// Most flooded frames per second (0: no limit).
+    pub(crate) storm_limit: Option<u32>,
+}
+
+impl PortCfg {
+    /// Whether it sets anything a VF port cannot have (VF traffic does not cross the switch;
+    /// its MAC spoof checking is the VF's own, through the PF).
+    pub(crate) fn has_switch_only_guards(&self) -> bool {
+        self.guards.iter().any(|(b, _)| *b != crate::guard::MAC_SPOOF_OK)
+            || self.ip_allow.is_some()
+            || self.mac_max.is_some()
+            || self.storm_limit.is_some()
+    }
+
+    /// Applies the guard settings that cannot fail to `g` (the static bindings are applied
+    /// by the caller, which can fail).
+    pub(crate) fn apply_guards(&self, g: &crate::portguard::PortGuard) {
+        for (bit, on) in self.guards.iter() {
+            g.set_flag(*bit, *on);
+        }
+        if let Some(m) = self.mac_max {
+            g.mac_max.store(m, Ordering::Relaxed);
+        }
+        if let Some(pps) = self.storm_limit {
+            g.set_storm(pps);
+        }
+    }
 }
 
 /// Port ids of one switch: the uplink is 0, ports get the lowest free id from 1 (the port
 /// table is indexed by id). A freed id is given out again only after an RCU grace period, so
 /// a frame still being switched with the old port's id cannot teach the FDB an entry that
 /// would then point at the new port.
-struct Ids {
+pub(crate) struct Ids {
     /// Ids in use (not sorted).
     used: KVec<u32>,
     /// Freed ids with the grace-period cookie of their release.
@@ -108,11 +143,14 @@ impl Ids {
     }
 
     /// Takes an id (room for it is reserved here, so `commit` cannot fail).
-    fn alloc(&mut self) -> CfgResult<u32> {
+    pub(crate) fn alloc(&mut self) -> CfgResult<u32> {
         self.used.reserve(1, GFP_REQ)?;
         let mut id = 1;
         while self.used.contains(&id) || self.freed.iter().any(|(f, c)| *f == id && !c.passed()) {
             id += 1;
+        }
+        if id as usize >= crate::fdbtable::MAX_PORT_IDS {
+            return fail(ENOSPC, c_str!("vswitch: too many ports on this switch (4095)"));
         }
         let _ = self.used.push(id, GFP_REQ);
         if let Some(i) = self.freed.iter().position(|(f, _)| *f == id) {
@@ -122,7 +160,7 @@ impl Ids {
     }
 
     /// Gives `id` back (it is reused after a grace period).
-    fn free(&mut self, id: u32) {
+    pub(crate) fn free(&mut self, id: u32) {
         if let Some(i) = self.used.iter().position(|u| *u == id) {
             let _ = vec_remove(&mut self.used, i);
         }
@@ -150,7 +188,7 @@ pub(crate) struct PortCtl {
 }
 
 impl PortCtl {
-    fn slot(&self) -> Slot {
+    pub(crate) fn slot(&self) -> Slot {
         Slot {
             id: self.id,
             dev: self.vport.handle(),
@@ -195,7 +233,7 @@ impl UplinkCtl {
         }
     }
 
-    fn slot(&self) -> Slot {
+    pub(crate) fn slot(&self) -> Slot {
         Slot {
             id: UPLINK_ID,
             dev: self.link.handle(),
@@ -221,7 +259,7 @@ pub(crate) struct SwitchCtl {
     pub(crate) sriov_owned: Option<PciDev>,
     /// The `vswitch` qdisc this switch made its uplink's root (detached when dropped).
     pub(crate) qdisc: Option<qdisc::Attachment>,
-    ids: Ids,
+    pub(crate) ids: Ids,
     /// The published port table is stale (a rebuild failed for lack of memory and the switch
     /// forwards nothing); the next change rebuilds it.
     stale: bool,
@@ -229,7 +267,7 @@ pub(crate) struct SwitchCtl {
 
 impl SwitchCtl {
     /// The port table for the current ports and `uplink` (fallible; publish with `commit`).
-    fn table_with(&self, uplink: Option<&UplinkCtl>, skip: Option<u32>, extra: Option<Slot>) -> CfgResult<KBox<RcuBox<PortTable>>> {
+    pub(crate) fn table_with(&self, uplink: Option<&UplinkCtl>, skip: Option<u32>, extra: Option<Slot>) -> CfgResult<KBox<RcuBox<PortTable>>> {
         let mut slots = KVec::with_capacity(self.ports.len() + 2, GFP_REQ)?;
         if let Some(u) = uplink {
             let _ = slots.push(u.slot(), GFP_REQ);
@@ -244,12 +282,12 @@ impl SwitchCtl {
     }
 
     /// The table of the switch as it is.
-    fn table(&self) -> CfgResult<KBox<RcuBox<PortTable>>> {
+    pub(crate) fn table(&self) -> CfgResult<KBox<RcuBox<PortTable>>> {
         self.table_with(self.uplink.as_ref(), None, None)
     }
 
     /// Publishes `t` (cannot fail).
-    fn commit(&mut self, t: KBox<RcuBox<PortTable>>) {
+    pub(crate) fn commit(&mut self, t: KBox<RcuBox<PortTable>>) {
         self.core.publish(Some(t));
         self.stale = false;
     }
@@ -307,7 +345,7 @@ impl SwitchCtl {
 
     /// The `vswitch` qdisc on `uplink` if weights need it and this switch has none there yet
     /// (fallible; dropping the result detaches it again).
-    fn qdisc_for(&self, rtnl: Held<'_>, uplink: Option<&UplinkCtl>, extra_weight: bool) -> CfgResult<Option<qdisc::Attachment>> {
+    pub(crate) fn qdisc_for(&self, rtnl: Held<'_>, uplink: Option<&UplinkCtl>, extra_weight: bool) -> CfgResult<Option<qdisc::Attachment>> {
         let Some(u) = uplink else { return Ok(None) };
         if !self.wants_qdisc(extra_weight) {
             return Ok(None);
@@ -473,7 +511,7 @@ impl Switches {
         self.list.iter().find(|s| s.name == *name)
     }
 
-    fn switch_idx(&self, name: &str) -> CfgResult<usize> {
+    pub(crate) fn switch_idx(&self, name: &str) -> CfgResult<usize> {
         match self.list.iter().position(|s| s.name == *name) {
             Some(i) => Ok(i),
             None => fail(ENOENT, c_str!("vswitch: no such switch")),
@@ -481,7 +519,7 @@ impl Switches {
     }
 
     /// (switch index, port index) of vPort `name`.
-    fn port_idx(&self, name: &str) -> CfgResult<(usize, usize)> {
+    pub(crate) fn port_idx(&self, name: &str) -> CfgResult<(usize, usize)> {
         for (i, s) in self.list.iter().enumerate() {
             if let Some(j) = s.ports.iter().position(|p| p.name == *name) {
                 return Ok((i, j));
@@ -491,7 +529,7 @@ impl Switches {
     }
 
     /// (switch index, VF port index) of VF port `name`.
-    fn vf_port_idx(&self, name: &str) -> CfgResult<(usize, usize)> {
+    pub(crate) fn vf_port_idx(&self, name: &str) -> CfgResult<(usize, usize)> {
         for (i, s) in self.list.iter().enumerate() {
             if let Some(j) = s.vf_ports.iter().position(|p| p.name == *name) {
                 return Ok((i, j));
@@ -556,6 +594,9 @@ impl Switches {
             cfg.ageing.unwrap_or(uapi::DEFAULT_AGEING),
             GFP_REQ,
         )?;
+        if let Some(m) = cfg.group_fwd_mask {
+            core.group_fwd.store(m.into(), Ordering::Relaxed);
+        }
         let core = Arc::new(core, GFP_REQ)?;
         let mut sw = SwitchCtl {
             name: n,
@@ -612,7 +653,13 @@ impl Switches {
         if let Some(m) = cfg.fdb_max {
             // Resizing allocates the new table first; nothing else changed yet (the new
             // uplink, if any, is detached again when `change` drops).
-            sw.core.fdb.set_max(m, GFP_REQ).map_err(|_| Fail(ENOMEM, c_str!("vswitch: out of memory for an FDB of this size")))?;
+            sw.core.fdb.set_max(m, GFP_REQ).map_err(|e| {
+                if e == ENOSPC {
+                    Fail(e, c_str!("vswitch: fdb-max is below the number of static entries"))
+                } else {
+                    Fail(ENOMEM, c_str!("vswitch: out of memory for an FDB of this size"))
+                }
+            })?;
         }
         // Commit.
         if let (Some(new), Some((t, q))) = (change, prepared) {
@@ -621,6 +668,9 @@ impl Switches {
         let sw = &mut self.list[i];
         if let Some(a) = cfg.ageing {
             sw.core.set_ageing(a);
+        }
+        if let Some(m) = cfg.group_fwd_mask {
+            sw.core.group_fwd.store(m.into(), Ordering::Relaxed);
         }
         match vmq_new {
             Some(v) => {
@@ -666,212 +716,6 @@ impl Switches {
             sw.teardown(rtnl, &mut self.sriov_off);
         }
         self.list = KVec::new();
-    }
-
-    // ---- ports ----
-
-    fn name_taken(&self, name: &str) -> bool {
-        self.port_idx(name).is_ok() || self.vf_port_idx(name).is_ok()
-    }
-
-    pub(crate) fn port_add(&mut self, rtnl: Held<'_>, net: Net<'_>, name: &str, switch: &str, cfg: PortCfg) -> CfgResult {
-        let n = name_of(name, c_str!("vswitch: port name must be 1-15 printable characters, no '/', ':', '%' or spaces"))?;
-        if self.name_taken(name) {
-            return fail(EEXIST, c_str!("vswitch: a port with this name exists"));
-        }
-        let i = self.switch_idx(switch)?;
-        if let Some(index) = cfg.vf {
-            return self.vf_port_add(rtnl, i, n, index, cfg);
-        }
-        if dev_by_name(rtnl, net, name).is_ok() {
-            return fail(EEXIST, c_str!("vswitch: a network device with this name exists"));
-        }
-        let policy = Arc::new(PortPolicy::new(), GFP_REQ)?;
-        apply_rates(&policy, &cfg);
-        policy.weight.store(cfg.weight.unwrap_or(0), Ordering::Relaxed);
-        let vlan = cfg.vlan.clone().unwrap_or_else(VlanMode::default_access);
-        let steer = Arc::new(AtomicU32::new(NO_CPU), GFP_REQ)?;
-        let acl = AclCfg::new()?;
-        let stats = Arc::new(Stats::new()?, GFP_REQ)?;
-        let sw = &mut self.list[i];
-        let id = sw.ids.alloc()?;
-        let r = (|| {
-            let core = Arc::new(
-                PortCore { id, switch: sw.core.clone(), stats: stats.clone(), policy: policy.clone(), pacer: Pacer::new()? },
-                GFP_REQ,
-            )?;
-            let vport = match Vport::register(rtnl, net, name, cfg.mac, cfg.mtu, core) {
-                Ok(v) => v,
-                Err(e) => return fail(e, c_str!("vswitch: cannot register the port device (bad name, MAC or MTU?)")),
-            };
-            let p = PortCtl { id, name: n, vport, stats, vlan, steer, policy, acl };
-            // Fallible steps with the device registered (dropped, hence unregistered, on
-            // failure).
-            let t = sw.table_with(sw.uplink.as_ref(), None, Some(p.slot()))?;
-            if cfg.weight.is_some() && sw.qdisc.as_ref().is_some_and(|a| !a.is_current(rtnl)) {
-                // `tc qdisc del` removed it: the record goes (nothing to detach).
-                sw.qdisc = None;
-            }
-            let q = match sw.qdisc {
-                Some(_) => None,
-                None => sw.qdisc_for(rtnl, sw.uplink.as_ref(), cfg.weight.is_some())?,
-            };
-            sw.ports.reserve(1, GFP_REQ)?;
-            // Commit. Entries a removed port with this id might have left are gone first.
-            sw.core.fdb.flush_port(id);
-            let _ = sw.ports.push(p, GFP_REQ);
-            sw.commit(t);
-            if q.is_some() {
-                sw.qdisc = q;
-            }
-            Ok(())
-        })();
-        match r {
-            Ok(()) => {
-                sw.vmq_sync(rtnl);
-                Ok(())
-            }
-            Err(e) => {
-                sw.ids.free(id);
-                Err(e)
-            }
-        }
-    }
-
-    fn vf_port_add(&mut self, rtnl: Held<'_>, i: usize, n: Name, index: u32, cfg: PortCfg) -> CfgResult {
-        let vcfg = vf_cfg(&cfg, None)?;
-        let sw = &mut self.list[i];
-        let Some(pf) = sw.pf() else {
-            return fail(eopnotsupp(), c_str!("vswitch: VF ports need an uplink that is an SR-IOV PF"));
-        };
-        if index >= pf.num_vfs() {
-            return fail(ERANGE, c_str!("vswitch: no such VF: the index must be below the VFs enabled (switch set SW sriov N)"));
-        }
-        if sw.vf_ports.iter().any(|p| p.index == index) {
-            return fail(EBUSY, c_str!("vswitch: this VF already backs a port"));
-        }
-        let Some(vf) = pf.vf(index) else { return fail(ENODEV, c_str!("vswitch: VF device not found")) };
-        let steer = Arc::new(AtomicU32::new(NO_CPU), GFP_REQ)?;
-        let stats = Arc::new(Stats::new()?, GFP_REQ)?;
-        sw.vf_ports.reserve(1, GFP_REQ)?;
-        let id = sw.ids.alloc()?;
-        let Some(u) = &sw.uplink else {
-            sw.ids.free(id);
-            return fail(ENODEV, c_str!("vswitch: no uplink"));
-        };
-        if let Err((e, m)) = irq_remap::apply(rtnl, &u.link.dev(), index, &vcfg) {
-            // The VF may be half programmed: put it back to its defaults.
-            irq_remap::reset(rtnl, &u.link.dev(), index);
-            sw.ids.free(id);
-            return fail(e, m);
-        }
-        let _ = sw.vf_ports.push(VfPort { id, name: n, index, pci: vf, cfg: vcfg, steer, stats }, GFP_REQ);
-        sw.vmq_sync(rtnl);
-        Ok(())
-    }
-
-    fn vf_port_set(&mut self, rtnl: Held<'_>, i: usize, j: usize, cfg: PortCfg) -> CfgResult {
-        let sw = &mut self.list[i];
-        let old = sw.vf_ports[j].cfg;
-        let vcfg = vf_cfg(&cfg, Some(old))?;
-        let Some(u) = &sw.uplink else { return fail(ENODEV, c_str!("vswitch: no uplink")) };
-        let index = sw.vf_ports[j].index;
-        if let Err((e, m)) = irq_remap::apply(rtnl, &u.link.dev(), index, &vcfg) {
-            // Back to what it was.
-            let _ = irq_remap::apply(rtnl, &u.link.dev(), index, &old);
-            return fail(e, m);
-        }
-        sw.vf_ports[j].cfg = vcfg;
-        sw.vmq_sync(rtnl);
-        Ok(())
-    }
-
-    fn vf_port_del(&mut self, rtnl: Held<'_>, i: usize, j: usize) -> CfgResult {
-        let sw = &mut self.list[i];
-        let Some(p) = vec_remove(&mut sw.vf_ports, j) else { return fail(ENOENT, c_str!("vswitch: no such port")) };
-        if let Some(u) = &sw.uplink {
-            irq_remap::reset(rtnl, &u.link.dev(), p.index);
-        }
-        sw.ids.free(p.id);
-        sw.vmq_sync(rtnl);
-        Ok(())
-    }
-
-    pub(crate) fn port_set(&mut self, rtnl: Held<'_>, name: &str, cfg: PortCfg) -> CfgResult {
-        if let Ok((i, j)) = self.vf_port_idx(name) {
-            return self.vf_port_set(rtnl, i, j, cfg);
-        }
-        let (i, j) = self.port_idx(name)?;
-        let sw = &mut self.list[i];
-        // Fallible steps without side effects first: the new table, the qdisc.
-        let table = match &cfg.vlan {
-            Some(v) => {
-                let mut s = sw.ports[j].slot();
-                s.vlan = v.clone();
-                Some(sw.table_with(sw.uplink.as_ref(), Some(sw.ports[j].id), Some(s))?)
-            }
-            None => None,
-        };
-        if cfg.weight.is_some() && sw.qdisc.as_ref().is_some_and(|a| !a.is_current(rtnl)) {
-            // `tc qdisc del` removed it: the record goes (nothing to detach), a new one comes.
-            sw.qdisc = None;
-        }
-        let q = match (cfg.weight, &sw.qdisc) {
-            (Some(_), None) => sw.qdisc_for(rtnl, sw.uplink.as_ref(), true)?,
-            _ => None,
-        };
-        // Device changes, each undone if a later one fails.
-        let p = &sw.ports[j];
-        let old_mtu = p.vport.dev().mtu();
-        let old_mac = p.vport.dev().addr();
-        if let Some(m) = cfg.mtu {
-            if p.vport.set_mtu(rtnl, m).is_err() {
-                return fail(EINVAL, c_str!("vswitch: MTU out of range (68..65535)"));
-            }
-        }
-        if let Some(a) = cfg.mac {
-            if let Err(e) = p.vport.set_mac(rtnl, a) {
-                if cfg.mtu.is_some() {
-                    let _ = p.vport.set_mtu(rtnl, old_mtu);
-                }
-                return fail(e, c_str!("vswitch: cannot set this MAC address"));
-            }
-        }
-        let _ = old_mac;
-        // Commit.
-        apply_rates(&p.policy, &cfg);
-        if let Some(w) = cfg.weight {
-            p.policy.weight.store(w, Ordering::Relaxed);
-        }
-        if q.is_some() {
-            sw.qdisc = q;
-        }
-        if let (Some(v), Some(t)) = (cfg.vlan, table) {
-            sw.ports[j].vlan = v;
-            let id = sw.ports[j].id;
-            sw.commit(t);
-            sw.core.fdb.flush_port(id);
-        }
-        sw.vmq_sync(rtnl);
-        Ok(())
-    }
-
-    pub(crate) fn port_del(&mut self, rtnl: Held<'_>, name: &str) -> CfgResult {
-        if let Ok((i, j)) = self.vf_port_idx(name) {
-            return self.vf_port_del(rtnl, i, j);
-        }
-        let (i, j) = self.port_idx(name)?;
-        let sw = &mut self.list[i];
-        let t = sw.table_with(sw.uplink.as_ref(), Some(sw.ports[j].id), None)?;
-        // Commit.
-        let Some(p) = vec_remove(&mut sw.ports, j) else { return fail(ENOENT, c_str!("vswitch: no such port")) };
-        sw.commit(t);
-        sw.core.fdb.flush_port(p.id);
-        sw.ids.free(p.id);
-        // Its queue and filter are freed (and may go to a port waiting on the default queue).
-        sw.vmq_sync(rtnl);
-        p.vport.unregister(rtnl);
-        Ok(())
     }
 
     /// Which port of switch `sw` `port` names: a vPort by its name, the uplink by its device
@@ -951,41 +795,4 @@ impl Switches {
             }
         }
     }
-}
-
-/// Sets the rate limits `cfg` asks for (a burst alone applies to both directions).
-fn apply_rates(policy: &PortPolicy, cfg: &PortCfg) {
-    for (dir, r) in [(portpolicy::IN, cfg.rate_in), (portpolicy::OUT, cfg.rate_out)] {
-        let bps = match (r, cfg.burst) {
-            (Some(b), _) => b,
-            (None, Some(_)) => policy.rate[dir].bps.load(Ordering::Relaxed),
-            (None, None) => continue,
-        };
-        policy.rate[dir].set(bps, cfg.burst);
-    }
-}
-
-fn vf_cfg(cfg: &PortCfg, base: Option<VfCfg>) -> CfgResult<VfCfg> {
-    if cfg.rate_in.is_some() || cfg.rate_out.is_some() || cfg.burst.is_some() {
-        return fail(eopnotsupp(), c_str!("vswitch: rate limits on VF ports are not supported"));
-    }
-    if cfg.weight.is_some() {
-        return fail(eopnotsupp(), c_str!("vswitch: VF traffic bypasses the switch: no bandwidth weight on VF ports"));
-    }
-    if cfg.mtu.is_some() {
-        return fail(EINVAL, c_str!("vswitch: the MTU of a VF port is set on the VF's netdev"));
-    }
-    let pvid = match &cfg.vlan {
-        None => base.and_then(|b| b.pvid),
-        Some(VlanMode::Access { pvid }) => Some(*pvid),
-        Some(VlanMode::Trunk { .. }) => {
-            return fail(EINVAL, c_str!("vswitch: a VF port supports access mode only (one port VLAN)"))
-        }
-    };
-    let mac = match (cfg.mac, base) {
-        (Some(m), _) => m,
-        (None, Some(b)) => b.mac,
-        (None, None) => random_mac(),
-    };
-    Ok(VfCfg { mac, pvid })
 }

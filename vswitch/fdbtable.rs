@@ -11,7 +11,7 @@ use crate::sys::rcu::{self, RcuBox, RcuPtr};
 use crate::sys::rcuhash::{hz, jiffies64, random_u64, Cursor, RcuHash};
 use crate::sys::workqueue::{DelayedWorkFn, DelayedWorkRef};
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use kernel::alloc::{flags::GFP_ATOMIC, Flags};
+use kernel::alloc::{flags::GFP_ATOMIC, Flags, KVVec};
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
@@ -57,13 +57,18 @@ impl Table {
 /// What learning a source address did.
 #[derive(PartialEq, Eq)]
 pub(crate) enum Learned {
-    /// Nothing new (ignored, refreshed or moved).
+    /// Nothing new (ignored, refreshed or moved; or the entry is pinned to another port).
     Nothing,
     /// A new dynamic entry: the ager must run.
     Inserted,
     /// Not learned: the table is full.
     Refused,
+    /// Not learned: the port has taught its `mac-max` entries already.
+    RefusedMacMax,
 }
+
+/// Port ids an FDB keeps learning counts for (`mac-max`); a switch has no more ports.
+pub(crate) const MAX_PORT_IDS: usize = 4096;
 
 /// Why a static entry was not added.
 pub(crate) enum StaticError {
@@ -82,14 +87,46 @@ pub(crate) struct Fdb {
     pub(crate) max: AtomicU32,
     /// Ageing time in seconds (0: entries never age).
     pub(crate) ageing: AtomicU32,
+    /// Dynamic entries per port id, for `mac-max` (kept up to date by learning and removal;
+    /// racing moves of one entry may skew them by one, which only shifts a limit slightly).
+    learned: KVVec<AtomicU32>,
+}
+
+/// Decrements a learning count without wrapping below zero.
+fn dec(c: &AtomicU32) {
+    let _ = c.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |v| v.checked_sub(1));
 }
 
 impl Fdb {
     pub(crate) fn new(max: u32, ageing: u32, gfp: Flags) -> Result<Self> {
         let table = RcuPtr::null();
         table.replace(Some(RcuBox::new(Arc::new(Table::new(max, gfp)?, gfp)?, gfp)?));
-        Ok(Fdb { table, max: AtomicU32::new(max), ageing: AtomicU32::new(ageing) })
+        let mut learned = KVVec::with_capacity(MAX_PORT_IDS, gfp)?;
+        for _ in 0..MAX_PORT_IDS {
+            learned.push(AtomicU32::new(0), gfp)?;
+        }
+        Ok(Fdb { table, max: AtomicU32::new(max), ageing: AtomicU32::new(ageing), learned })
     }
+
+    fn count(&self, port: u32) -> Option<&AtomicU32> {
+        self.learned.get(port as usize)
+    }
+
+    /// Whether port `port` may teach one more entry under `mac_max` (0: no limit).
+    fn under_limit(&self, port: u32, mac_max: u32) -> bool {
+        mac_max == 0 || self.count(port).is_some_and(|c| c.load(Ordering::Relaxed) < mac_max)
+    }
+
+    /// Accounts a dynamic entry moving from `from` (None: new) to `to`.
+    fn moved(&self, from: Option<u32>, to: u32) {
+        if let Some(c) = from.and_then(|f| self.count(f)) {
+            dec(c);
+        }
+        if let Some(c) = self.count(to) {
+            c.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
 
     fn ageing_jiffies(&self) -> u64 {
         u64::from(self.ageing.load(Ordering::Relaxed)) * hz()
@@ -118,8 +155,19 @@ impl Fdb {
         t.hash.get(g, &(*mac, vid), t.hash(mac, vid)).filter(|v| self.live(v, now)).map(FdbVal::entry)
     }
 
-    /// Learns source `src` in VLAN `vid` on port `port` (fast path, softirq).
-    pub(crate) fn learn(&self, g: &rcu::ReadGuard, src: &Mac, vid: u16, port: u32, now: u64) -> Learned {
+    /// Learns source `src` in VLAN `vid` on port `port` (fast path, softirq): at most
+    /// `mac_max` entries per port (0: no limit), and an entry moves away from its port only
+    /// if `may_move(port)` (a port whose MAC spoofing guard is on pins its entries).
+    pub(crate) fn learn(
+        &self,
+        g: &rcu::ReadGuard,
+        src: &Mac,
+        vid: u16,
+        port: u32,
+        now: u64,
+        mac_max: u32,
+        may_move: impl Fn(u32) -> bool,
+    ) -> Learned {
         let Some(t) = self.table.get(g) else { return Learned::Nothing };
         let key = (*src, vid);
         let hash = t.hash(src, vid);
@@ -136,20 +184,37 @@ impl Fdb {
                 Learned::Nothing
             }
             Learn::Move { to } => {
-                if let Some(v) = existing {
-                    v.port.store(to, Ordering::Relaxed);
-                    v.updated.store(now, Ordering::Relaxed);
+                let Some(v) = existing else { return Learned::Nothing };
+                let from = v.port.load(Ordering::Relaxed);
+                if !may_move(from) {
+                    return Learned::Nothing;
                 }
+                if !self.under_limit(to, mac_max) {
+                    return Learned::RefusedMacMax;
+                }
+                v.port.store(to, Ordering::Relaxed);
+                v.updated.store(now, Ordering::Relaxed);
+                self.moved(Some(from), to);
                 Learned::Nothing
             }
             Learn::Insert => match existing {
-                // An expired entry on another port: take it over.
+                // An expired entry: take it over (static ones never expire).
                 Some(v) => {
+                    let from = v.port.load(Ordering::Relaxed);
+                    if from != port && !self.under_limit(port, mac_max) {
+                        return Learned::RefusedMacMax;
+                    }
                     v.port.store(port, Ordering::Relaxed);
                     v.updated.store(now, Ordering::Relaxed);
+                    if from != port {
+                        self.moved(Some(from), port);
+                    }
                     Learned::Nothing
                 }
                 None => {
+                    if !self.under_limit(port, mac_max) {
+                        return Learned::RefusedMacMax;
+                    }
                     let mut full = false;
                     let ins = t.hash.insert_with(key, hash, GFP_ATOMIC, |len| {
                         if len as u32 >= max {
@@ -163,6 +228,7 @@ impl Fdb {
                         })
                     });
                     if ins {
+                        self.moved(None, port);
                         Learned::Inserted
                     } else if full {
                         Learned::Refused
@@ -183,8 +249,13 @@ impl Fdb {
         let hash = t.hash(mac, vid);
         let now = jiffies64();
         if let Some(v) = t.hash.get(&g, &key, hash) {
+            if !v.is_static.swap(true, Ordering::Relaxed) {
+                // A learned entry becomes static: it no longer counts for its port.
+                if let Some(c) = self.count(v.port.load(Ordering::Relaxed)) {
+                    dec(c);
+                }
+            }
             v.port.store(port, Ordering::Relaxed);
-            v.is_static.store(true, Ordering::Relaxed);
             v.updated.store(now, Ordering::Relaxed);
             return Ok(());
         }
@@ -203,8 +274,12 @@ impl Fdb {
             // Inserted by the fast path meanwhile: make that one static.
             (false, false) => match t.hash.get(&g, &key, hash) {
                 Some(v) => {
+                    if !v.is_static.swap(true, Ordering::Relaxed) {
+                        if let Some(c) = self.count(v.port.load(Ordering::Relaxed)) {
+                            dec(c);
+                        }
+                    }
                     v.port.store(port, Ordering::Relaxed);
-                    v.is_static.store(true, Ordering::Relaxed);
                     Ok(())
                 }
                 None => Err(StaticError::NoMem),
@@ -215,7 +290,16 @@ impl Fdb {
     /// Removes entries for which `keep` is false (process context, a bucket at a time).
     pub(crate) fn retain(&self, mut keep: impl FnMut(&FdbKey, &Entry) -> bool) -> usize {
         let Some(t) = self.current() else { return 0 };
-        t.hash.retain(|k, v| keep(k, &v.entry()))
+        t.hash.retain(|k, v| {
+            let e = v.entry();
+            let k = keep(k, &e);
+            if !k && !e.is_static {
+                if let Some(c) = self.count(e.port) {
+                    dec(c);
+                }
+            }
+            k
+        })
     }
 
     /// Removes every entry pointing at port `id`.
@@ -242,25 +326,61 @@ impl Fdb {
         let old_buckets = self.current().map_or(0, |t| t.hash.buckets());
         let new = Table::new(max, gfp)?;
         if new.hash.buckets() == old_buckets {
+            let mut statics = 0u32;
+            self.walk(Cursor::default(), |_, e| {
+                statics += u32::from(e.is_static);
+                true
+            });
+            if statics > max {
+                return Err(ENOSPC);
+            }
             self.max.store(max, Ordering::Relaxed);
             return Ok(());
         }
         let now = jiffies64();
+        // Static entries are configuration: each must make it, or nothing changes. Learned
+        // ones fill what room is left (a failed copy is learned again).
+        let (mut lost_static, mut too_many) = (false, false);
         for want_static in [true, false] {
             self.walk(Cursor::default(), |k, e| {
-                if e.is_static == want_static && (new.hash.len() as u32) < max {
-                    new.hash.insert_with(*k, new.hash(&k.0, k.1), gfp, |_| {
-                        Some(FdbVal {
-                            port: AtomicU32::new(e.port),
-                            updated: AtomicU64::new(if e.is_static { now } else { e.updated }),
-                            is_static: AtomicBool::new(e.is_static),
-                        })
-                    });
+                if e.is_static != want_static {
+                    return true;
                 }
-                true
+                if new.hash.len() as u32 >= max {
+                    too_many |= e.is_static;
+                    return !too_many;
+                }
+                let ok = new.hash.insert_with(*k, new.hash(&k.0, k.1), gfp, |_| {
+                    Some(FdbVal {
+                        port: AtomicU32::new(e.port),
+                        updated: AtomicU64::new(if e.is_static { now } else { e.updated }),
+                        is_static: AtomicBool::new(e.is_static),
+                    })
+                });
+                lost_static |= e.is_static && !ok;
+                !lost_static
             });
         }
+        if too_many {
+            return Err(ENOSPC);
+        }
+        if lost_static {
+            return Err(ENOMEM);
+        }
         let boxed = RcuBox::new(Arc::new(new, gfp)?, gfp)?;
+        // The learning counts follow what the new table keeps.
+        for c in self.learned.iter() {
+            c.store(0, Ordering::Relaxed);
+        }
+        boxed.hash.walk(Cursor::default(), |_, v| {
+            let e = v.entry();
+            if !e.is_static {
+                if let Some(c) = self.count(e.port) {
+                    c.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            true
+        });
         self.max.store(max, Ordering::Relaxed);
         self.table.replace(Some(boxed));
         Ok(())

@@ -3,12 +3,14 @@
 //! with RCU, per-CPU hit counters per rule) and rate limits (a lockless token bucket per
 //! direction). The decisions are the pure `acl.rs` and `tb.rs`; this file holds the state.
 
-use crate::acl::{self, Action, Addrs, Packet, Rule};
+use crate::acl::{self, Action, Rule};
 use crate::mac::Mac;
+use crate::portguard::PortGuard;
 use crate::sys::percpu::Counters;
 use crate::sys::rcu::{self, RcuBox, RcuPtr};
-use kernel::str::CStr;
 use crate::sys::skb::Skb;
+use crate::view::View;
+use kernel::str::CStr;
 use crate::sys::vmq::now_ns;
 use crate::tb;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -59,7 +61,7 @@ pub(crate) struct Rate {
 }
 
 impl Rate {
-    const fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         Rate { bps: AtomicU64::new(0), burst: AtomicU32::new(0), state: AtomicU64::new(0) }
     }
 
@@ -99,7 +101,7 @@ impl Rate {
 
     /// Policing (toward the port, `out`): whether a frame of `len` bytes conforms (takes its
     /// tokens if so). Lockless: one compare-and-swap loop on the packed state.
-    fn allow(&self, len: u32) -> bool {
+    pub(crate) fn allow(&self, len: u32) -> bool {
         let bps = self.bps.load(Ordering::Acquire);
         if bps == 0 {
             return true;
@@ -127,6 +129,8 @@ pub(crate) struct PortPolicy {
     pub(crate) rate: [Rate; 2],
     /// Bandwidth weight on the uplink under contention (0: not set, counts as 1).
     pub(crate) weight: AtomicU32,
+    /// Port protections (MAC spoofing, DHCP/router/IP guards, learning and storm limits).
+    pub(crate) guard: PortGuard,
 }
 
 /// Why a frame was dropped by policy.
@@ -136,44 +140,22 @@ pub(crate) enum Verdict {
     DropRate,
 }
 
-fn ip_addrs(f: &crate::sys::skb::Flow) -> Option<Addrs> {
-    match f.ip_ver {
-        4 => {
-            let mut s = [0u8; 4];
-            let mut d = [0u8; 4];
-            s.copy_from_slice(&f.src[..4]);
-            d.copy_from_slice(&f.dst[..4]);
-            Some(Addrs::V4 { src: s, dst: d })
-        }
-        6 => Some(Addrs::V6 { src: f.src, dst: f.dst }),
-        _ => None,
-    }
-}
-
 impl PortPolicy {
-    pub(crate) fn new() -> Self {
-        PortPolicy { acl: [RcuPtr::null(), RcuPtr::null()], rate: [Rate::new(), Rate::new()], weight: AtomicU32::new(0) }
+    /// The policy of a port whose MAC is `mac`.
+    pub(crate) fn new(mac: Mac) -> Result<Self> {
+        Ok(PortPolicy {
+            acl: [RcuPtr::null(), RcuPtr::null()],
+            rate: [Rate::new(), Rate::new()],
+            weight: AtomicU32::new(0),
+            guard: PortGuard::new(mac)?,
+        })
     }
 
-    /// Checks one frame in direction `dir` (switched in VLAN `vid`); `addrs` are its
-    /// (destination, source) MACs when the caller has them (read from the frame otherwise,
-    /// only if a rule set needs them).
-    pub(crate) fn check(&self, dir: usize, g: &rcu::ReadGuard, skb: &Skb, addrs: Option<(Mac, Mac)>, vid: u16) -> Verdict {
+    /// Checks one frame in direction `dir` (switched in VLAN `vid`), read through `view`
+    /// (only as deep as a rule set needs).
+    pub(crate) fn check(&self, dir: usize, g: &rcu::ReadGuard, view: &mut View, skb: &Skb, vid: u16) -> Verdict {
         if let Some(set) = self.acl[dir].get(g) {
-            let Some((dst, src)) = addrs.or_else(|| skb.eth_addrs().map(|(d, s)| (Mac(d), Mac(s)))) else {
-                return Verdict::DenyAcl;
-            };
-            let f = skb.flow(set.depth);
-            let p = Packet {
-                src_mac: src,
-                dst_mac: dst,
-                vlan: vid,
-                ethertype: f.ethertype,
-                ip: ip_addrs(&f),
-                ip_proto: (f.ip_ver != 0).then_some(f.proto),
-                sport: f.ports.map(|p| p.0),
-                dport: f.ports.map(|p| p.1),
-            };
+            let p = view.packet(skb, vid, set.depth);
             let (action, idx) = acl::evaluate_indexed(&set.rules, &set.wild, &set.keyed, set.default, &p);
             match idx.and_then(|i| set.hits.get(i)) {
                 Some(h) => h.add(0, 1),

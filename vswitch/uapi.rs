@@ -81,7 +81,49 @@ pub mod stats {
     pub const DROP_ACL: u16 = 12;
     /// Frames dropped by a rate limit (QoS).
     pub const DROP_RATE: u16 = 13;
-    pub const MAX: u16 = DROP_RATE;
+    /// Frames from the port whose source MAC is not the port's (MAC spoofing guard), or a
+    /// multicast/broadcast/zero source MAC.
+    pub const DROP_SPOOF: u16 = 14;
+    /// Frames whose VLAN tags the port does not accept (a tag on an access port other than
+    /// a priority tag, an S-tag, a second tag).
+    pub const DROP_VLAN_TAG: u16 = 15;
+    /// Link-local control frames (01:80:C2:00:00:0X) the switch does not forward.
+    pub const DROP_LINK_LOCAL: u16 = 16;
+    /// DHCP/DHCPv6 server messages from a port with `dhcp-guard on`.
+    pub const DROP_DHCP_GUARD: u16 = 17;
+    /// Router advertisements and redirects from a port with `router-guard on`.
+    pub const DROP_ROUTER_GUARD: u16 = 18;
+    /// IP, ARP or neighbour advertisements from an address not bound to the port
+    /// (`ip-guard on`).
+    pub const DROP_IP_GUARD: u16 = 19;
+    /// Broadcast, multicast and unknown-unicast frames beyond the port's `storm-limit`.
+    pub const DROP_STORM: u16 = 20;
+    /// Source MACs not learned because the port has `mac-max` entries already.
+    pub const LEARN_REFUSED_MAC_MAX: u16 = 21;
+    pub const MAX: u16 = LEARN_REFUSED_MAC_MAX;
+}
+
+/// Attributes nested in `attr::BINDING` (an IP source guard binding) and in `attr::IP_ALLOW`
+/// (only `ADDR` there).
+pub mod binding_attr {
+    pub const UNSPEC: u16 = 0;
+    /// 4 or 16 bytes: the IPv4 or IPv6 address.
+    pub const ADDR: u16 = 1;
+    /// u8: `binding_source::*`.
+    pub const SOURCE: u16 = 2;
+    /// u32: seconds until a DHCP lease ends (absent for static bindings).
+    pub const EXPIRES: u16 = 3;
+    pub const MAX: u16 = EXPIRES;
+}
+
+/// Values of `binding_attr::SOURCE`.
+pub mod binding_source {
+    /// Configured with `port set P ip-allow ...`.
+    pub const STATIC: u8 = 1;
+    /// Learned from a DHCP ACK the port received from a trusted port.
+    pub const DHCP: u8 = 2;
+    /// Learned from a DHCPv6 Reply the port received from a trusted port.
+    pub const DHCPV6: u8 = 3;
 }
 
 /// Values of `attr::DIR` (ACL and QoS direction, from the port's point of view of the switch).
@@ -177,8 +219,11 @@ pub mod cmd {
     /// Flush FDB entries of `SWITCH`: dynamic ones, and static ones too with `STATIC`;
     /// optionally only those of `PORT` and/or `VLAN`.
     pub const FDB_FLUSH: u8 = 20;
+    /// The IP source guard bindings of `PORT`. Reply: `PORT` and one nested `BINDING`
+    /// (`binding_attr::*`) per binding, static ones first.
+    pub const BINDING_GET: u8 = 21;
     /// The highest command number in use.
-    pub const MAX: u8 = FDB_FLUSH;
+    pub const MAX: u8 = BINDING_GET;
 }
 
 /// Top-level attributes (netlink attribute types).
@@ -337,6 +382,30 @@ pub mod attr {
     /// string: the current name of a vPort's netdev (`PORT` is the port's name in the
     /// switch, given at `port add`; they differ once the netdev is renamed).
     pub const IFNAME: u16 = 75;
+    /// u8: 1 = the port may send from any source MAC (`mac-spoof on`); 0 (default) = only
+    /// from the port's MAC, and MACs learned on other ports cannot move to it.
+    pub const MAC_SPOOF: u16 = 76;
+    /// u8: 1 = drop DHCP/DHCPv6 server messages the port sends (`dhcp-guard`).
+    pub const DHCP_GUARD: u16 = 77;
+    /// u8: 1 = drop router advertisements and redirects the port sends (`router-guard`).
+    pub const ROUTER_GUARD: u16 = 78;
+    /// u8: 1 = the port may send IP only from addresses bound to it (`ip-guard`), ARP and
+    /// neighbour advertisements likewise.
+    pub const IP_GUARD: u16 = 79;
+    /// u8: 1 = DHCP replies from this port make bindings on the ports they reach
+    /// (`trusted`; the uplink always is).
+    pub const TRUSTED: u16 = 80;
+    /// nested: the port's static bindings (`binding_attr::ADDR` each; empty: none).
+    pub const IP_ALLOW: u16 = 81;
+    /// u32: most FDB entries learned on the port (0: no limit).
+    pub const MAC_MAX: u16 = 82;
+    /// u32: most broadcast, multicast and unknown-unicast frames per second the port may
+    /// flood (0: no limit).
+    pub const STORM_LIMIT: u16 = 83;
+    /// u16: link-local groups 01:80:C2:00:00:0X the switch forwards (bit X; default 0).
+    pub const GROUP_FWD_MASK: u16 = 84;
+    /// nested (`binding_attr::*`): one binding (`BINDING_GET` replies).
+    pub const BINDING: u16 = 85;
     /// The highest attribute number in use.
-    pub const MAX: u16 = IFNAME;
+    pub const MAX: u16 = BINDING;
 }

@@ -282,7 +282,13 @@ pub enum Drop {
     VlanNotAllowed,
     /// The frame's VLAN header is invalid, e.g. VID 4095 (count as `stats::DROP_MALFORMED`).
     Malformed,
+    /// The frame carries tags the port may not send: a tag on an access port (other than a
+    /// priority tag), an S-tag, or a second tag (VLAN hopping; `stats::DROP_VLAN_TAG`).
+    BadTag,
 }
+
+/// The 802.1Q (C-tag) TPID; every other TPID (802.1ad S-tags) is refused at ingress.
+pub const TPID_8021Q: u16 = 0x8100;
 
 /// What to do with a frame of some VLAN leaving the switch through a port.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -354,19 +360,28 @@ impl VlanMode {
         }
     }
 
-    /// The VLAN of a frame entering the switch from this port. `tag` is the VID of its
-    /// 802.1Q header (`None` = untagged; `Some(0)` = priority tagged, treated as untagged).
-    /// A VID of 4095 or more is `Drop::Malformed` on any port.
-    pub fn ingress(&self, tag: Option<u16>) -> Result<u16, Drop> {
-        let tag = match tag {
+    /// The VLAN a frame entering through this port belongs to, from what is really in the
+    /// frame: `tag` is its outermost tag (TPID, VID), `more` whether another tag follows.
+    /// A frame may carry at most one tag, an 802.1Q one: an access port accepts untagged and
+    /// priority-tagged (VID 0) frames, a trunk port its allowed VIDs tagged and its native
+    /// VLAN untagged (or priority-tagged).
+    pub fn ingress(&self, tag: Option<(u16, u16)>, more: bool) -> Result<u16, Drop> {
+        if more {
+            return Err(Drop::BadTag);
+        }
+        let vid = match tag {
+            None => None,
+            Some((TPID_8021Q, v)) => Some(v),
+            Some(_) => return Err(Drop::BadTag),
+        };
+        let vid = match vid {
             Some(0) | None => None,
             Some(v) if v > VID_MAX => return Err(Drop::Malformed),
             Some(v) => Some(v),
         };
-        match (self, tag) {
+        match (self, vid) {
             (VlanMode::Access { pvid }, None) => Ok(*pvid),
-            (VlanMode::Access { pvid }, Some(v)) if v == *pvid => Ok(v),
-            (VlanMode::Access { .. }, Some(_)) => Err(Drop::VlanNotAllowed),
+            (VlanMode::Access { .. }, Some(_)) => Err(Drop::BadTag),
             (VlanMode::Trunk { native, .. }, None) => native.ok_or(Drop::VlanNotAllowed),
             (VlanMode::Trunk { allowed, native }, Some(v)) => {
                 if allowed.contains(v) || *native == Some(v) {

@@ -7,7 +7,10 @@
 
 pub(crate) mod events;
 
-use crate::control::{CfgResult, Fail, PortCfg, PortCtl, SwitchCfg, SwitchCtl, Switches, VfPort};
+use crate::control::{CfgResult, Fail, PortCfg, PortCtl, SwitchCfg, SwitchCtl, Switches, VfPort, GFP_REQ};
+use crate::frame::Ip;
+use crate::guard;
+use crate::portguard::PortGuard;
 use crate::mac::Mac;
 use crate::registry::{self, Registry};
 use crate::switch::{cnt, Stats};
@@ -16,11 +19,12 @@ use crate::sys::genl::{Dump, Family, Msg, Op, Policy, Request};
 use crate::sys::netdev::Net;
 use crate::sys::rcuhash::{hz, jiffies64, Cursor};
 use crate::sys::rtnl::Held;
-use crate::uapi::{self, attr, cmd, irq_attr, stats, vlan_mode};
+use crate::uapi::{self, attr, binding_attr, binding_source, cmd, irq_attr, stats, vlan_mode};
 use crate::vlan::{check_vid, VlanMode, VlanSet};
 use crate::{acl, fdb, irq_remap, portpolicy, vmq, wfq};
 use core::sync::atomic::Ordering;
 use events::notify;
+use kernel::alloc::KVec;
 use kernel::str::CStr;
 use kernel::{c_str, prelude::*};
 
@@ -106,6 +110,16 @@ static POLICY: [Policy; attr::MAX as usize + 1] = [
     Policy::u32(),                      // WEIGHT
     Policy::u8(),                       // UPLINK_QDISC
     Policy::nul_string(IFNAME_MAX),     // IFNAME
+    Policy::u8(),                       // MAC_SPOOF
+    Policy::u8(),                       // DHCP_GUARD
+    Policy::u8(),                       // ROUTER_GUARD
+    Policy::u8(),                       // IP_GUARD
+    Policy::u8(),                       // TRUSTED
+    Policy::nested(),                   // IP_ALLOW
+    Policy::u32(),                      // MAC_MAX
+    Policy::u32(),                      // STORM_LIMIT
+    Policy::u16(),                      // GROUP_FWD_MASK
+    Policy::nested(),                   // BINDING
 ];
 
 /// The family (see `uapi.rs` for the protocol).
@@ -135,6 +149,7 @@ impl Family for VswitchFamily {
         Op { cmd: cmd::ACL_DEFAULT, dump: false },
         Op { cmd: cmd::ACL_GET, dump: true },
         Op { cmd: cmd::FDB_FLUSH, dump: false },
+        Op { cmd: cmd::BINDING_GET, dump: false },
     ];
     const MCGRPS: &'static [&'static str] = &[uapi::MCGRP_EVENTS];
 
@@ -144,6 +159,7 @@ impl Family for VswitchFamily {
             cmd::SWITCH_GET => return switch_get(req),
             cmd::PORT_GET => return port_get(req),
             cmd::PORT_IRQS => return port_irqs(req),
+            cmd::BINDING_GET => return binding_get(req),
             cmd::SWITCH_NEW => switch_new(req),
             cmd::SWITCH_DEL => switch_del(req),
             cmd::SWITCH_SET => switch_set(req),
@@ -270,6 +286,10 @@ fn switch_cfg<'a>(req: &Request<'a>) -> CfgResult<SwitchCfg<'a>> {
     if fdb_max.is_some_and(|m| m > 1 << 20) {
         return Err(Fail(ERANGE, c_str!("vswitch: fdb-max must be at most 1048576")));
     }
+    let group_fwd_mask = opt_u16(req, attr::GROUP_FWD_MASK)?;
+    if group_fwd_mask.is_some_and(|m| m & guard::GROUP_FWD_RESTRICTED != 0) {
+        return Err(Fail(EINVAL, c_str!("vswitch: group-fwd-mask: PAUSE and slow protocols (bits 1, 2) are never forwarded")));
+    }
     let mode = match req.attr(attr::VMQ_MODE).map(|a| a.u8()).transpose()? {
         None => None,
         Some(v) => match vmq::Mode::from_uapi(v) {
@@ -290,7 +310,7 @@ fn switch_cfg<'a>(req: &Request<'a>) -> CfgResult<SwitchCfg<'a>> {
         skip_smt,
         software,
     };
-    Ok(SwitchCfg { uplink, no_uplink, ageing, fdb_max, vmq })
+    Ok(SwitchCfg { uplink, no_uplink, ageing, fdb_max, vmq, group_fwd_mask })
 }
 
 /// The switches of the requester's namespace (none yet: "no such switch").
@@ -415,6 +435,14 @@ fn put_stats(msg: &mut Msg, s: &Stats) -> Result {
         (stats::FLOODED, cnt::FLOODED),
         (stats::DROP_ACL, cnt::DROP_ACL),
         (stats::DROP_RATE, cnt::DROP_RATE),
+        (stats::DROP_SPOOF, cnt::DROP_SPOOF),
+        (stats::DROP_VLAN_TAG, cnt::DROP_VLAN_TAG),
+        (stats::DROP_LINK_LOCAL, cnt::DROP_LINK_LOCAL),
+        (stats::DROP_DHCP_GUARD, cnt::DROP_DHCP_GUARD),
+        (stats::DROP_ROUTER_GUARD, cnt::DROP_ROUTER_GUARD),
+        (stats::DROP_IP_GUARD, cnt::DROP_IP_GUARD),
+        (stats::DROP_STORM, cnt::DROP_STORM),
+        (stats::LEARN_REFUSED_MAC_MAX, cnt::LEARN_REFUSED_MAC_MAX),
     ];
     for (a, c) in map {
         msg.put_u64(a, s.sum(c))?;
@@ -448,6 +476,7 @@ pub(crate) fn fill_switch(msg: &mut Msg, sw: &SwitchCtl, h: Held<'_>) -> Result 
         msg.put_u32(attr::VMQ_RINGS, v.rings)?;
     }
     msg.put_u64(attr::MOVES, v.moves)?;
+    msg.put_u16(attr::GROUP_FWD_MASK, sw.core.group_fwd.load(Ordering::Relaxed) as u16)?;
     if let Some(pf) = sw.pf() {
         msg.put_u32(attr::SRIOV, pf.num_vfs())?;
         msg.put_u32(attr::SRIOV_TOTAL, pf.total_vfs())?;
@@ -514,6 +543,46 @@ fn port_cfg(req: &Request<'_>) -> CfgResult<PortCfg> {
         }
         Ok(r)
     };
+    let mut guards = KVec::new();
+    for (a, bit) in [
+        (attr::MAC_SPOOF, guard::MAC_SPOOF_OK),
+        (attr::DHCP_GUARD, guard::DHCP_GUARD),
+        (attr::ROUTER_GUARD, guard::ROUTER_GUARD),
+        (attr::IP_GUARD, guard::IP_GUARD),
+        (attr::TRUSTED, guard::TRUSTED),
+    ] {
+        if let Some(v) = req.attr(a).map(|x| x.u8()).transpose()? {
+            if v > 1 {
+                return Err(Fail(EINVAL, c_str!("vswitch: guard settings are 0 (off) or 1 (on)")));
+            }
+            guards.push((bit, v == 1), GFP_REQ)?;
+        }
+    }
+    let ip_allow = match req.attr(attr::IP_ALLOW) {
+        None => None,
+        Some(nest) => {
+            let mut ips = KVec::new();
+            for (ty, a) in nest.nested() {
+                let ip = match (ty, a.len()) {
+                    (binding_attr::ADDR, 4) => Ip::v4([a[0], a[1], a[2], a[3]]),
+                    (binding_attr::ADDR, 16) => {
+                        let mut b = [0u8; 16];
+                        b.copy_from_slice(a);
+                        Ip::v6(b)
+                    }
+                    _ => return Err(Fail(EINVAL, c_str!("vswitch: ip-allow holds IPv4 (4 bytes) or IPv6 (16 bytes) addresses"))),
+                };
+                if ip.is_unspecified() {
+                    return Err(Fail(EINVAL, c_str!("vswitch: ip-allow: the unspecified address cannot be bound")));
+                }
+                if ips.len() >= guard::MAX_BINDINGS {
+                    return Err(Fail(ERANGE, c_str!("vswitch: ip-allow: at most 32 addresses")));
+                }
+                ips.push(ip, GFP_REQ)?;
+            }
+            Some(ips)
+        }
+    };
     Ok(PortCfg {
         mac: mac.map(|m| m.0),
         mtu,
@@ -523,6 +592,78 @@ fn port_cfg(req: &Request<'_>) -> CfgResult<PortCfg> {
         rate_out: rate(attr::RATE_OUT)?,
         burst,
         weight,
+        guards,
+        ip_allow,
+        mac_max: opt_u32(req, attr::MAC_MAX)?,
+        storm_limit: opt_u32(req, attr::STORM_LIMIT)?,
+    })
+}
+
+fn put_ip(m: &mut Msg, ty: u16, ip: &Ip) -> Result {
+    m.put_bytes(ty, if ip.v6 { &ip.b[..] } else { &ip.b[..4] })
+}
+
+/// The guard settings of a vPort (always, so a dump shows the whole configuration).
+fn put_guards(msg: &mut Msg, g: &PortGuard) -> Result {
+    let f = g.flags();
+    for (a, bit) in [
+        (attr::MAC_SPOOF, guard::MAC_SPOOF_OK),
+        (attr::DHCP_GUARD, guard::DHCP_GUARD),
+        (attr::ROUTER_GUARD, guard::ROUTER_GUARD),
+        (attr::IP_GUARD, guard::IP_GUARD),
+        (attr::TRUSTED, guard::TRUSTED),
+    ] {
+        msg.put_u8(a, (f & bit != 0) as u8)?;
+    }
+    msg.put_u32(attr::MAC_MAX, g.mac_max.load(Ordering::Relaxed))?;
+    msg.put_u32(attr::STORM_LIMIT, g.storm_pps.load(Ordering::Relaxed))?;
+    let b = g.bindings();
+    let mut statics = b.live(0).filter(|x| x.source == guard::Source::Static).peekable();
+    if statics.peek().is_some() {
+        let n = msg.nest_start(attr::IP_ALLOW)?;
+        for x in statics {
+            put_ip(msg, binding_attr::ADDR, &x.ip)?;
+        }
+        msg.nest_end(n);
+    }
+    Ok(())
+}
+
+/// `BINDING_GET`: the IP source guard bindings of a vPort, static ones first.
+fn binding_get(req: &Request<'_>) -> Result {
+    let Some(name) = req.attr(attr::PORT).map(|a| a.str()).transpose()? else {
+        return Err(req.fail(EINVAL, c_str!("vswitch: missing port name")));
+    };
+    let net = req.net();
+    registry::with(|reg, _| {
+        let Some((_, p)) = reg.net(net).and_then(|s| s.find_port(name)) else {
+            if reg.net(net).is_some_and(|s| s.find_vf_port(name).is_some()) {
+                return Err(req.fail(eopnotsupp(), c_str!("vswitch: VF ports have no IP bindings (their traffic does not cross the switch)")));
+            }
+            return Err(req.fail(ENOENT, c_str!("vswitch: no such port")));
+        };
+        let b = p.policy.guard.bindings();
+        let now = jiffies64();
+        // Room for every binding (the default message size holds fewer IPv6 ones).
+        let mut msg = req.reply_sized(cmd::BINDING_GET, 128 + guard::MAX_BINDINGS * 48)?;
+        msg.put_str(attr::PORT, p.name.as_str())?;
+        for x in b.live(now) {
+            let n = msg.nest_start(attr::BINDING)?;
+            put_ip(&mut msg, binding_attr::ADDR, &x.ip)?;
+            msg.put_u8(
+                binding_attr::SOURCE,
+                match x.source {
+                    guard::Source::Static => binding_source::STATIC,
+                    guard::Source::Dhcp => binding_source::DHCP,
+                    guard::Source::Dhcp6 => binding_source::DHCPV6,
+                },
+            )?;
+            if let Some(e) = x.expires {
+                msg.put_u32(binding_attr::EXPIRES, (e.saturating_sub(now) / hz()) as u32)?;
+            }
+            msg.nest_end(n);
+        }
+        req.send(msg)
     })
 }
 
@@ -575,7 +716,9 @@ pub(crate) fn fill_port(msg: &mut Msg, sw: &SwitchCtl, p: &PortCtl) -> Result {
     msg.put_str(attr::IFNAME, dev.name())?;
     msg.put_str(attr::SWITCH, sw.name.as_str())?;
     msg.put_u32(attr::IFINDEX, dev.ifindex())?;
-    msg.put_bytes(attr::MAC, &dev.addr())?;
+    // The port's MAC (given at port add or port set mac), the one the spoofing guard allows;
+    // the guest may have given its netdev another address.
+    msg.put_bytes(attr::MAC, &p.policy.guard.mac().0)?;
     msg.put_u32(attr::MTU, dev.mtu())?;
     match &p.vlan {
         VlanMode::Access { pvid } => {
@@ -605,6 +748,7 @@ pub(crate) fn fill_port(msg: &mut Msg, sw: &SwitchCtl, p: &PortCtl) -> Result {
     if w != 0 {
         msg.put_u32(attr::WEIGHT, w)?;
     }
+    put_guards(msg, &p.policy.guard)?;
     put_stats(msg, &p.stats)
 }
 
@@ -624,7 +768,8 @@ pub(crate) fn fill_vf_port(msg: &mut Msg, held: Held<'_>, sw: &SwitchCtl, p: &Vf
         msg.put_u8(attr::VLAN_MODE, vlan_mode::ACCESS)?;
         msg.put_u16(attr::PVID, v)?;
     }
-    msg.put_u8(attr::SPOOFCHK, 1)?;
+    msg.put_u8(attr::SPOOFCHK, p.cfg.spoofchk as u8)?;
+    msg.put_u8(attr::MAC_SPOOF, !p.cfg.spoofchk as u8)?;
     msg.put_u8(attr::TRUST, 0)
 }
 

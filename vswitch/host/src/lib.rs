@@ -16,6 +16,12 @@ pub mod mac;
 #[path = "../../vlan.rs"]
 pub mod vlan;
 
+#[path = "../../frame.rs"]
+pub mod frame;
+
+#[path = "../../guard.rs"]
+pub mod guard;
+
 #[path = "../../fdb.rs"]
 pub mod fdb;
 

@@ -76,11 +76,18 @@ fn vmq_and_irq_enums_match() {
 }
 
 #[test]
+fn binding_enums_match() {
+    assert_eq!(c_enum(&header(), "vswitch_binding_attr"), prefixed(rs_mod("binding_attr"), "VSWITCH_BINDING_ATTR_"));
+    assert_eq!(c_enum(&header(), "vswitch_binding_source"), prefixed(rs_mod("binding_source"), "VSWITCH_BINDING_SOURCE_"));
+}
+
+#[test]
 fn max_is_the_highest_number() {
     assert_eq!(rs_mod("cmd").values().max().copied(), Some(uapi::cmd::MAX as i64));
     assert_eq!(rs_mod("attr").values().max().copied(), Some(uapi::attr::MAX as i64));
     assert_eq!(rs_mod("stats").values().max().copied(), Some(uapi::stats::MAX as i64));
     assert_eq!(rs_mod("irq_attr").values().max().copied(), Some(uapi::irq_attr::MAX as i64));
+    assert_eq!(rs_mod("binding_attr").values().max().copied(), Some(uapi::binding_attr::MAX as i64));
 }
 
 #[test]

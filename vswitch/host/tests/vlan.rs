@@ -1,6 +1,11 @@
 //! `vswitch/vlan.rs`: VLAN sets, lists, bitmaps and access/trunk ingress/egress rules.
 use vswitch_host::uapi::VLAN_BITMAP_LEN;
-use vswitch_host::vlan::{check_vid, Drop, Egress, VlanError, VlanMode, VlanSet, VID_MAX, VID_MIN};
+use vswitch_host::vlan::{check_vid, Drop, Egress, VlanError, VlanMode, VlanSet, TPID_8021Q, VID_MAX, VID_MIN};
+
+/// Ingress of a frame with at most one 802.1Q tag of `vid`.
+fn c(vid: Option<u16>) -> (Option<(u16, u16)>, bool) {
+    (vid.map(|v| (TPID_8021Q, v)), false)
+}
 
 fn set(ids: &[u16]) -> VlanSet {
     let mut s = VlanSet::new();
@@ -247,19 +252,33 @@ fn write_list_propagates_errors() {
 #[test]
 fn access_ingress() {
     let p = VlanMode::Access { pvid: 10 };
-    assert_eq!(p.ingress(None), Ok(10));
-    assert_eq!(p.ingress(Some(0)), Ok(10)); // priority tagged
-    assert_eq!(p.ingress(Some(10)), Ok(10));
-    assert_eq!(p.ingress(Some(1)), Err(Drop::VlanNotAllowed));
-    assert_eq!(p.ingress(Some(11)), Err(Drop::VlanNotAllowed));
-    assert_eq!(p.ingress(Some(4094)), Err(Drop::VlanNotAllowed));
-    assert_eq!(p.ingress(Some(4095)), Err(Drop::Malformed));
-    assert_eq!(p.ingress(Some(u16::MAX)), Err(Drop::Malformed));
+    assert_eq!(p.ingress(c(None).0, false), Ok(10));
+    assert_eq!(p.ingress(c(Some(0)).0, false), Ok(10)); // priority tagged
+    // Any real tag on an access port is refused, its own PVID's too.
+    assert_eq!(p.ingress(c(Some(10)).0, false), Err(Drop::BadTag));
+    assert_eq!(p.ingress(c(Some(1)).0, false), Err(Drop::BadTag));
+    assert_eq!(p.ingress(c(Some(11)).0, false), Err(Drop::BadTag));
+    assert_eq!(p.ingress(c(Some(4094)).0, false), Err(Drop::BadTag));
+    assert_eq!(p.ingress(c(Some(4095)).0, false), Err(Drop::Malformed));
+    assert_eq!(p.ingress(c(Some(u16::MAX)).0, false), Err(Drop::Malformed));
     let d = VlanMode::default_access();
     assert_eq!(d, VlanMode::Access { pvid: 1 });
-    assert_eq!(d.ingress(None), Ok(1));
-    assert_eq!(d.ingress(Some(1)), Ok(1));
-    assert_eq!(d.ingress(Some(2)), Err(Drop::VlanNotAllowed));
+    assert_eq!(d.ingress(c(None).0, false), Ok(1));
+    assert_eq!(d.ingress(c(Some(1)).0, false), Err(Drop::BadTag));
+    assert_eq!(d.ingress(c(Some(2)).0, false), Err(Drop::BadTag));
+}
+
+#[test]
+fn s_tags_and_second_tags_are_refused_everywhere() {
+    for m in [VlanMode::Access { pvid: 10 }, trunk(&[10, 20], Some(1)), VlanMode::uplink_default()] {
+        // 802.1ad S-tag (and the old 0x9100) as the outer tag.
+        assert_eq!(m.ingress(Some((0x88a8, 20)), false), Err(Drop::BadTag));
+        assert_eq!(m.ingress(Some((0x9100, 20)), false), Err(Drop::BadTag));
+        // Double tagging: another tag after the first, whatever the first says.
+        assert_eq!(m.ingress(Some((TPID_8021Q, 0)), true), Err(Drop::BadTag));
+        assert_eq!(m.ingress(Some((TPID_8021Q, 10)), true), Err(Drop::BadTag));
+        assert_eq!(m.ingress(None, true), Err(Drop::BadTag));
+    }
 }
 
 #[test]
@@ -275,24 +294,24 @@ fn access_egress() {
 #[test]
 fn trunk_ingress() {
     let t = trunk(&[10, 20, 30], Some(5));
-    assert_eq!(t.ingress(None), Ok(5));
-    assert_eq!(t.ingress(Some(0)), Ok(5));
-    assert_eq!(t.ingress(Some(5)), Ok(5)); // tagged with the native VLAN
-    assert_eq!(t.ingress(Some(10)), Ok(10));
-    assert_eq!(t.ingress(Some(30)), Ok(30));
-    assert_eq!(t.ingress(Some(11)), Err(Drop::VlanNotAllowed));
-    assert_eq!(t.ingress(Some(1)), Err(Drop::VlanNotAllowed));
-    assert_eq!(t.ingress(Some(4095)), Err(Drop::Malformed));
-    assert_eq!(t.ingress(Some(4096)), Err(Drop::Malformed));
+    assert_eq!(t.ingress(c(None).0, false), Ok(5));
+    assert_eq!(t.ingress(c(Some(0)).0, false), Ok(5));
+    assert_eq!(t.ingress(c(Some(5)).0, false), Ok(5)); // tagged with the native VLAN
+    assert_eq!(t.ingress(c(Some(10)).0, false), Ok(10));
+    assert_eq!(t.ingress(c(Some(30)).0, false), Ok(30));
+    assert_eq!(t.ingress(c(Some(11)).0, false), Err(Drop::VlanNotAllowed));
+    assert_eq!(t.ingress(c(Some(1)).0, false), Err(Drop::VlanNotAllowed));
+    assert_eq!(t.ingress(c(Some(4095)).0, false), Err(Drop::Malformed));
+    assert_eq!(t.ingress(c(Some(4096)).0, false), Err(Drop::Malformed));
 
     let t = trunk(&[10], None);
-    assert_eq!(t.ingress(None), Err(Drop::VlanNotAllowed));
-    assert_eq!(t.ingress(Some(0)), Err(Drop::VlanNotAllowed));
-    assert_eq!(t.ingress(Some(10)), Ok(10));
+    assert_eq!(t.ingress(c(None).0, false), Err(Drop::VlanNotAllowed));
+    assert_eq!(t.ingress(c(Some(0)).0, false), Err(Drop::VlanNotAllowed));
+    assert_eq!(t.ingress(c(Some(10)).0, false), Ok(10));
 
     let t = trunk(&[], None);
     for tag in [None, Some(0), Some(1), Some(4094)] {
-        assert_eq!(t.ingress(tag), Err(Drop::VlanNotAllowed));
+        assert_eq!(t.ingress(c(tag).0, false), Err(Drop::VlanNotAllowed));
     }
 }
 
@@ -327,10 +346,10 @@ fn uplink_default() {
         }
     );
     assert_eq!(u.validate(), Ok(()));
-    assert_eq!(u.ingress(None), Ok(1));
-    assert_eq!(u.ingress(Some(1)), Ok(1));
-    assert_eq!(u.ingress(Some(4094)), Ok(4094));
-    assert_eq!(u.ingress(Some(4095)), Err(Drop::Malformed));
+    assert_eq!(u.ingress(c(None).0, false), Ok(1));
+    assert_eq!(u.ingress(c(Some(1)).0, false), Ok(1));
+    assert_eq!(u.ingress(c(Some(4094)).0, false), Ok(4094));
+    assert_eq!(u.ingress(c(Some(4095)).0, false), Err(Drop::Malformed));
     assert_eq!(u.egress(1), Egress::Untagged);
     assert_eq!(u.egress(2), Egress::Tagged(2));
     assert_eq!(u.egress(4094), Egress::Tagged(4094));
@@ -342,7 +361,8 @@ fn uplink_default() {
 
 #[test]
 fn ingress_egress_agree_with_allows() {
-    // A VLAN a port may receive in is exactly one it may send in (and vice versa).
+    // A VLAN a port may receive in (tagged, or untagged as its PVID/native) is exactly one
+    // it may send in (and vice versa).
     for m in [
         VlanMode::Access { pvid: 7 },
         trunk(&[1, 2, 100], Some(3)),
@@ -350,7 +370,9 @@ fn ingress_egress_agree_with_allows() {
         VlanMode::uplink_default(),
     ] {
         for v in 0..=4096u16 {
-            let rx = m.ingress(Some(v)).is_ok() && v != 0;
+            let tagged = v != 0 && m.ingress(c(Some(v)).0, false) == Ok(v);
+            let untagged = m.ingress(None, false) == Ok(v);
+            let rx = tagged || untagged;
             let tx = m.egress(v) != Egress::Drop;
             assert_eq!(rx, m.allows(v), "{m:?} vid {v}");
             assert_eq!(tx, m.allows(v), "{m:?} vid {v}");
