@@ -12,10 +12,10 @@
 //! affinity and effective CPU. The vectors are steered by VMQ (`vmq/`), the one place that
 //! decides a port's CPU.
 
-use crate::sys::pci::{self, vf, PciDev, Text};
-use crate::sys::netdev::NetDevRef;
-use crate::sys::rtnl::Held;
-use crate::sys::vmq::irq_set_cpu;
+use crate::pci::{self, vf, PciDev, Text};
+use crate::net::NetDevRef;
+use crate::sync::rtnl::Held;
+use crate::net::vmq::irq_set_cpu;
 use core::sync::atomic::{AtomicBool, Ordering};
 use kernel::{c_str, prelude::*};
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //! Error codes that the 6.12 `kernel::error::code` module does not declare.
 
-use super::bindings;
+use crate::bindings;
 use kernel::error::Error;
 
 macro_rules! errno_fns {

@@ -3,9 +3,9 @@
 //! netdevs, enabling VFs (the same driver callback `sriov_numvfs` uses), VF settings through
 //! the PF's `ndo_set_vf_*`, MSI-X irqs, and the irq_data hierarchy of an irq.
 
-use super::bindings;
-use super::netdev::{DevHandle, NetDevRef};
-use super::rtnl::Held;
+use crate::bindings;
+use crate::net::netdev::{DevHandle, NetDevRef};
+use crate::sync::rtnl::Held;
 use kernel::error::{Error, Result};
 
 fn check(ret: i32) -> Result<i32> {

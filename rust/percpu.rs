@@ -2,7 +2,7 @@
 //! Per-CPU counters for the fast path: each CPU adds to its own slot without atomics or
 //! locks; readers sum all slots.
 
-use super::bindings;
+use crate::bindings;
 use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::error::{code::ENOMEM, Result};
 

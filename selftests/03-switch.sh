@@ -22,7 +22,7 @@ stat_of() { vswctl -j -s port show "$1" | sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p";
 # 1: defaults
 vswctl switch add sw0
 out=$(vswctl -j switch show sw0)
-if [ "$out" = '[{"name":"sw0","uplink":null,"ageing":300,"fdb_max":8192,"fdb_count":0,"vmq":"dynamic","vmq_low":10,"vmq_high":70,"vmq_interval":1000,"vmq_base_cpu":0,"vmq_max_cpus":0,"vmq_max_queues":0,"vmq_skip_smt":false,"vmq_software":false,"vmq_backend":"none","vmq_moves":0}]' ]; then
+if [ "$out" = '[{"name":"sw0","uplink":null,"ageing":300,"fdb_max":8192,"fdb_count":0,"group_fwd_mask":0,"vmq":"dynamic","vmq_low":10,"vmq_high":70,"vmq_interval":1000,"vmq_base_cpu":0,"vmq_max_cpus":0,"vmq_max_queues":0,"vmq_skip_smt":false,"vmq_software":false,"vmq_backend":"none","vmq_moves":0}]' ]; then
     ok "switch add: defaults (ageing 300, fdb-max 8192) in JSON"
 else
     not_ok "switch add: defaults (ageing 300, fdb-max 8192) in JSON" "$out"

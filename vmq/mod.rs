@@ -24,10 +24,10 @@ pub(crate) mod policy;
 
 use crate::irq_remap;
 use crate::switch::{cnt, Stats};
-use crate::sys::pci::PciDev;
-use crate::sys::netdev::NetDevRef;
-use crate::sys::rtnl::Held;
-use crate::sys::vmq as sys;
+use crate::pci::PciDev;
+use crate::net::NetDevRef;
+use crate::sync::rtnl::Held;
+use crate::net::vmq as hw;
 use crate::uapi;
 use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL_ACCOUNT, KVec};
@@ -266,7 +266,7 @@ pub(crate) struct Vmq {
 fn allowed(s: &Settings, out: &mut [Cpu; MAX_CPUS]) -> usize {
     let mut online = [Cpu { id: 0, node: 0, core: 0 }; MAX_CPUS];
     let mut n = 0;
-    sys::for_each_online_cpu(|c| {
+    hw::for_each_online_cpu(|c| {
         if n < MAX_CPUS && (c.id as usize) < MAX_CPUS {
             online[n] = Cpu { id: c.id, node: c.node, core: c.core };
             n += 1;
@@ -325,10 +325,10 @@ impl Vmq {
 
     /// Drops assignment `i`: deletes its filter and steering.
     fn release(&mut self, rtnl: Held<'_>, uplink: Option<&NetDevRef<'_>>, i: usize) {
-        if let Some(a) = crate::sys::vec_remove(&mut self.assigns, i) {
+        if let Some(a) = crate::kvec::vec_remove(&mut self.assigns, i) {
             a.steer.store(NO_CPU, Ordering::Relaxed);
             if let (Some(loc), Some(dev)) = (a.loc, uplink) {
-                let _ = sys::filter_delete(rtnl, dev, loc);
+                let _ = hw::filter_delete(rtnl, dev, loc);
             }
         }
     }
@@ -350,7 +350,7 @@ impl Vmq {
     pub(crate) fn sync(&mut self, rtnl: Held<'_>, uplink: Option<&NetDevRef<'_>>, ports: &[PortInfo]) {
         let backend = match (self.settings.mode, uplink) {
             (Mode::Off, _) | (_, None) => Backend::None,
-            (_, Some(dev)) => match sys::rx_rings(rtnl, dev) {
+            (_, Some(dev)) => match hw::rx_rings(rtnl, dev) {
                 Ok(n) if n >= 2 => {
                     self.rings = n;
                     Backend::Hardware
@@ -441,7 +441,7 @@ impl Vmq {
             Backend::Hardware => {
                 let Some(dev) = uplink else { return };
                 let limit = self.queue_limit();
-                let default_irq = sys::rxq_irq(rtnl, dev, 0);
+                let default_irq = hw::rxq_irq(rtnl, dev, 0);
                 for i in 0..self.assigns.len() {
                     if self.assigns[i].vf.is_some() {
                         continue;
@@ -451,8 +451,8 @@ impl Vmq {
                         let free = (1..self.rings).find(|q| !self.assigns.iter().any(|a| a.queue == Some(*q)));
                         if let (true, Some(q)) = (used < limit, free) {
                             let a = &self.assigns[i];
-                            if let Ok(loc) = sys::filter_insert(rtnl, dev, &a.mac, a.vid, q) {
-                                let irq = sys::rxq_irq(rtnl, dev, q);
+                            if let Ok(loc) = hw::filter_insert(rtnl, dev, &a.mac, a.vid, q) {
+                                let irq = hw::rxq_irq(rtnl, dev, q);
                                 let home = policy::home_cpu(ids, (q - 1) as usize);
                                 let a = &mut self.assigns[i];
                                 a.queue = Some(q);
@@ -462,7 +462,7 @@ impl Vmq {
                                 a.since_move = 0;
                                 if let Some(irq) = irq {
                                     if home != policy::NO_CPU {
-                                        let _ = sys::irq_set_cpu(irq, home);
+                                        let _ = hw::irq_set_cpu(irq, home);
                                     }
                                 }
                             }
@@ -472,7 +472,7 @@ impl Vmq {
                     if a.queue.is_none() {
                         a.irq = default_irq;
                     }
-                    a.cpu = a.irq.and_then(sys::irq_effective_cpu).unwrap_or(NO_CPU);
+                    a.cpu = a.irq.and_then(hw::irq_effective_cpu).unwrap_or(NO_CPU);
                 }
             }
             Backend::Software => {
@@ -547,8 +547,8 @@ impl Vmq {
             match backend {
                 Backend::Hardware => {
                     if let Some(irq) = a.irq {
-                        let _ = sys::irq_set_cpu(irq, a.home);
-                        a.cpu = sys::irq_effective_cpu(irq).unwrap_or(a.home);
+                        let _ = hw::irq_set_cpu(irq, a.home);
+                        a.cpu = hw::irq_effective_cpu(irq).unwrap_or(a.home);
                     }
                 }
                 Backend::Software => {
@@ -571,7 +571,7 @@ impl Vmq {
             return;
         }
         self.elapsed_ms = 0;
-        let now = sys::now_ns();
+        let now = hw::now_ns();
         let dt = now.saturating_sub(self.last_sample).max(1);
         let first = self.last_sample == 0;
         self.last_sample = now;
@@ -593,7 +593,7 @@ impl Vmq {
                 }
             } else if self.backend == Backend::Hardware {
                 // Someone (irqbalance, /proc/irq) may have moved it.
-                if let Some(c) = a.irq.and_then(sys::irq_effective_cpu) {
+                if let Some(c) = a.irq.and_then(hw::irq_effective_cpu) {
                     a.cpu = c;
                 }
             }
@@ -627,7 +627,7 @@ impl Vmq {
             let ok = match (&a.vf, self.backend) {
                 (Some(vf), _) => irq_remap::steer(vf, mv.to) > 0,
                 (None, b) => match b {
-                Backend::Hardware => a.irq.is_some_and(|irq| sys::irq_set_cpu(irq, mv.to).is_ok()),
+                Backend::Hardware => a.irq.is_some_and(|irq| hw::irq_set_cpu(irq, mv.to).is_ok()),
                 Backend::Software => {
                     a.steer.store(mv.to, Ordering::Relaxed);
                     true
@@ -639,7 +639,7 @@ impl Vmq {
                 continue;
             }
             a.cpu = match self.backend {
-                Backend::Hardware if a.vf.is_none() => a.irq.and_then(sys::irq_effective_cpu).unwrap_or(mv.to),
+                Backend::Hardware if a.vf.is_none() => a.irq.and_then(hw::irq_effective_cpu).unwrap_or(mv.to),
                 _ => mv.to,
             };
             a.moves += 1;

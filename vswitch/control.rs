@@ -17,13 +17,13 @@ use crate::mac::Mac;
 use crate::name::Name;
 use crate::portpolicy::{AclCfg, PortPolicy};
 use crate::switch::{PortCore, PortTable, Slot, Stats, SwitchCore, UplinkRx, UPLINK_ID};
-use crate::sys::errno::eopnotsupp;
-use crate::sys::netdev::{dev_by_name, Net, NetDevRef, Uplink, Vport};
-use crate::sys::pci::PciDev;
-use crate::sys::qdisc;
-use crate::sys::rcu::RcuBox;
-use crate::sys::rtnl::Held;
-use crate::sys::{vec_pop, vec_remove, vec_retain};
+use crate::errno::eopnotsupp;
+use crate::net::{dev_by_name, Net, NetDevRef, Uplink, Vport};
+use crate::pci::PciDev;
+use crate::net::qdisc;
+use crate::sync::rcu::RcuBox;
+use crate::sync::rtnl::Held;
+use crate::kvec::{vec_pop, vec_remove, vec_retain};
 use crate::uapi;
 use crate::vlan::VlanMode;
 use crate::vmq::{self, PortInfo, Vmq};
@@ -134,7 +134,7 @@ pub(crate) struct Ids {
     /// Ids in use (not sorted).
     used: KVec<u32>,
     /// Freed ids with the grace-period cookie of their release.
-    freed: KVec<(u32, crate::sys::rcu::GpCookie)>,
+    freed: KVec<(u32, crate::sync::rcu::GpCookie)>,
 }
 
 impl Ids {
@@ -167,7 +167,7 @@ impl Ids {
         // Without room to remember it, the id is simply not reused.
         // Ids whose grace period passed are as good as never used: forget them.
         vec_retain(&mut self.freed, |(_, c)| !c.passed());
-        let _ = self.freed.push((id, crate::sys::rcu::GpCookie::now()), GFP_REQ);
+        let _ = self.freed.push((id, crate::sync::rcu::GpCookie::now()), GFP_REQ);
     }
 }
 

@@ -7,9 +7,9 @@
 
 use crate::fdb::{self, Entry, HashKey, Learn};
 use crate::mac::Mac;
-use crate::sys::rcu::{self, RcuBox, RcuPtr};
-use crate::sys::rcuhash::{hz, jiffies64, random_u64, Cursor, RcuHash};
-use crate::sys::workqueue::{DelayedWorkFn, DelayedWorkRef};
+use crate::sync::rcu::{self, RcuBox, RcuPtr};
+use crate::sync::rcuhash::{hz, jiffies64, random_u64, Cursor, RcuHash};
+use crate::sync::workqueue::{DelayedWorkFn, DelayedWorkRef};
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use kernel::alloc::{flags::GFP_ATOMIC, Flags, KVVec};
 use kernel::prelude::*;

@@ -6,12 +6,12 @@
 use crate::acl::{self, Action, Rule};
 use crate::mac::Mac;
 use crate::portguard::PortGuard;
-use crate::sys::percpu::Counters;
-use crate::sys::rcu::{self, RcuBox, RcuPtr};
-use crate::sys::skb::Skb;
+use crate::percpu::Counters;
+use crate::sync::rcu::{self, RcuBox, RcuPtr};
+use crate::net::skb::Skb;
 use crate::view::View;
 use kernel::str::CStr;
-use crate::sys::vmq::now_ns;
+use crate::net::vmq::now_ns;
 use crate::tb;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL_ACCOUNT, KBox, KVec};
@@ -279,7 +279,7 @@ impl AclCfg {
     /// Removes and returns the rule with `prio`.
     pub(crate) fn take(&mut self, dir: usize, prio: u32) -> Option<AclRule> {
         let i = self.rules[dir].iter().position(|r| r.rule.prio == prio)?;
-        crate::sys::vec_remove(&mut self.rules[dir], i)
+        crate::kvec::vec_remove(&mut self.rules[dir], i)
     }
 
     /// Puts a rule [`AclCfg::take`] removed back in its place (its room is still reserved,

@@ -16,12 +16,12 @@
 use crate::control::{Switches, GFP_REQ};
 use crate::name::Name;
 use crate::netlink::events;
-use crate::sys::netdev::{is_vport, Net, NetDevRef, NetKey, NetPtr, NetdevEvent, NotifierOps};
-use crate::sys::pci::PciDev;
-use crate::sys::pernet::PernetOps;
-use crate::sys::rtnl::{Held, Rtnl, RtnlCallback, RtnlCell};
-use crate::sys::{vec_pop, vec_remove, vec_retain};
-use crate::sys::workqueue::{ms_to_jiffies, StaticDelayedWork, StaticWork};
+use crate::net::{is_vport, Net, NetDevRef, NetKey, NetPtr, NetdevEvent, NotifierOps};
+use crate::pci::PciDev;
+use crate::net::pernet::PernetOps;
+use crate::sync::rtnl::{Held, Rtnl, RtnlCallback, RtnlCell};
+use crate::kvec::{vec_pop, vec_remove, vec_retain};
+use crate::sync::workqueue::{ms_to_jiffies, StaticDelayedWork, StaticWork};
 use crate::vmq::Vmq;
 use core::sync::atomic::{AtomicBool, Ordering};
 use kernel::alloc::KVec;

@@ -6,7 +6,7 @@
 
 use crate::acl::{Addrs, Packet};
 use crate::frame::{self, Bytes, Tag, L2, L3};
-use crate::sys::skb::Skb;
+use crate::net::skb::Skb;
 
 /// An skb's bytes for `frame.rs`.
 pub(crate) struct Frame<'a>(pub(crate) &'a Skb);

@@ -1,18 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 //! vswitch: a Hyper-V style virtual switch for Linux (crate root of `vswitch.ko`).
 //!
-//! Modules: `sys` (the `rust/` foundation: bindings and safe abstractions; the only place
-//! with code the compiler cannot check), `uapi` (the netlink UAPI shared with `vswctl`),
+//! Modules: the `rust/` foundation (`bindings`, and safe abstractions by subsystem: `net`,
+//! `sync`, `pci`, `percpu`, `errno`, `kvec`; the only place with code the compiler cannot
+//! check), `uapi` (the netlink UAPI shared with `vswctl`),
 //! `switch` (the data path), `control` (switches and ports as configured, transactional
 //! changes), `registry` (per-namespace switches, netdevice and namespace events), `netlink`
 //! (the generic netlink family), `vmq` and `irq_remap` (receive scaling and SR-IOV).
 
 use kernel::prelude::*;
 
-// The foundation exports a general API; not every item is used by every build.
+// The foundation in rust/ (bindings and the safe abstractions over them, by kernel
+// subsystem; the only code the compiler cannot check). It exports a general API: not every
+// item is used by every build.
+#[path = "../rust/bindings.rs"]
+mod bindings;
 #[allow(dead_code, unreachable_pub)]
-#[path = "../rust/mod.rs"]
-mod sys;
+#[path = "../rust/errno.rs"]
+mod errno;
+#[allow(dead_code, unreachable_pub)]
+#[path = "../rust/kvec.rs"]
+mod kvec;
+#[allow(dead_code, unreachable_pub)]
+#[path = "../rust/net/mod.rs"]
+mod net;
+#[allow(dead_code, unreachable_pub)]
+#[path = "../rust/pci.rs"]
+mod pci;
+#[allow(dead_code, unreachable_pub)]
+#[path = "../rust/percpu.rs"]
+mod percpu;
+#[allow(dead_code, unreachable_pub)]
+#[path = "../rust/sync/mod.rs"]
+mod sync;
 
 #[path = "../vmq/mod.rs"]
 mod vmq;
@@ -52,22 +72,22 @@ module! {
 /// The module's registrations, in the order they are made; `Drop` undoes them in the order
 /// that keeps every user before what it uses.
 struct VswitchModule {
-    genl: Option<sys::genl::Registration<netlink::VswitchFamily>>,
-    pernet: Option<sys::pernet::Registration<registry::Namespaces>>,
-    notifier: Option<sys::netdev::Notifier<registry::Events>>,
-    qdisc: Option<sys::qdisc::Registration<wfq::Wfq>>,
+    genl: Option<crate::net::genl::Registration<netlink::VswitchFamily>>,
+    pernet: Option<crate::net::pernet::Registration<registry::Namespaces>>,
+    notifier: Option<crate::net::Notifier<registry::Events>>,
+    qdisc: Option<crate::net::qdisc::Registration<wfq::Wfq>>,
 }
 
 impl kernel::Module for VswitchModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
-        sys::rcu::init();
+        crate::sync::rcu::init();
         registry::init();
         let mut m = VswitchModule { genl: None, pernet: None, notifier: None, qdisc: None };
         // On failure `m` drops, undoing what was registered so far.
-        m.notifier = Some(sys::netdev::Notifier::register()?);
-        m.pernet = Some(sys::pernet::Registration::register()?);
-        m.qdisc = Some(sys::qdisc::Registration::register()?);
-        m.genl = Some(sys::genl::Registration::register(module)?);
+        m.notifier = Some(crate::net::Notifier::register()?);
+        m.pernet = Some(crate::net::pernet::Registration::register()?);
+        m.qdisc = Some(crate::net::qdisc::Registration::register()?);
+        m.genl = Some(crate::net::genl::Registration::register(module)?);
         pr_info!("vswitch {} loaded (genl family {})\n", uapi::VERSION, uapi::FAMILY_NAME);
         Ok(m)
     }
@@ -85,7 +105,7 @@ impl Drop for VswitchModule {
         registry::finish();
         drop(self.qdisc.take());
         drop(self.notifier.take());
-        sys::rcu::drain();
+        crate::sync::rcu::drain();
         pr_info!("vswitch unloaded\n");
     }
 }

@@ -6,9 +6,9 @@
 use super::{fill_port, fill_switch, fill_vf_port};
 use crate::control::{SwitchCtl, Switches};
 use crate::mac::Mac;
-use crate::sys::genl::{self, Msg};
-use crate::sys::netdev::Net;
-use crate::sys::rtnl::Held;
+use crate::net::genl::{self, Msg};
+use crate::net::Net;
+use crate::sync::rtnl::Held;
 use crate::uapi::{attr, cmd};
 use crate::vmq::Moved;
 use kernel::prelude::*;

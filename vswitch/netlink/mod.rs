@@ -14,11 +14,11 @@ use crate::portguard::PortGuard;
 use crate::mac::Mac;
 use crate::registry::{self, Registry};
 use crate::switch::{cnt, Stats};
-use crate::sys::errno::eopnotsupp;
-use crate::sys::genl::{Dump, Family, Msg, Op, Policy, Request};
-use crate::sys::netdev::Net;
-use crate::sys::rcuhash::{hz, jiffies64, Cursor};
-use crate::sys::rtnl::Held;
+use crate::errno::eopnotsupp;
+use crate::net::genl::{Dump, Family, Msg, Op, Policy, Request};
+use crate::net::Net;
+use crate::sync::rcuhash::{hz, jiffies64, Cursor};
+use crate::sync::rtnl::Held;
 use crate::uapi::{self, attr, binding_attr, binding_source, cmd, irq_attr, stats, vlan_mode};
 use crate::vlan::{check_vid, VlanMode, VlanSet};
 use crate::{acl, fdb, irq_remap, portpolicy, vmq, wfq};
@@ -455,7 +455,7 @@ pub(crate) fn fill_switch(msg: &mut Msg, sw: &SwitchCtl, h: Held<'_>) -> Result 
     msg.put_str(attr::SWITCH, sw.name.as_str())?;
     if let Some(u) = &sw.uplink {
         msg.put_str(attr::UPLINK, u.link.dev().name())?;
-        msg.put_u8(attr::UPLINK_QDISC, crate::sys::qdisc::is_root(&u.link.dev(), h) as u8)?;
+        msg.put_u8(attr::UPLINK_QDISC, crate::net::qdisc::is_root(&u.link.dev(), h) as u8)?;
     }
     msg.put_u32(attr::AGEING, sw.core.fdb.ageing.load(Ordering::Relaxed))?;
     msg.put_u32(attr::FDB_MAX, sw.core.fdb.max.load(Ordering::Relaxed))?;

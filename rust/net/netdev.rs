@@ -2,9 +2,9 @@
 //! Network devices: references, vPort netdevs the module registers, uplinks attached with an
 //! rx_handler, and the netdevice notifier.
 
-use super::bindings;
-use super::rtnl::{Held, RtnlCallback};
-use super::skb::{EthAddr, Skb};
+use crate::bindings;
+use crate::sync::rtnl::{Held, RtnlCallback};
+use crate::net::skb::{EthAddr, Skb};
 use core::marker::PhantomData;
 use kernel::error::{code::*, Error, Result};
 use kernel::ffi::{c_int, c_void};

@@ -9,6 +9,8 @@
 #include <linux/types.h>
 
 struct sk_buff;
+struct net;
+struct net_device;
 struct genl_info;
 struct genl_family;
 struct nlattr;

@@ -8,9 +8,9 @@
 //! ([`attach`]) and gives the uplink its default qdisc back ([`detach`]). `tc qdisc add dev X
 //! root vswitch` works too; the [`Registration`] detaches every instance before the module goes.
 
-use super::bindings;
-use super::netdev::{DevHandle, NetDevRef};
-use super::rtnl::Held;
+use crate::bindings;
+use crate::net::netdev::{DevHandle, NetDevRef};
+use crate::sync::rtnl::Held;
 use core::ffi::c_void;
 use core::marker::PhantomData;
 use kernel::alloc::{flags::GFP_KERNEL, KBox};

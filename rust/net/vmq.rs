@@ -6,10 +6,10 @@
 //!
 //! Nothing here knows a particular driver: it works with any NIC that implements the ops.
 
-use super::bindings;
-use super::netdev::NetDevRef;
-use super::rtnl::Held;
-use super::skb::Skb;
+use crate::bindings;
+use crate::net::netdev::NetDevRef;
+use crate::sync::rtnl::Held;
+use crate::net::skb::Skb;
 use kernel::error::{code::ENOMEM, Error, Result};
 
 fn check(ret: i32) -> Result<i32> {

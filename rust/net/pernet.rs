@@ -4,9 +4,9 @@
 //! bridge's and Open vSwitch's datapaths do). Unregistering calls the exit hook for every
 //! namespace still alive, which is how the module tears everything down on unload.
 
-use super::bindings;
-use super::netdev::Net;
-use super::rtnl::RtnlCallback;
+use crate::bindings;
+use crate::net::netdev::Net;
+use crate::sync::rtnl::RtnlCallback;
 use core::marker::PhantomData;
 use kernel::alloc::{flags::GFP_KERNEL, KBox};
 use kernel::error::{Error, Result};

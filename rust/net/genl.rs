@@ -10,10 +10,10 @@
 //! the policy by the generic netlink core before [`Family::doit`] runs, so handlers see only
 //! attributes of the declared types and lengths.
 
-use super::bindings;
-use super::errno::emsgsize;
-use super::netdev::Net;
-use super::rtnl::Held;
+use crate::bindings;
+use crate::errno::emsgsize;
+use crate::net::netdev::Net;
+use crate::sync::rtnl::Held;
 use core::marker::PhantomData;
 use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
 use kernel::error::{code::*, Error, Result};
@@ -111,7 +111,7 @@ pub trait Family: 'static {
     /// Fills one dump message with as many entries as fit (see [`Dump`]).
     fn dumpit(dump: &mut Dump<'_>) -> Result {
         let _ = dump;
-        Err(super::errno::eopnotsupp())
+        Err(crate::errno::eopnotsupp())
     }
 }
 
@@ -245,9 +245,9 @@ impl<'a> Request<'a> {
     }
 
     /// The network namespace of the requesting socket.
-    pub fn net(&self) -> super::netdev::Net<'a> {
+    pub fn net(&self) -> crate::net::netdev::Net<'a> {
         // SAFETY: `info` is valid (invariant); the namespace outlives the request.
-        unsafe { super::netdev::Net::from_raw(bindings::vsw_genl_info_net(self.info)) }
+        unsafe { crate::net::netdev::Net::from_raw(bindings::vsw_genl_info_net(self.info)) }
     }
 
     /// Starts a reply to this request with command `cmd` (room for a default-size message).
@@ -422,9 +422,9 @@ impl<'a> Dump<'a> {
         (!ptr.is_null()).then_some(Attr { ptr, _p: PhantomData })
     }
     /// The requester's network namespace.
-    pub fn net(&self) -> super::netdev::Net<'a> {
+    pub fn net(&self) -> crate::net::netdev::Net<'a> {
         // SAFETY: `cb` is valid; the socket's namespace outlives the dump.
-        unsafe { super::netdev::Net::from_raw(bindings::vsw_dump_net(self.cb)) }
+        unsafe { crate::net::netdev::Net::from_raw(bindings::vsw_dump_net(self.cb)) }
     }
     /// Position saved between calls (0 on the first call).
     pub fn cursor(&self) -> usize {
@@ -646,7 +646,7 @@ impl<F: Family> Registration<F> {
             return Err(Error::from_errno(ret));
         }
         if !F::MCGRPS.is_empty() {
-            let _rtnl = super::rtnl::Rtnl::lock();
+            let _rtnl = crate::sync::rtnl::Rtnl::lock();
             EVENT_FAMILY.store(f, core::sync::atomic::Ordering::Release);
         }
         // INVARIANT: registered above; `inner` is boxed and never moved out.
@@ -659,7 +659,7 @@ impl<F: Family> Drop for Registration<F> {
         let f = self.inner.family.get();
         {
             // No event is being built or sent while RTNL is ours (see `EVENT_FAMILY`).
-            let _rtnl = super::rtnl::Rtnl::lock();
+            let _rtnl = crate::sync::rtnl::Rtnl::lock();
             let _ = EVENT_FAMILY.compare_exchange(
                 f,
                 core::ptr::null_mut(),

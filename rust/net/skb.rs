@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //! Owned socket buffers on the switch's fast path.
 
-use super::bindings;
-use super::netdev::NetDevRef;
+use crate::bindings;
+use crate::net::netdev::NetDevRef;
 
 /// An Ethernet address.
 pub type EthAddr = [u8; 6];

@@ -9,9 +9,9 @@
 //! contiguous memory. Walks (ageing, flush, dumps) visit one bucket at a time and can resume
 //! from a [`Cursor`], so none holds the lock, or an RCU read section, over the whole table.
 
-use super::bhlock::BhLock;
-use super::bindings;
-use super::rcu::ReadGuard;
+use crate::sync::bhlock::BhLock;
+use crate::bindings;
+use crate::sync::rcu::ReadGuard;
 use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use kernel::alloc::{KBox, KVVec};
 use kernel::error::Result;
@@ -203,7 +203,7 @@ impl<K: PartialEq + Copy + 'static, V: 'static> RcuHash<K, V> {
         for b in from.bucket..self.buckets() {
             let skip = if b == from.bucket { from.skip } else { 0 };
             {
-                let _g = super::rcu::read_lock();
+                let _g = crate::sync::rcu::read_lock();
                 let mut p = self.buckets[b].load(Ordering::Acquire);
                 let mut i = 0;
                 // SAFETY: under the RCU read guard, reachable nodes stay live (invariant).

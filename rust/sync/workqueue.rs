@@ -8,7 +8,7 @@
 //!
 //! The 6.12 `kernel` crate has `Work` but no delayed work and no static work items.
 
-use super::bindings;
+use crate::bindings;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL_ACCOUNT, KBox};
 use kernel::error::Result;
@@ -17,7 +17,7 @@ use kernel::types::Opaque;
 
 /// Jiffies for `ms` milliseconds, rounded up (at least 1 for a non-zero `ms`).
 pub fn ms_to_jiffies(ms: u64) -> u64 {
-    let hz = super::rcuhash::hz();
+    let hz = crate::sync::rcuhash::hz();
     (ms.saturating_mul(hz)).div_ceil(1000)
 }
 

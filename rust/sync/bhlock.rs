@@ -4,7 +4,7 @@
 //! as FDB insertions or DHCP-snooped bindings. The 6.12 `kernel` crate's `SpinLock` does not
 //! disable bottom halves.
 
-use super::bindings;
+use crate::bindings;
 use core::cell::UnsafeCell;
 use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};

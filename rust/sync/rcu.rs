@@ -7,8 +7,8 @@
 //! period per batch. So configuration code (which runs under RTNL) never waits for a grace
 //! period itself, however many values it replaces.
 
-use super::bindings;
-use super::workqueue::StaticWork;
+use crate::bindings;
+use crate::sync::workqueue::StaticWork;
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL, AllocError, KBox};

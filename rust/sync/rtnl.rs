@@ -5,7 +5,7 @@
 //! netdev registration needs it anyway and netdev notifiers run under it, so one lock orders
 //! netlink requests, notifier events and module unload.
 
-use super::bindings;
+use crate::bindings;
 use core::cell::UnsafeCell;
 use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
