@@ -1,55 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 //! Errno names and texts for the error line `vswctl: <text> (<NAME>)`.
+//!
+//! Names come from `nix::errno::Errno`. Texts stay the C library's `strerror` (what every
+//! other tool prints): nix's own descriptions are the kernel header comments, which differ
+//! for common errnos (EOPNOTSUPP "Operation not supported on transport endpoint", EAGAIN
+//! "Try again", ERANGE "Math result not representable").
 
-/// Kernel-internal "operation not supported" (`include/linux/errno.h`); not in libc.
+use nix::errno::Errno;
+
+/// Kernel-internal "operation not supported" (`include/linux/errno.h`): not in libc, so
+/// neither nix nor `strerror` know it.
 pub const ENOTSUPP: i32 = 524;
-
-/// The errnos a vswitch operation is expected to return, by name.
-const NAMES: &[(i32, &str)] = &[
-    (libc::EPERM, "EPERM"),
-    (libc::ENOENT, "ENOENT"),
-    (libc::ESRCH, "ESRCH"),
-    (libc::EINTR, "EINTR"),
-    (libc::EIO, "EIO"),
-    (libc::ENXIO, "ENXIO"),
-    (libc::E2BIG, "E2BIG"),
-    (libc::EAGAIN, "EAGAIN"),
-    (libc::ENOMEM, "ENOMEM"),
-    (libc::EACCES, "EACCES"),
-    (libc::EFAULT, "EFAULT"),
-    (libc::EBUSY, "EBUSY"),
-    (libc::EEXIST, "EEXIST"),
-    (libc::ENODEV, "ENODEV"),
-    (libc::EINVAL, "EINVAL"),
-    (libc::ENOSPC, "ENOSPC"),
-    (libc::ERANGE, "ERANGE"),
-    (libc::ENOTEMPTY, "ENOTEMPTY"),
-    (libc::ELOOP, "ELOOP"),
-    (libc::EMSGSIZE, "EMSGSIZE"),
-    (libc::EPROTONOSUPPORT, "EPROTONOSUPPORT"),
-    (libc::EOPNOTSUPP, "EOPNOTSUPP"),
-    (libc::EAFNOSUPPORT, "EAFNOSUPPORT"),
-    (libc::EADDRINUSE, "EADDRINUSE"),
-    (libc::EADDRNOTAVAIL, "EADDRNOTAVAIL"),
-    (libc::ENETDOWN, "ENETDOWN"),
-    (libc::ENOBUFS, "ENOBUFS"),
-    (libc::ETIMEDOUT, "ETIMEDOUT"),
-    (ENOTSUPP, "ENOTSUPP"),
-];
 
 /// The symbolic name of a (positive) errno, e.g. `EPERM`, or `errno N` if unknown.
 pub fn name(errno: i32) -> String {
-    NAMES
-        .iter()
-        .find(|(n, _)| *n == errno)
-        .map(|(_, s)| (*s).to_string())
-        .unwrap_or_else(|| format!("errno {errno}"))
+    if errno == ENOTSUPP {
+        return "ENOTSUPP".to_string();
+    }
+    match Errno::from_raw(errno) {
+        Errno::UnknownErrno => format!("errno {errno}"),
+        // The variant's name; nix's own Display starts with it the same way.
+        e => format!("{e:?}"),
+    }
 }
 
 /// The strerror text of a (positive) errno, e.g. "Operation not permitted".
 pub fn text(errno: i32) -> String {
     if errno == ENOTSUPP {
-        // libc has no text for the kernel-internal value.
         return "Operation not supported".to_string();
     }
     let s = std::io::Error::from_raw_os_error(errno).to_string();
@@ -85,11 +62,41 @@ mod tests {
         assert_eq!(name(4242), "errno 4242");
     }
 
+    /// The rest of the names the hand-written table had (aliases resolve to the first name
+    /// of the kernel headers: EAGAIN, not EWOULDBLOCK), and errnos it did not have.
+    #[test]
+    fn names_of_the_old_table() {
+        for (n, s) in [
+            (libc::ESRCH, "ESRCH"),
+            (libc::EINTR, "EINTR"),
+            (libc::EIO, "EIO"),
+            (libc::ENXIO, "ENXIO"),
+            (libc::EAGAIN, "EAGAIN"),
+            (libc::EFAULT, "EFAULT"),
+            (libc::ENOTEMPTY, "ENOTEMPTY"),
+            (libc::ELOOP, "ELOOP"),
+            (libc::EADDRINUSE, "EADDRINUSE"),
+            (libc::EADDRNOTAVAIL, "EADDRNOTAVAIL"),
+            (libc::ENETDOWN, "ENETDOWN"),
+            (libc::ENOBUFS, "ENOBUFS"),
+            (libc::ETIMEDOUT, "ETIMEDOUT"),
+            (libc::EDEADLK, "EDEADLK"),
+            (libc::ENOTCONN, "ENOTCONN"),
+        ] {
+            assert_eq!(name(n), s);
+        }
+        assert_eq!(name(0), "errno 0");
+        assert_eq!(name(-1), "errno -1");
+    }
+
     #[test]
     fn texts() {
         assert_eq!(text(libc::EPERM), "Operation not permitted");
         assert_eq!(text(libc::ENOENT), "No such file or directory");
         assert_eq!(text(ENOTSUPP), "Operation not supported");
         assert!(!text(libc::EINVAL).contains("os error"));
+        // strerror's, not nix's descriptions.
+        assert_eq!(text(libc::EOPNOTSUPP), "Operation not supported");
+        assert_eq!(text(libc::EAGAIN), "Resource temporarily unavailable");
     }
 }

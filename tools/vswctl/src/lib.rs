@@ -16,6 +16,8 @@ pub mod netlink;
 pub mod output;
 #[path = "../../../vswitch/uapi.rs"]
 pub mod uapi;
+pub mod value;
+pub mod view;
 #[path = "../../../vswitch/vlan.rs"]
 pub mod vlan;
 

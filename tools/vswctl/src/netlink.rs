@@ -5,8 +5,9 @@
 //! (`NLM_F_REQUEST|NLM_F_ACK`, zero or one reply), [`Client::dump`] for a dumpit
 //! (`NLM_F_DUMP`, one [`Message`] per object). Attributes are plain owned [`Attr`]s
 //! (type + payload bytes), with helpers to build and read integers, strings and nested sets,
-//! so commands never see neli types. Extended ACK is enabled on the socket, so a kernel
-//! error carries its `NL_SET_ERR_MSG` text in [`Error::Kernel`].
+//! so commands never see neli types (they read replies through [`crate::view::AttrView`]).
+//! Extended ACK is enabled on the socket, so a kernel error carries its `NL_SET_ERR_MSG`
+//! text in [`Error::Kernel`].
 
 use std::cell::Cell;
 use std::fmt;
@@ -200,12 +201,6 @@ impl Attr {
 /// First attribute of type `kind` (flag bits ignored).
 pub fn find(attrs: &[Attr], kind: u16) -> Option<&Attr> {
     attrs.iter().find(|a| a.kind() == kind)
-}
-
-/// Like [`find`], but a missing attribute is an error naming `what`.
-pub fn require<'a>(attrs: &'a [Attr], kind: u16, what: &str) -> Result<&'a Attr, Error> {
-    find(attrs, kind)
-        .ok_or_else(|| Error::Other(format!("kernel reply lacks attribute {what} ({kind})")))
 }
 
 /// Parse a buffer of attributes (a nested payload) with neli.
@@ -498,7 +493,7 @@ mod tests {
         assert_eq!(n.data.len(), 24);
         assert_eq!(n.as_nested().unwrap(), kids.to_vec());
         assert_eq!(find(&kids, 2).unwrap().as_string(), "port0");
-        assert!(require(&kids, 4, "X").is_err());
+        assert!(find(&kids, 4).is_none());
     }
 
     #[test]

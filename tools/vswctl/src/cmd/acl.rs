@@ -6,13 +6,17 @@
 //! action. `acl show` prints the rules with the same words as `acl add`, so a rule line
 //! can be pasted back after `acl add PORT DIR`.
 
+use std::net::IpAddr;
+
 use serde::Serialize;
 
-use super::{bad_reply, Request};
+use super::Request;
 use crate::args::{self, set_once, Words};
-use crate::netlink::{find, require, Attr, Client};
+use crate::netlink::{Attr, Client};
 use crate::output::{self, Output};
 use crate::uapi::{attr, cmd};
+use crate::value::{AclAction, AclDir, EtherType, IpProto, MacAddr, Name, PortRange, Prefix, Vid};
+use crate::view::{bad_reply, AttrView};
 use crate::Error;
 
 /// Syntax lines (clap help).
@@ -30,57 +34,60 @@ const MATCH_KEYWORDS: &str =
 
 /// `PORT in|out`, the start of every ACL command.
 fn port_dir_attrs(what: &str, w: &mut Words<'_>) -> Result<Vec<Attr>, String> {
-    let port = args::parse_name("port name", w.positional(what, "port name (PORT)")?)?;
-    let dir = args::parse_dir(w.positional(what, "direction (in or out)")?)?;
-    Ok(vec![Attr::str(attr::PORT, &port), Attr::u8(attr::DIR, dir)])
+    let port: Name = args::parse("port name", w.positional(what, "port name (PORT)")?)?;
+    let dir: AclDir = args::parse("direction", w.positional(what, "direction (in or out)")?)?;
+    Ok(vec![
+        Attr::str(attr::PORT, &port),
+        Attr::u8(attr::DIR, dir.0),
+    ])
 }
 
 /// The match part of a rule, as given.
 #[derive(Debug, Default)]
 struct Match {
-    src_mac: Option<[u8; 6]>,
-    dst_mac: Option<[u8; 6]>,
-    vlan: Option<u16>,
-    ethertype: Option<u16>,
-    src: Option<(Vec<u8>, u8)>,
-    dst: Option<(Vec<u8>, u8)>,
-    ip_proto: Option<u8>,
-    sport: Option<(u16, u16)>,
-    dport: Option<(u16, u16)>,
+    src_mac: Option<MacAddr>,
+    dst_mac: Option<MacAddr>,
+    vlan: Option<Vid>,
+    ethertype: Option<EtherType>,
+    src: Option<Prefix>,
+    dst: Option<Prefix>,
+    ip_proto: Option<IpProto>,
+    sport: Option<PortRange>,
+    dport: Option<PortRange>,
 }
 
 impl Match {
     fn push_attrs(self, attrs: &mut Vec<Attr>) {
         if let Some(m) = self.src_mac {
-            attrs.push(Attr::bytes(attr::SRC_MAC, m.to_vec()));
+            attrs.push(Attr::bytes(attr::SRC_MAC, m.octets()));
         }
         if let Some(m) = self.dst_mac {
-            attrs.push(Attr::bytes(attr::DST_MAC, m.to_vec()));
+            attrs.push(Attr::bytes(attr::DST_MAC, m.octets()));
         }
         if let Some(v) = self.vlan {
-            attrs.push(Attr::u16(attr::VLAN, v));
+            attrs.push(Attr::u16(attr::VLAN, v.0));
         }
         if let Some(v) = self.ethertype {
-            attrs.push(Attr::u16(attr::ETHERTYPE, v));
+            attrs.push(Attr::u16(attr::ETHERTYPE, v.0));
         }
-        if let Some((ip, len)) = self.src {
-            attrs.push(Attr::bytes(attr::SRC_IP, ip));
-            attrs.push(Attr::u8(attr::SRC_PLEN, len));
+        if let Some(p) = self.src {
+            attrs.push(Attr::bytes(attr::SRC_IP, p.octets()));
+            attrs.push(Attr::u8(attr::SRC_PLEN, p.prefix_len()));
         }
-        if let Some((ip, len)) = self.dst {
-            attrs.push(Attr::bytes(attr::DST_IP, ip));
-            attrs.push(Attr::u8(attr::DST_PLEN, len));
+        if let Some(p) = self.dst {
+            attrs.push(Attr::bytes(attr::DST_IP, p.octets()));
+            attrs.push(Attr::u8(attr::DST_PLEN, p.prefix_len()));
         }
         if let Some(v) = self.ip_proto {
-            attrs.push(Attr::u8(attr::IP_PROTO, v));
+            attrs.push(Attr::u8(attr::IP_PROTO, v.0));
         }
-        if let Some((lo, hi)) = self.sport {
-            attrs.push(Attr::u16(attr::SPORT_MIN, lo));
-            attrs.push(Attr::u16(attr::SPORT_MAX, hi));
+        if let Some(r) = self.sport {
+            attrs.push(Attr::u16(attr::SPORT_MIN, r.lo));
+            attrs.push(Attr::u16(attr::SPORT_MAX, r.hi));
         }
-        if let Some((lo, hi)) = self.dport {
-            attrs.push(Attr::u16(attr::DPORT_MIN, lo));
-            attrs.push(Attr::u16(attr::DPORT_MAX, hi));
+        if let Some(r) = self.dport {
+            attrs.push(Attr::u16(attr::DPORT_MIN, r.lo));
+            attrs.push(Attr::u16(attr::DPORT_MAX, r.hi));
         }
     }
 }
@@ -99,7 +106,7 @@ pub fn add_request(words: &[String]) -> Result<Request, String> {
     let mut m = Match::default();
     let mut action = None;
     while let Some(kw) = w.next() {
-        if let Some(a) = args::action_of(kw) {
+        if let Ok(a) = kw.parse::<AclAction>() {
             action = Some(a);
             if let Some(extra) = w.next() {
                 return Err(format!(
@@ -112,19 +119,15 @@ pub fn add_request(words: &[String]) -> Result<Request, String> {
             "prio" | "priority" => {
                 set_once(&mut prio, "prio", args::parse_u32("prio", w.value(kw)?)?)?
             }
-            "src-mac" => set_once(&mut m.src_mac, kw, args::parse_mac(w.value(kw)?)?)?,
-            "dst-mac" => set_once(&mut m.dst_mac, kw, args::parse_mac(w.value(kw)?)?)?,
-            "vlan" => set_once(&mut m.vlan, kw, args::parse_vid(kw, w.value(kw)?)?)?,
-            "proto" => set_once(
-                &mut m.ethertype,
-                kw,
-                args::parse_ethertype(kw, w.value(kw)?)?,
-            )?,
-            "src" => set_once(&mut m.src, kw, args::parse_prefix(kw, w.value(kw)?)?)?,
-            "dst" => set_once(&mut m.dst, kw, args::parse_prefix(kw, w.value(kw)?)?)?,
-            "ip-proto" => set_once(&mut m.ip_proto, kw, args::parse_ip_proto(kw, w.value(kw)?)?)?,
-            "sport" => set_once(&mut m.sport, kw, args::parse_port_range(kw, w.value(kw)?)?)?,
-            "dport" => set_once(&mut m.dport, kw, args::parse_port_range(kw, w.value(kw)?)?)?,
+            "src-mac" => set_once(&mut m.src_mac, kw, w.parse(kw)?)?,
+            "dst-mac" => set_once(&mut m.dst_mac, kw, w.parse(kw)?)?,
+            "vlan" => set_once(&mut m.vlan, kw, w.parse(kw)?)?,
+            "proto" => set_once(&mut m.ethertype, kw, w.parse(kw)?)?,
+            "src" => set_once(&mut m.src, kw, w.parse(kw)?)?,
+            "dst" => set_once(&mut m.dst, kw, w.parse(kw)?)?,
+            "ip-proto" => set_once(&mut m.ip_proto, kw, w.parse(kw)?)?,
+            "sport" => set_once(&mut m.sport, kw, w.parse(kw)?)?,
+            "dport" => set_once(&mut m.dport, kw, w.parse(kw)?)?,
             _ => return Err(args::unknown_keyword(WHAT, kw, MATCH_KEYWORDS)),
         }
     }
@@ -134,7 +137,7 @@ pub fn add_request(words: &[String]) -> Result<Request, String> {
         attrs.push(Attr::u32(attr::PRIO, p));
     }
     m.push_attrs(&mut attrs);
-    attrs.push(Attr::u8(attr::ACTION, action));
+    attrs.push(Attr::u8(attr::ACTION, action.0));
     Ok(Request::doit(cmd::ACL_NEW, attrs))
 }
 
@@ -163,12 +166,13 @@ pub fn default_request(words: &[String]) -> Result<Request, String> {
     let mut w = Words::new(words);
     let mut attrs = port_dir_attrs(WHAT, &mut w)?;
     let word = w.positional(WHAT, "action (allow or deny)")?;
-    let action = args::action_of(word)
-        .ok_or_else(|| format!("{WHAT}: invalid action \"{word}\" (expected allow or deny)"))?;
+    let action: AclAction = word
+        .parse()
+        .map_err(|_| format!("{WHAT}: invalid action \"{word}\" (expected allow or deny)"))?;
     if let Some(extra) = w.next() {
         return Err(format!("{WHAT}: unexpected argument \"{extra}\""));
     }
-    attrs.push(Attr::u8(attr::ACTION, action));
+    attrs.push(Attr::u8(attr::ACTION, action.0));
     Ok(Request::doit(cmd::ACL_DEFAULT, attrs))
 }
 
@@ -188,11 +192,11 @@ impl ShowArgs {
         if let Some(first) = w.peek() {
             if first != "in" && first != "out" {
                 w.next();
-                a.port = Some(args::parse_name("port name", first)?);
+                a.port = Some(args::parse::<Name>("port name", first)?.into());
             }
         }
         if let Some(d) = w.next() {
-            a.dir = Some(args::parse_dir(d)?);
+            a.dir = Some(args::parse::<AclDir>("direction", d)?.0);
         }
         if let Some(extra) = w.next() {
             return Err(format!("acl show: unexpected argument \"{extra}\""));
@@ -203,26 +207,6 @@ impl ShowArgs {
     /// The `ACL_GET` dump of one port.
     pub fn request(port: &str) -> Request {
         Request::dump(cmd::ACL_GET, vec![Attr::str(attr::PORT, port)])
-    }
-}
-
-/// An IP protocol in JSON: its name if it has one (`"tcp"`), else the number.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum IpProto {
-    Name(&'static str),
-    Number(u8),
-}
-
-impl IpProto {
-    fn of(v: u8) -> Self {
-        args::ip_proto_name(v).map_or(IpProto::Number(v), IpProto::Name)
-    }
-    fn text(&self) -> String {
-        match self {
-            IpProto::Name(n) => (*n).to_string(),
-            IpProto::Number(v) => v.to_string(),
-        }
     }
 }
 
@@ -271,78 +255,62 @@ impl AclEntry {
     /// Decode dump/event attributes. `PORT` is required unless `port` is given (the port
     /// the dump was asked for); `DIR` is required; other missing values are left out.
     pub fn from_attrs(attrs: &[Attr], port: Option<&str>) -> Result<Self, Error> {
-        let u8_of = |k, what| {
-            find(attrs, k)
-                .map(|a| a.as_u8().map_err(|e| bad_reply(what, e)))
-                .transpose()
-        };
-        let u16_of = |k, what| {
-            find(attrs, k)
-                .map(|a| a.as_u16().map_err(|e| bad_reply(what, e)))
-                .transpose()
-        };
-        let mac_of = |k, what| {
-            find(attrs, k)
-                .map(|a| {
-                    <[u8; 6]>::try_from(a.data.as_slice())
-                        .map(args::mac_text)
-                        .map_err(|_| bad_reply(what, format!("{} bytes", a.data.len())))
-                })
-                .transpose()
-        };
-        let prefix_of = |k, kl, what| -> Result<Option<String>, Error> {
-            let Some(a) = find(attrs, k) else {
+        let v = AttrView::new(attrs);
+        // The address and its length are one value to the user: both named after the address.
+        let prefix = |k, kl, what| -> Result<Option<String>, Error> {
+            if !v.has(k) {
                 return Ok(None);
-            };
-            let full = (a.data.len() * 8).min(255) as u8;
-            let plen = u8_of(kl, what)?.unwrap_or(full);
-            args::prefix_text(&a.data, plen)
-                .map(Some)
+            }
+            let len = v.get(kl, what)?;
+            Prefix::new(v.req::<IpAddr>(k, what)?, len)
+                .map(|p| Some(p.to_string()))
                 .map_err(|e| bad_reply(what, e))
         };
-        let range_of = |kmin, kmax, what| -> Result<Option<String>, Error> {
-            let (lo, hi) = (u16_of(kmin, what)?, u16_of(kmax, what)?);
-            Ok(match (lo, hi) {
+        // A lone bound is a single port.
+        let range = |kmin, kmax, what| -> Result<Option<String>, Error> {
+            Ok(match (v.get(kmin, what)?, v.get(kmax, what)?) {
                 (None, None) => None,
                 (lo, hi) => {
                     let lo = lo.or(hi).unwrap_or_default();
-                    Some(args::port_range_text(lo, hi.unwrap_or(lo)))
+                    let hi = hi.unwrap_or(lo);
+                    Some(PortRange { lo, hi }.to_string())
                 }
             })
         };
-        let port = match (find(attrs, attr::PORT), port) {
-            (Some(a), _) => a.as_string(),
+        let port = match (v.get(attr::PORT, "PORT")?, port) {
+            (Some(p), _) => p,
             (None, Some(p)) => p.to_string(),
-            (None, None) => require(attrs, attr::PORT, "PORT")?.as_string(),
+            (None, None) => v.req(attr::PORT, "PORT")?,
         };
-        let dir_num = require(attrs, attr::DIR, "DIR")?
-            .as_u8()
-            .map_err(|e| bad_reply("DIR", e))?;
-        let default = find(attrs, attr::DEFAULT).is_some();
+        let dir_num = v.req(attr::DIR, "DIR")?;
+        let default = v.has(attr::DEFAULT);
+        let mac = |k, what| -> Result<Option<String>, Error> {
+            Ok(v.get::<MacAddr>(k, what)?.map(|m| m.to_string()))
+        };
         Ok(AclEntry {
             port,
-            dir: args::dir_text(dir_num),
+            dir: AclDir(dir_num).to_string(),
             prio: if default {
                 None
             } else {
-                find(attrs, attr::PRIO)
-                    .map(|a| a.as_u32().map_err(|e| bad_reply("PRIO", e)))
-                    .transpose()?
+                v.get(attr::PRIO, "PRIO")?
             },
             default,
-            action: u8_of(attr::ACTION, "ACTION")?.map(args::action_text),
-            hits: find(attrs, attr::HITS)
-                .map(|a| a.as_u64().map_err(|e| bad_reply("HITS", e)))
-                .transpose()?,
-            src_mac: mac_of(attr::SRC_MAC, "SRC_MAC")?,
-            dst_mac: mac_of(attr::DST_MAC, "DST_MAC")?,
-            vlan: u16_of(attr::VLAN, "VLAN")?,
-            proto: u16_of(attr::ETHERTYPE, "ETHERTYPE")?.map(args::ethertype_text),
-            src: prefix_of(attr::SRC_IP, attr::SRC_PLEN, "SRC_IP")?,
-            dst: prefix_of(attr::DST_IP, attr::DST_PLEN, "DST_IP")?,
-            ip_proto: u8_of(attr::IP_PROTO, "IP_PROTO")?.map(IpProto::of),
-            sport: range_of(attr::SPORT_MIN, attr::SPORT_MAX, "SPORT")?,
-            dport: range_of(attr::DPORT_MIN, attr::DPORT_MAX, "DPORT")?,
+            action: v
+                .get(attr::ACTION, "ACTION")?
+                .map(|a| AclAction(a).to_string()),
+            hits: v.get(attr::HITS, "HITS")?,
+            src_mac: mac(attr::SRC_MAC, "SRC_MAC")?,
+            dst_mac: mac(attr::DST_MAC, "DST_MAC")?,
+            vlan: v.get(attr::VLAN, "VLAN")?,
+            proto: v
+                .get(attr::ETHERTYPE, "ETHERTYPE")?
+                .map(|t| EtherType(t).to_string()),
+            src: prefix(attr::SRC_IP, attr::SRC_PLEN, "SRC_IP")?,
+            dst: prefix(attr::DST_IP, attr::DST_PLEN, "DST_IP")?,
+            ip_proto: v.get(attr::IP_PROTO, "IP_PROTO")?.map(IpProto),
+            sport: range(attr::SPORT_MIN, attr::SPORT_MAX, "SPORT")?,
+            dport: range(attr::DPORT_MIN, attr::DPORT_MAX, "DPORT")?,
             dir_num,
         })
     }
@@ -362,7 +330,7 @@ impl AclEntry {
         push("proto", self.proto.clone());
         push("src", self.src.clone());
         push("dst", self.dst.clone());
-        push("ip-proto", self.ip_proto.as_ref().map(IpProto::text));
+        push("ip-proto", self.ip_proto.map(|p| p.to_string()));
         push("sport", self.sport.clone());
         push("dport", self.dport.clone());
         p.join(" ")
@@ -1009,6 +977,21 @@ mod tests {
         )
         .unwrap();
         assert_eq!(e.match_text(), "src 10.0.0.1/32 sport 53");
+        // A prefix length beyond the address family's is a bad reply, not a prefix.
+        let long = rule(
+            acl_dir::IN,
+            1,
+            vec![
+                Attr::bytes(attr::DST_IP, vec![10, 0, 0, 0]),
+                Attr::u8(attr::DST_PLEN, 33),
+            ],
+            acl_action::DENY,
+            0,
+        );
+        assert_eq!(
+            AclEntry::from_attrs(&long, None).unwrap_err().to_string(),
+            "kernel reply has a bad DST_IP attribute: prefix length 33 is more than 32"
+        );
     }
 
     #[test]

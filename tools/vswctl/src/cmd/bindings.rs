@@ -7,12 +7,13 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::security::addr_of;
-use super::{bad_reply, Request};
+use super::Request;
 use crate::args::{self, Words};
-use crate::netlink::{find, require, Attr, Client};
+use crate::netlink::{Attr, Client};
 use crate::output::Output;
-use crate::uapi::{attr, binding_attr, binding_source, cmd};
+use crate::uapi::{attr, binding_attr, cmd};
+use crate::value::{BindingSource, Name};
+use crate::view::{bad_reply, AttrView};
 use crate::Error;
 
 /// `port show PORT bindings` -> `BINDING_GET` doit with `PORT`.
@@ -22,7 +23,7 @@ pub fn request(words: &[String]) -> Result<Request, String> {
     if name == "bindings" {
         return Err("port show bindings: missing port name (port show PORT bindings)".into());
     }
-    let name = args::parse_name("port name", name)?;
+    let name: Name = args::parse("port name", name)?;
     match w.next() {
         Some("bindings") => {}
         Some(kw) => return Err(args::unknown_keyword("port show", kw, "bindings")),
@@ -39,17 +40,6 @@ pub fn request(words: &[String]) -> Result<Request, String> {
     ))
 }
 
-/// Text of a `binding_source` value: `static`, `dhcp`, `dhcpv6` (a newer module's value:
-/// its number).
-fn source_text(v: u8) -> String {
-    match v {
-        binding_source::STATIC => "static".into(),
-        binding_source::DHCP => "dhcp".into(),
-        binding_source::DHCPV6 => "dhcpv6".into(),
-        n => n.to_string(),
-    }
-}
-
 /// One binding (a nested `BINDING`). Field order = JSON key order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Binding {
@@ -63,17 +53,11 @@ pub struct Binding {
 impl Binding {
     /// Decode the attributes nested in one `BINDING`; `ADDR` and `SOURCE` are required.
     pub fn from_attrs(attrs: &[Attr]) -> Result<Self, Error> {
-        let addr = require(attrs, binding_attr::ADDR, "BINDING/ADDR")?;
+        let v = AttrView::new(attrs);
         Ok(Binding {
-            addr: addr_of(&addr.data).map_err(|e| bad_reply("BINDING/ADDR", e))?,
-            source: source_text(
-                require(attrs, binding_attr::SOURCE, "BINDING/SOURCE")?
-                    .as_u8()
-                    .map_err(|e| bad_reply("BINDING/SOURCE", e))?,
-            ),
-            expires: find(attrs, binding_attr::EXPIRES)
-                .map(|a| a.as_u32().map_err(|e| bad_reply("BINDING/EXPIRES", e)))
-                .transpose()?,
+            addr: v.req(binding_attr::ADDR, "BINDING/ADDR")?,
+            source: BindingSource(v.req(binding_attr::SOURCE, "BINDING/SOURCE")?).to_string(),
+            expires: v.get(binding_attr::EXPIRES, "BINDING/EXPIRES")?,
         })
     }
 
@@ -88,10 +72,10 @@ impl Binding {
 
 /// The bindings of a `BINDING_GET` reply, in the kernel's order.
 pub fn decode(attrs: &[Attr]) -> Result<Vec<Binding>, Error> {
-    attrs
+    AttrView::new(attrs)
+        .all::<Vec<Attr>>(attr::BINDING, "BINDING")?
         .iter()
-        .filter(|a| a.kind() == attr::BINDING)
-        .map(|a| Binding::from_attrs(&a.as_nested().map_err(|e| bad_reply("BINDING", e))?))
+        .map(|kids| Binding::from_attrs(kids))
         .collect()
 }
 
@@ -116,6 +100,7 @@ pub fn show(out: &Output, words: &[String]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::uapi::binding_source;
 
     fn w(s: &str) -> Vec<String> {
         s.split_whitespace().map(String::from).collect()

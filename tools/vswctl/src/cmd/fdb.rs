@@ -3,11 +3,13 @@
 
 use serde::Serialize;
 
-use super::{bad_reply, Request};
+use super::Request;
 use crate::args::{self, set_once, Words};
-use crate::netlink::{find, require, Attr, Client};
+use crate::netlink::{Attr, Client};
 use crate::output::Output;
 use crate::uapi::{attr, cmd};
+use crate::value::{MacAddr, Name, Vid};
+use crate::view::AttrView;
 use crate::Error;
 
 /// Syntax lines (clap help).
@@ -20,11 +22,11 @@ pub const FLUSH_USAGE: &str = "SW [port PORT] [vlan VID] [static]";
 pub const DEFAULT_VLAN: u16 = 1;
 
 fn sw_mac_attrs(what: &str, w: &mut Words<'_>) -> Result<Vec<Attr>, String> {
-    let sw = args::parse_name("switch name", w.positional(what, "switch name (SW)")?)?;
-    let mac = args::parse_mac(w.positional(what, "MAC address")?)?;
+    let sw: Name = args::parse("switch name", w.positional(what, "switch name (SW)")?)?;
+    let mac: MacAddr = args::parse("MAC address", w.positional(what, "MAC address")?)?;
     Ok(vec![
         Attr::str(attr::SWITCH, &sw),
-        Attr::bytes(attr::MAC, mac.to_vec()),
+        Attr::bytes(attr::MAC, mac.octets()),
     ])
 }
 
@@ -35,11 +37,11 @@ pub fn add_request(words: &[String]) -> Result<Request, String> {
     let (mut vlan, mut port) = (None, None);
     while let Some(kw) = w.next() {
         match kw {
-            "vlan" => set_once(&mut vlan, kw, args::parse_vid(kw, w.value(kw)?)?)?,
+            "vlan" => set_once(&mut vlan, kw, w.parse::<Vid>(kw)?.0)?,
             "port" | "dev" => set_once(
                 &mut port,
                 "port",
-                args::parse_name("port name", w.value(kw)?)?,
+                args::parse::<Name>("port name", w.value(kw)?)?,
             )?,
             _ => return Err(args::unknown_keyword("fdb add", kw, "vlan or port")),
         }
@@ -57,7 +59,7 @@ pub fn del_request(words: &[String]) -> Result<Request, String> {
     let mut vlan = None;
     while let Some(kw) = w.next() {
         match kw {
-            "vlan" => set_once(&mut vlan, kw, args::parse_vid(kw, w.value(kw)?)?)?,
+            "vlan" => set_once(&mut vlan, kw, w.parse::<Vid>(kw)?.0)?,
             _ => return Err(args::unknown_keyword("fdb del", kw, "vlan")),
         }
     }
@@ -69,15 +71,28 @@ pub fn del_request(words: &[String]) -> Result<Request, String> {
 /// the static ones too with `static`), of one port and/or VLAN if given.
 pub fn flush_request(words: &[String]) -> Result<Request, String> {
     let mut w = Words::new(words);
-    let sw = args::parse_name("switch name", w.positional("fdb flush", "switch name (SW)")?)?;
+    let sw: Name = args::parse(
+        "switch name",
+        w.positional("fdb flush", "switch name (SW)")?,
+    )?;
     let mut attrs = vec![Attr::str(attr::SWITCH, &sw)];
     let (mut vlan, mut port, mut statics) = (None, None, None);
     while let Some(kw) = w.next() {
         match kw {
-            "vlan" => set_once(&mut vlan, kw, args::parse_vid(kw, w.value(kw)?)?)?,
-            "port" | "dev" => set_once(&mut port, "port", args::parse_name("port name", w.value(kw)?)?)?,
+            "vlan" => set_once(&mut vlan, kw, w.parse::<Vid>(kw)?.0)?,
+            "port" | "dev" => set_once(
+                &mut port,
+                "port",
+                args::parse::<Name>("port name", w.value(kw)?)?,
+            )?,
             "static" => set_once(&mut statics, kw, ())?,
-            _ => return Err(args::unknown_keyword("fdb flush", kw, "port, vlan or static")),
+            _ => {
+                return Err(args::unknown_keyword(
+                    "fdb flush",
+                    kw,
+                    "port, vlan or static",
+                ))
+            }
         }
     }
     if let Some(p) = port {
@@ -108,16 +123,16 @@ impl ShowArgs {
         if let Some(first) = w.peek() {
             if first != "vlan" && first != "port" {
                 w.next();
-                a.switch = Some(args::parse_name("switch name", first)?);
+                a.switch = Some(args::parse::<Name>("switch name", first)?.into());
             }
         }
         while let Some(kw) = w.next() {
             match kw {
-                "vlan" => set_once(&mut a.vlan, kw, args::parse_vid(kw, w.value(kw)?)?)?,
+                "vlan" => set_once(&mut a.vlan, kw, w.parse::<Vid>(kw)?.0)?,
                 "port" | "dev" => set_once(
                     &mut a.port,
                     "port",
-                    args::parse_name("port name", w.value(kw)?)?,
+                    args::parse::<Name>("port name", w.value(kw)?)?.into(),
                 )?,
                 _ => return Err(args::unknown_keyword("fdb show", kw, "vlan or port")),
             }
@@ -159,21 +174,14 @@ pub struct FdbEntry {
 impl FdbEntry {
     /// Decode reply/event attributes. `MAC` is required; missing values are left out.
     pub fn from_attrs(attrs: &[Attr]) -> Result<Self, Error> {
-        let mac = require(attrs, attr::MAC, "MAC")?;
-        let mac = <[u8; 6]>::try_from(mac.data.as_slice())
-            .map(args::mac_text)
-            .map_err(|_| bad_reply("MAC", format!("{} bytes", mac.data.len())))?;
+        let v = AttrView::new(attrs);
         Ok(FdbEntry {
-            switch: find(attrs, attr::SWITCH).map(Attr::as_string),
-            mac,
-            vlan: find(attrs, attr::VLAN)
-                .map(|a| a.as_u16().map_err(|e| bad_reply("VLAN", e)))
-                .transpose()?,
-            port: find(attrs, attr::PORT).map(Attr::as_string),
-            is_static: find(attrs, attr::STATIC).is_some(),
-            age: find(attrs, attr::AGE)
-                .map(|a| a.as_u32().map_err(|e| bad_reply("AGE", e)))
-                .transpose()?,
+            mac: v.req::<MacAddr>(attr::MAC, "MAC")?.to_string(),
+            switch: v.get(attr::SWITCH, "SWITCH")?,
+            vlan: v.get(attr::VLAN, "VLAN")?,
+            port: v.get(attr::PORT, "PORT")?,
+            is_static: v.has(attr::STATIC),
+            age: v.get(attr::AGE, "AGE")?,
         })
     }
 

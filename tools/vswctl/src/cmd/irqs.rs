@@ -9,11 +9,13 @@
 
 use serde::Serialize;
 
-use super::{bad_reply, Request};
+use super::Request;
 use crate::args::{self, Words};
-use crate::netlink::{find, require, Attr, Client};
+use crate::netlink::{Attr, Client};
 use crate::output::{self, Output};
 use crate::uapi::{attr, cmd, irq_attr};
+use crate::value::{Name, OnOff};
+use crate::view::{bad_reply, AttrView};
 use crate::Error;
 
 /// Printed after the table when no vector is remapped.
@@ -31,7 +33,7 @@ const HEADER: [&str; 9] = [
 pub fn request(words: &[String]) -> Result<Request, String> {
     let mut w = Words::new(words);
     let name = w.positional("port show", "port name (PORT)")?;
-    let name = args::parse_name("port name", name)?;
+    let name: Name = args::parse("port name", name)?;
     match w.next() {
         Some("irqs") => {}
         Some(kw) => return Err(args::unknown_keyword("port show", kw, "irqs")),
@@ -80,14 +82,6 @@ fn yes_no(b: bool) -> &'static str {
     }
 }
 
-fn on_off(b: bool) -> &'static str {
-    if b {
-        "on"
-    } else {
-        "off"
-    }
-}
-
 /// A text cell: `-` for an empty or absent value.
 fn cell(s: Option<String>) -> String {
     s.filter(|s| !s.is_empty()).unwrap_or_else(|| "-".into())
@@ -120,43 +114,29 @@ pub struct IrqEntry {
 impl IrqEntry {
     /// Decode the attributes nested in one `IRQ_ENTRY`. `IRQ` and `HWIRQ` are required.
     pub fn from_attrs(attrs: &[Attr]) -> Result<Self, Error> {
-        let u8_of = |k, what| {
-            find(attrs, k)
-                .map(|a| a.as_u8().map_err(|e| bad_reply(what, e)))
-                .transpose()
-        };
-        let u32_of = |k, what| {
-            find(attrs, k)
-                .map(|a| a.as_u32().map_err(|e| bad_reply(what, e)))
-                .transpose()
-        };
-        let u64_of = |k, what| {
-            find(attrs, k)
-                .map(|a| a.as_u64().map_err(|e| bad_reply(what, e)))
-                .transpose()
-        };
-        let irq = require(attrs, irq_attr::IRQ, "IRQ_ENTRY/IRQ")?
-            .as_u32()
-            .map_err(|e| bad_reply("IRQ_ENTRY/IRQ", e))?;
-        let hwirq = require(attrs, irq_attr::HWIRQ, "IRQ_ENTRY/HWIRQ")?
-            .as_u64()
-            .map_err(|e| bad_reply("IRQ_ENTRY/HWIRQ", e))?;
-        let mask = u64_of(irq_attr::AFFINITY, "IRQ_ENTRY/AFFINITY")?.unwrap_or(0);
+        let v = AttrView::new(attrs);
+        let irq = v.req(irq_attr::IRQ, "IRQ_ENTRY/IRQ")?;
+        let hwirq = v.req(irq_attr::HWIRQ, "IRQ_ENTRY/HWIRQ")?;
+        let mask = v
+            .get(irq_attr::AFFINITY, "IRQ_ENTRY/AFFINITY")?
+            .unwrap_or(0);
         Ok(IrqEntry {
             irq,
             hwirq,
-            chip: find(attrs, irq_attr::CHIP)
-                .map(Attr::as_string)
+            chip: v.get(irq_attr::CHIP, "IRQ_ENTRY/CHIP")?.unwrap_or_default(),
+            domains: v
+                .get(irq_attr::DOMAINS, "IRQ_ENTRY/DOMAINS")?
                 .unwrap_or_default(),
-            domains: find(attrs, irq_attr::DOMAINS)
-                .map(Attr::as_string)
-                .unwrap_or_default(),
-            remapped: u8_of(irq_attr::REMAPPED, "IRQ_ENTRY/REMAPPED")?.is_some_and(|v| v != 0),
-            irte: u32_of(irq_attr::IRTE, "IRQ_ENTRY/IRTE")?,
+            remapped: v
+                .get(irq_attr::REMAPPED, "IRQ_ENTRY/REMAPPED")?
+                .unwrap_or(false),
+            irte: v.get(irq_attr::IRTE, "IRQ_ENTRY/IRTE")?,
             affinity: cpulist(mask),
             affinity_mask: mask,
-            cpu: u32_of(irq_attr::EFFECTIVE_CPU, "IRQ_ENTRY/EFFECTIVE_CPU")?,
-            active: u8_of(irq_attr::ACTIVE, "IRQ_ENTRY/ACTIVE")?.is_some_and(|v| v != 0),
+            cpu: v.get(irq_attr::EFFECTIVE_CPU, "IRQ_ENTRY/EFFECTIVE_CPU")?,
+            active: v
+                .get(irq_attr::ACTIVE, "IRQ_ENTRY/ACTIVE")?
+                .unwrap_or(false),
         })
     }
 
@@ -194,28 +174,20 @@ impl IrqReport {
     /// Decode the reply attributes: `PORT`, `PCI`, `MSIX`, `REMAPPED` required, `DRIVER`
     /// optional, one `IRQ_ENTRY` per vector (in the kernel's order).
     pub fn from_attrs(attrs: &[Attr]) -> Result<Self, Error> {
-        let flag = |k, what| -> Result<bool, Error> {
-            Ok(require(attrs, k, what)?
-                .as_u8()
-                .map_err(|e| bad_reply(what, e))?
-                != 0)
-        };
-        let irqs = attrs
+        let v = AttrView::new(attrs);
+        let irqs = v
+            .all::<Vec<Attr>>(attr::IRQ_ENTRY, "IRQ_ENTRY")?
             .iter()
-            .filter(|a| a.kind() == attr::IRQ_ENTRY)
-            .map(|a| {
-                let kids = a.as_nested().map_err(|e| bad_reply("IRQ_ENTRY", e))?;
-                IrqEntry::from_attrs(&kids)
-            })
+            .map(|kids| IrqEntry::from_attrs(kids))
             .collect::<Result<Vec<_>, Error>>()?;
         Ok(IrqReport {
-            port: require(attrs, attr::PORT, "PORT")?.as_string(),
-            pci: require(attrs, attr::PCI, "PCI")?.as_string(),
-            driver: find(attrs, attr::DRIVER)
-                .map(Attr::as_string)
+            port: v.req(attr::PORT, "PORT")?,
+            pci: v.req(attr::PCI, "PCI")?,
+            driver: v
+                .get::<String>(attr::DRIVER, "DRIVER")?
                 .filter(|s| !s.is_empty()),
-            msix: flag(attr::MSIX, "MSIX")?,
-            remapped: flag(attr::REMAPPED, "REMAPPED")?,
+            msix: v.req(attr::MSIX, "MSIX")?,
+            remapped: v.req(attr::REMAPPED, "REMAPPED")?,
             irqs,
         })
     }
@@ -227,7 +199,7 @@ impl IrqReport {
         if let Some(d) = &self.driver {
             p.push(format!("driver {d}"));
         }
-        p.push(format!("msix {}", on_off(self.msix)));
+        p.push(format!("msix {}", OnOff(self.msix)));
         p.push(format!("remapped {}", yes_no(self.remapped)));
         p.join(" ")
     }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 //! One module per object/command of the CLI (`version`, `raw`, `switch`, `port`, `fdb`,
 //! `vmq`, `acl`, `monitor`; `irqs` is `port show PORT irqs`, `bindings` is `port show PORT
-//! bindings`; `security` holds the port security words of `port` and `switch`).
+//! bindings`; `security` holds the port security words of `port`).
 //!
 //! Object commands are split in two steps so that both can be unit-tested without a kernel:
 //! the command line is turned into a [`Request`] (command, attributes, doit or dump) before
-//! any socket is opened, and the reply attributes are decoded into plain structs that know
-//! their text and JSON forms.
+//! any socket is opened, and the reply attributes are decoded (through
+//! [`crate::view::AttrView`]) into plain structs that know their text and JSON forms.
 
 pub mod acl;
 pub mod bindings;
@@ -70,11 +70,4 @@ pub fn run_change(req: Result<Request, String>) -> Result<(), Error> {
 /// A flag attribute (zero-length payload).
 pub fn flag(ty: u16) -> Attr {
     Attr::bytes(ty, Vec::new())
-}
-
-/// Decode error of a reply attribute, as a netlink error.
-pub(crate) fn bad_reply(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::Netlink(crate::netlink::Error::Other(format!(
-        "kernel reply has a bad {what} attribute: {e}"
-    )))
 }

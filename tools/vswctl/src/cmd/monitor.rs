@@ -9,10 +9,10 @@ use super::fdb::FdbEntry;
 use super::port::PortInfo;
 use super::switch::SwitchInfo;
 use super::vmq::VmqMove;
-use crate::netlink::{Client, Message};
+use crate::netlink::{Attr, Client, Message};
 use crate::output::Output;
-use crate::netlink::Attr;
 use crate::uapi::{self, attr, cmd};
+use crate::view::AttrView;
 use crate::Error;
 
 /// Syntax line (clap help).
@@ -105,10 +105,11 @@ pub struct FdbFlush {
 
 impl FdbFlush {
     fn from_attrs(a: &[Attr]) -> Result<Self, Error> {
+        let v = AttrView::new(a);
         Ok(FdbFlush {
-            switch: crate::netlink::require(a, attr::SWITCH, "SWITCH")?.as_string(),
-            port: crate::netlink::find(a, attr::PORT).map(Attr::as_string),
-            vlan: crate::netlink::find(a, attr::VLAN).map(Attr::as_u16).transpose()?,
+            switch: v.req(attr::SWITCH, "SWITCH")?,
+            port: v.get(attr::PORT, "PORT")?,
+            vlan: v.get(attr::VLAN, "VLAN")?,
         })
     }
 
@@ -562,6 +563,27 @@ mod tests {
         assert_eq!(Event::from_message(&msg(200, vec![]), false).unwrap(), None);
         assert!(Event::from_message(&msg(cmd::PORT_NEW, vec![]), false).is_err());
         assert!(Event::from_message(&msg(cmd::VMQ_MOVE, vec![]), false).is_err());
+        // A malformed attribute: the bad-reply error naming it, as in every reply.
+        let flush = |vlan: Attr| {
+            Event::from_message(
+                &msg(cmd::FDB_FLUSH, vec![Attr::str(attr::SWITCH, "sw0"), vlan]),
+                false,
+            )
+        };
+        assert_eq!(
+            flush(Attr::u32(attr::VLAN, 10)).unwrap_err().to_string(),
+            format!(
+                "kernel reply has a bad VLAN attribute: attribute {}: expected 2 bytes, got 4",
+                attr::VLAN
+            )
+        );
+        assert_eq!(
+            flush(Attr::u16(attr::VLAN, 10))
+                .unwrap()
+                .unwrap()
+                .text_line(),
+            "fdb flush sw0 vlan 10"
+        );
         // VMQ_GET is a dump reply, never an event.
         assert_eq!(
             Event::from_message(&msg(cmd::VMQ_GET, vec![]), false).unwrap(),

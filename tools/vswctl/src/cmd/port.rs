@@ -6,11 +6,13 @@ use serde::Serialize;
 
 use super::security::{Security, SecurityOpts};
 use super::stats::Stats;
-use super::{bad_reply, Request};
+use super::Request;
 use crate::args::{self, set_once, Words};
-use crate::netlink::{find, require, Attr, Client};
+use crate::netlink::{Attr, Client};
 use crate::output::Output;
 use crate::uapi::{attr, cmd, vlan_mode};
+use crate::value::{MacAddr, Name, OnOff, Rate, Size, Vid, VlanList, VlanMode};
+use crate::view::{bad_reply, AttrView};
 use crate::Error;
 
 /// The security part of the `port add` / `port set` syntax lines.
@@ -49,14 +51,14 @@ pub const WEIGHT_MAX: u32 = 100;
 /// The keyword part of `port add` / `port set`.
 #[derive(Debug, Default)]
 struct Opts {
-    switch: Option<String>,
+    switch: Option<Name>,
     /// VF index of a VF-backed port (`port add` only).
     vf: Option<u32>,
-    mac: Option<[u8; 6]>,
+    mac: Option<MacAddr>,
     mtu: Option<u32>,
     mode: Option<u8>,
     pvid: Option<u16>,
-    vlans: Option<Vec<u8>>,
+    vlans: Option<VlanList>,
     /// 0 = none.
     native: Option<u16>,
     /// QoS (`port set` only): bits/s, 0 = no limit.
@@ -76,31 +78,27 @@ fn parse_opts(what: &str, w: &mut Words<'_>, add: bool) -> Result<Opts, String> 
             continue;
         }
         match kw {
-            "switch" if add => set_once(
-                &mut o.switch,
-                kw,
-                args::parse_name("switch name", w.value(kw)?)?,
-            )?,
+            "switch" if add => {
+                set_once(&mut o.switch, kw, args::parse("switch name", w.value(kw)?)?)?
+            }
             "vf" if add => set_once(&mut o.vf, kw, args::parse_u32(kw, w.value(kw)?)?)?,
-            "mac" | "address" => set_once(&mut o.mac, "mac", args::parse_mac(w.value(kw)?)?)?,
+            "mac" | "address" => set_once(&mut o.mac, "mac", w.parse(kw)?)?,
             "mtu" => set_once(&mut o.mtu, kw, args::parse_u32(kw, w.value(kw)?)?)?,
-            "mode" => set_once(&mut o.mode, kw, args::parse_mode(w.value(kw)?)?)?,
-            "pvid" => set_once(&mut o.pvid, kw, args::parse_vid(kw, w.value(kw)?)?)?,
-            "vlans" => set_once(&mut o.vlans, kw, args::parse_vlans(w.value(kw)?)?)?,
+            "mode" => set_once(&mut o.mode, kw, w.parse::<VlanMode>(kw)?.0)?,
+            "pvid" => set_once(&mut o.pvid, kw, w.parse::<Vid>(kw)?.0)?,
+            "vlans" => set_once(&mut o.vlans, kw, w.parse(kw)?)?,
             "native" => {
                 let v = w.value(kw)?;
                 let vid = if v == "none" {
                     0
                 } else {
-                    args::parse_vid(kw, v)?
+                    args::parse::<Vid>(kw, v)?.0
                 };
                 set_once(&mut o.native, kw, vid)?
             }
-            "rate-in" if !add => set_once(&mut o.rate_in, kw, args::parse_rate(kw, w.value(kw)?)?)?,
-            "rate-out" if !add => {
-                set_once(&mut o.rate_out, kw, args::parse_rate(kw, w.value(kw)?)?)?
-            }
-            "burst" if !add => set_once(&mut o.burst, kw, args::parse_size(kw, w.value(kw)?)?)?,
+            "rate-in" if !add => set_once(&mut o.rate_in, kw, w.parse::<Rate>(kw)?.0)?,
+            "rate-out" if !add => set_once(&mut o.rate_out, kw, w.parse::<Rate>(kw)?.0)?,
+            "burst" if !add => set_once(&mut o.burst, kw, w.parse::<Size>(kw)?.0)?,
             "weight" if !add => set_once(
                 &mut o.weight,
                 kw,
@@ -204,7 +202,7 @@ fn opts_attrs(o: Opts, attrs: &mut Vec<Attr>) {
         attrs.push(Attr::u32(attr::VF, v));
     }
     if let Some(m) = o.mac {
-        attrs.push(Attr::bytes(attr::MAC, m.to_vec()));
+        attrs.push(Attr::bytes(attr::MAC, m.octets()));
     }
     if let Some(v) = o.mtu {
         attrs.push(Attr::u32(attr::MTU, v));
@@ -216,7 +214,7 @@ fn opts_attrs(o: Opts, attrs: &mut Vec<Attr>) {
         attrs.push(Attr::u16(attr::PVID, v));
     }
     if let Some(v) = o.vlans {
-        attrs.push(Attr::bytes(attr::VLANS, v));
+        attrs.push(Attr::bytes(attr::VLANS, v.bitmap()));
     }
     if let Some(v) = o.native {
         attrs.push(Attr::u16(attr::NATIVE, v));
@@ -238,7 +236,10 @@ fn opts_attrs(o: Opts, attrs: &mut Vec<Attr>) {
 
 fn name_attr(what: &str, w: &mut Words<'_>) -> Result<Attr, String> {
     let name = w.positional(what, "port name (PORT)")?;
-    Ok(Attr::str(attr::PORT, &args::parse_name("port name", name)?))
+    Ok(Attr::str(
+        attr::PORT,
+        &args::parse::<Name>("port name", name)?,
+    ))
 }
 
 /// `port add PORT switch SW [mac ADDR] [mtu N] [mode ...] [SECURITY]` -> `PORT_NEW`; with
@@ -291,7 +292,7 @@ pub fn show_request(words: &[String]) -> Result<(Request, Option<String>), Strin
     if let Some(first) = w.peek() {
         if first != "switch" {
             w.next();
-            port = Some(args::parse_name("port name", first)?);
+            port = Some(args::parse::<Name>("port name", first)?);
         }
     }
     while let Some(kw) = w.next() {
@@ -299,7 +300,7 @@ pub fn show_request(words: &[String]) -> Result<(Request, Option<String>), Strin
             "switch" => set_once(
                 &mut switch,
                 kw,
-                args::parse_name("switch name", w.value(kw)?)?,
+                args::parse::<Name>("switch name", w.value(kw)?)?,
             )?,
             _ => {
                 return Err(args::unknown_keyword(
@@ -317,7 +318,7 @@ pub fn show_request(words: &[String]) -> Result<(Request, Option<String>), Strin
             switch.iter().map(|s| Attr::str(attr::SWITCH, s)).collect(),
         ),
     };
-    Ok((req, switch))
+    Ok((req, switch.map(String::from)))
 }
 
 /// One vPort as the kernel describes it (`PORT_GET` reply, port events).
@@ -397,34 +398,10 @@ pub struct PortInfo {
 impl PortInfo {
     /// Decode reply/event attributes. `PORT` is required; missing values are left out.
     pub fn from_attrs(attrs: &[Attr]) -> Result<Self, Error> {
-        let u8_of = |k, what| {
-            find(attrs, k)
-                .map(|a| a.as_u8().map_err(|e| bad_reply(what, e)))
-                .transpose()
-        };
-        let u16_of = |k, what| {
-            find(attrs, k)
-                .map(|a| a.as_u16().map_err(|e| bad_reply(what, e)))
-                .transpose()
-        };
-        let u32_of = |k, what| {
-            find(attrs, k)
-                .map(|a| a.as_u32().map_err(|e| bad_reply(what, e)))
-                .transpose()
-        };
-        let u64_of = |k, what| {
-            find(attrs, k)
-                .map(|a| a.as_u64().map_err(|e| bad_reply(what, e)))
-                .transpose()
-        };
-        let mac = find(attrs, attr::MAC)
-            .map(|a| {
-                <[u8; 6]>::try_from(a.data.as_slice())
-                    .map(args::mac_text)
-                    .map_err(|_| bad_reply("MAC", format!("{} bytes", a.data.len())))
-            })
-            .transpose()?;
-        let mode_num = u8_of(attr::VLAN_MODE, "VLAN_MODE")?;
+        let v = AttrView::new(attrs);
+        let nonempty = |s: &String| !s.is_empty();
+        let mac = v.get::<MacAddr>(attr::MAC, "MAC")?;
+        let mode_num = v.get(attr::VLAN_MODE, "VLAN_MODE")?;
         let (access, trunk) = match mode_num {
             Some(vlan_mode::ACCESS) => (true, false),
             Some(vlan_mode::TRUNK) => (false, true),
@@ -432,53 +409,43 @@ impl PortInfo {
             _ => (true, true),
         };
         let vlans = if trunk {
-            find(attrs, attr::VLANS)
-                .map(|a| args::vlans_text(&a.data).map_err(|e| bad_reply("VLANS", e)))
-                .transpose()?
+            v.get::<VlanList>(attr::VLANS, "VLANS")?
         } else {
             None
         };
-        let native_attr = u16_of(attr::NATIVE, "NATIVE")?;
+        let native_attr = v.get(attr::NATIVE, "NATIVE")?;
         let native = match (mode_num, native_attr) {
             (Some(vlan_mode::TRUNK), n) => Some(n.filter(|&v| v != 0)),
             (Some(_), _) => None,
             (None, n) => n.map(|v| Some(v).filter(|&v| v != 0)),
         };
-        let vf = u32_of(attr::VF, "VF")?;
+        let vf = v.get(attr::VF, "VF")?;
         Ok(PortInfo {
-            name: require(attrs, attr::PORT, "PORT")?.as_string(),
-            switch: find(attrs, attr::SWITCH).map(Attr::as_string),
+            name: v.req(attr::PORT, "PORT")?,
+            switch: v.get(attr::SWITCH, "SWITCH")?,
             vf,
-            pci: find(attrs, attr::PCI).map(Attr::as_string),
-            vf_dev: find(attrs, attr::VF_DEV)
-                .map(Attr::as_string)
-                .filter(|s| !s.is_empty()),
-            driver: find(attrs, attr::DRIVER)
-                .map(Attr::as_string)
-                .filter(|s| !s.is_empty()),
-            mac,
-            mtu: u32_of(attr::MTU, "MTU")?,
-            mode: mode_num.map(|m| match m {
-                vlan_mode::ACCESS => "access".to_string(),
-                vlan_mode::TRUNK => "trunk".to_string(),
-                n => n.to_string(),
-            }),
+            pci: v.get(attr::PCI, "PCI")?,
+            vf_dev: v.get(attr::VF_DEV, "VF_DEV")?.filter(nonempty),
+            driver: v.get(attr::DRIVER, "DRIVER")?.filter(nonempty),
+            mac: mac.map(|m| m.to_string()),
+            mtu: v.get(attr::MTU, "MTU")?,
+            mode: mode_num.map(|m| VlanMode(m).to_string()),
             pvid: if access {
-                u16_of(attr::PVID, "PVID")?
+                v.get(attr::PVID, "PVID")?
             } else {
                 None
             },
-            vlans,
+            vlans: vlans.map(|l| l.to_string()),
             native,
-            spoofchk: u8_of(attr::SPOOFCHK, "SPOOFCHK")?.map(|v| v != 0),
-            trust: u8_of(attr::TRUST, "TRUST")?.map(|v| v != 0),
-            carrier: u8_of(attr::CARRIER, "CARRIER")?.map(|c| c != 0),
-            ifname: find(attrs, attr::IFNAME).map(Attr::as_string),
-            ifindex: u32_of(attr::IFINDEX, "IFINDEX")?,
-            rate_in: u64_of(attr::RATE_IN, "RATE_IN")?,
-            rate_out: u64_of(attr::RATE_OUT, "RATE_OUT")?,
-            burst: u32_of(attr::BURST, "BURST")?,
-            weight: u32_of(attr::WEIGHT, "WEIGHT")?,
+            spoofchk: v.get(attr::SPOOFCHK, "SPOOFCHK")?,
+            trust: v.get(attr::TRUST, "TRUST")?,
+            carrier: v.get(attr::CARRIER, "CARRIER")?,
+            ifname: v.get(attr::IFNAME, "IFNAME")?,
+            ifindex: v.get(attr::IFINDEX, "IFINDEX")?,
+            rate_in: v.get(attr::RATE_IN, "RATE_IN")?,
+            rate_out: v.get(attr::RATE_OUT, "RATE_OUT")?,
+            burst: v.get(attr::BURST, "BURST")?,
+            weight: v.get(attr::WEIGHT, "WEIGHT")?,
             security: Some(Security::from_attrs(attrs, vf.is_some())?),
             stats: Stats::from_reply(attrs)?,
         })
@@ -528,12 +495,11 @@ impl PortInfo {
         if let Some(Some(v)) = self.native {
             p.push(format!("native {v}"));
         }
-        let on_off = |b: bool| if b { "on" } else { "off" };
         if let Some(v) = self.spoofchk {
-            p.push(format!("spoofchk {}", on_off(v)));
+            p.push(format!("spoofchk {}", OnOff(v)));
         }
         if let Some(v) = self.trust {
-            p.push(format!("trust {}", on_off(v)));
+            p.push(format!("trust {}", OnOff(v)));
         }
         if let Some(c) = self.carrier {
             p.push(format!("carrier {}", if c { "up" } else { "down" }));
@@ -546,13 +512,13 @@ impl PortInfo {
             p.push(format!("ifindex {v}"));
         }
         if let Some(v) = self.rate_in {
-            p.push(format!("rate-in {}", args::rate_text(v)));
+            p.push(format!("rate-in {}", Rate(v)));
         }
         if let Some(v) = self.rate_out {
-            p.push(format!("rate-out {}", args::rate_text(v)));
+            p.push(format!("rate-out {}", Rate(v)));
         }
         if let Some(v) = self.burst {
-            p.push(format!("burst {v}"));
+            p.push(format!("burst {}", Size(v)));
         }
         if let Some(v) = self.weight {
             p.push(format!("weight {v}"));

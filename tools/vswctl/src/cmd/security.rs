@@ -1,24 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 //! Port security: the `port add|set` words `mac-spoof`, `dhcp-guard`, `router-guard`,
-//! `ip-guard`, `trusted`, `ip-allow`, `mac-max`, `storm-limit` and the `switch add|set`
-//! word `group-fwd-mask`, and how `port show` renders a port's settings.
-
-use std::net::IpAddr;
+//! `ip-guard`, `trusted`, `ip-allow`, `mac-max`, `storm-limit`, and how `port show` renders a
+//! port's settings. (The switch's `group-fwd-mask` is [`crate::value::GroupFwdMask`].)
 
 use serde::Serialize;
 
-use super::bad_reply;
-use crate::args::{self, set_once, Words};
-use crate::netlink::{find, Attr};
+use crate::args::{set_once, Words};
+use crate::netlink::Attr;
 use crate::uapi::{attr, binding_attr};
+use crate::value::{self, IpAllow, Limit, OnOff};
+use crate::view::AttrView;
 use crate::Error;
-
-/// Most addresses one `ip-allow` takes: the module keeps at most 32 bindings per port.
-pub const IP_ALLOW_MAX: usize = 32;
-
-/// `group-fwd-mask` bits the switch never forwards: 01:80:c2:00:00:01 (PAUSE) and
-/// 01:80:c2:00:00:02 (slow protocols: LACP, OAM). The module refuses them too.
-pub const GROUP_FWD_NEVER: u16 = 0x0006;
 
 /// The security words of `port add` / `port set`.
 #[derive(Debug, Default)]
@@ -46,21 +38,21 @@ impl SecurityOpts {
             "ip-guard" => &mut self.ip_guard,
             "trusted" => &mut self.trusted,
             "ip-allow" => {
-                let addrs = parse_ip_allow(kw, w.value(kw)?)?;
+                let addrs = w.parse(kw)?;
                 set_once(&mut self.ip_allow, kw, ip_allow_attr(&addrs)?)?;
                 return Ok(true);
             }
             "mac-max" => {
-                set_once(&mut self.mac_max, kw, parse_limit(kw, w.value(kw)?)?)?;
+                set_once(&mut self.mac_max, kw, w.parse::<Limit>(kw)?.0)?;
                 return Ok(true);
             }
             "storm-limit" => {
-                set_once(&mut self.storm_limit, kw, parse_limit(kw, w.value(kw)?)?)?;
+                set_once(&mut self.storm_limit, kw, w.parse::<Limit>(kw)?.0)?;
                 return Ok(true);
             }
             _ => return Ok(false),
         };
-        set_once(slot, kw, args::parse_on_off(kw, w.value(kw)?)?)?;
+        set_once(slot, kw, w.parse::<OnOff>(kw)?.0)?;
         Ok(true)
     }
 
@@ -105,95 +97,14 @@ impl SecurityOpts {
     }
 }
 
-/// `ADDR[,ADDR...]` (IPv4 and IPv6, each at most once, at most [`IP_ALLOW_MAX`]) or `none`
-/// (no address: the static bindings are cleared).
-pub fn parse_ip_allow(kw: &str, s: &str) -> Result<Vec<IpAddr>, String> {
-    if s == "none" {
-        return Ok(Vec::new());
-    }
-    let mut addrs: Vec<IpAddr> = Vec::new();
-    for part in s.split(',') {
-        let ip: IpAddr = part
-            .parse()
-            .map_err(|_| format!("invalid {kw} \"{part}\": not an IPv4 or IPv6 address"))?;
-        if addrs.contains(&ip) {
-            return Err(format!("invalid {kw}: {ip} given more than once"));
-        }
-        addrs.push(ip);
-    }
-    if addrs.len() > IP_ALLOW_MAX {
-        return Err(format!(
-            "invalid {kw}: {} addresses (at most {IP_ALLOW_MAX})",
-            addrs.len()
-        ));
-    }
-    Ok(addrs)
-}
-
-/// The bytes of an address as the module takes them: 4 for IPv4, 16 for IPv6.
-fn addr_bytes(ip: &IpAddr) -> Vec<u8> {
-    match ip {
-        IpAddr::V4(a) => a.octets().to_vec(),
-        IpAddr::V6(a) => a.octets().to_vec(),
-    }
-}
-
 /// The `IP_ALLOW` nest: one `binding_attr::ADDR` per address (none: empty, which clears).
-fn ip_allow_attr(addrs: &[IpAddr]) -> Result<Attr, String> {
+fn ip_allow_attr(addrs: &IpAllow) -> Result<Attr, String> {
     let kids: Vec<Attr> = addrs
+        .0
         .iter()
-        .map(|ip| Attr::bytes(binding_attr::ADDR, addr_bytes(ip)))
+        .map(|&ip| Attr::bytes(binding_attr::ADDR, value::octets(ip)))
         .collect();
     Attr::nested(attr::IP_ALLOW, &kids).map_err(|e| e.to_string())
-}
-
-/// An address from its 4 or 16 bytes (`binding_attr::ADDR`).
-pub fn addr_of(bytes: &[u8]) -> Result<IpAddr, String> {
-    if let Ok(b) = <[u8; 4]>::try_from(bytes) {
-        Ok(IpAddr::from(b))
-    } else if let Ok(b) = <[u8; 16]>::try_from(bytes) {
-        Ok(IpAddr::from(b))
-    } else {
-        Err(format!("{} bytes (expected 4 or 16)", bytes.len()))
-    }
-}
-
-/// `N` or `none` (0: no limit) for `mac-max` and `storm-limit`.
-fn parse_limit(kw: &str, s: &str) -> Result<u32, String> {
-    if s == "none" {
-        return Ok(0);
-    }
-    args::parse_u32(kw, s)
-}
-
-/// A `group-fwd-mask`: decimal or `0x` hex, 0..=0xffff, without the [`GROUP_FWD_NEVER`]
-/// bits.
-pub fn parse_group_fwd_mask(kw: &str, s: &str) -> Result<u16, String> {
-    let (digits, radix) = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        Some(h) => (h, 16),
-        None => (s, 10),
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return Err(format!(
-            "invalid {kw} \"{s}\": not a number (decimal or 0x hex)"
-        ));
-    }
-    let mask = u64::from_str_radix(digits, radix)
-        .ok()
-        .and_then(|v| u16::try_from(v).ok())
-        .ok_or_else(|| format!("invalid {kw} \"{s}\": out of range (max 0xffff)"))?;
-    if mask & GROUP_FWD_NEVER != 0 {
-        return Err(format!(
-            "invalid {kw} \"{s}\": bits 1 and 2 (0x6) cannot be set: PAUSE \
-             (01:80:c2:00:00:01) and slow protocols (01:80:c2:00:00:02) are never forwarded"
-        ));
-    }
-    Ok(mask)
-}
-
-/// Text of a `group-fwd-mask` (`0x4000`), as iproute2 shows a bridge's.
-pub fn group_fwd_mask_text(mask: u16) -> String {
-    format!("{mask:#x}")
 }
 
 /// A port's security settings (`PORT_GET` replies, port events). JSON: `mac_spoof`
@@ -218,24 +129,15 @@ pub struct Guards {
     /// Frames/s, 0: no limit.
     pub storm_limit: u32,
     /// The static bindings (`ip-allow`).
-    pub ip_allow: Vec<IpAddr>,
+    pub ip_allow: IpAllow,
 }
 
 impl Security {
     /// Decode from reply/event attributes; `vf`: the port is a VF port.
     pub fn from_attrs(attrs: &[Attr], vf: bool) -> Result<Self, Error> {
-        let flag = |k, what| -> Result<bool, Error> {
-            Ok(find(attrs, k)
-                .map(|a| a.as_u8().map_err(|e| bad_reply(what, e)))
-                .transpose()?
-                .is_some_and(|v| v != 0))
-        };
-        let limit = |k, what| -> Result<u32, Error> {
-            Ok(find(attrs, k)
-                .map(|a| a.as_u32().map_err(|e| bad_reply(what, e)))
-                .transpose()?
-                .unwrap_or(0))
-        };
+        let v = AttrView::new(attrs);
+        let flag = |k, what| -> Result<bool, Error> { Ok(v.get(k, what)?.unwrap_or(false)) };
+        let limit = |k, what| -> Result<u32, Error> { Ok(v.get(k, what)?.unwrap_or(0)) };
         let mac_spoof = flag(attr::MAC_SPOOF, "MAC_SPOOF")?;
         if vf {
             return Ok(Security {
@@ -243,14 +145,8 @@ impl Security {
                 guards: None,
             });
         }
-        let ip_allow = match find(attrs, attr::IP_ALLOW) {
-            Some(a) => a
-                .as_nested()
-                .map_err(|e| bad_reply("IP_ALLOW", e))?
-                .iter()
-                .filter(|k| k.kind() == binding_attr::ADDR)
-                .map(|k| addr_of(&k.data).map_err(|e| bad_reply("IP_ALLOW/ADDR", e)))
-                .collect::<Result<_, _>>()?,
+        let ip_allow = match v.get::<Vec<Attr>>(attr::IP_ALLOW, "IP_ALLOW")? {
+            Some(kids) => AttrView::new(&kids).all(binding_attr::ADDR, "IP_ALLOW/ADDR")?,
             None => Vec::new(),
         };
         Ok(Security {
@@ -262,7 +158,7 @@ impl Security {
                 trusted: flag(attr::TRUSTED, "TRUSTED")?,
                 mac_max: limit(attr::MAC_MAX, "MAC_MAX")?,
                 storm_limit: limit(attr::STORM_LIMIT, "STORM_LIMIT")?,
-                ip_allow,
+                ip_allow: IpAllow(ip_allow),
             }),
         })
     }
@@ -290,12 +186,11 @@ impl Security {
         }
         for (kw, n) in [("mac-max", g.mac_max), ("storm-limit", g.storm_limit)] {
             if n != 0 {
-                p.push(format!("{kw} {n}"));
+                p.push(format!("{kw} {}", Limit(n)));
             }
         }
-        if !g.ip_allow.is_empty() {
-            let list: Vec<String> = g.ip_allow.iter().map(IpAddr::to_string).collect();
-            p.push(format!("ip-allow {}", list.join(",")));
+        if !g.ip_allow.0.is_empty() {
+            p.push(format!("ip-allow {}", g.ip_allow));
         }
         p
     }
@@ -427,56 +322,6 @@ mod tests {
     }
 
     #[test]
-    fn ip_allow_lists() {
-        let p = |s: &str| parse_ip_allow("ip-allow", s);
-        assert_eq!(p("none"), Ok(vec![]));
-        assert_eq!(
-            p("10.0.0.5,2001:db8::5"),
-            Ok(vec![
-                "10.0.0.5".parse().unwrap(),
-                "2001:db8::5".parse().unwrap()
-            ])
-        );
-        for bad in [
-            "",
-            "10.0.0",
-            "10.0.0.256",
-            "10.0.0.0/24",
-            "fe80::1%eth0",
-            "none,10.0.0.1",
-        ] {
-            let part = bad.split(',').next().unwrap();
-            assert_eq!(
-                p(bad).unwrap_err(),
-                format!("invalid ip-allow \"{part}\": not an IPv4 or IPv6 address"),
-                "{bad:?}"
-            );
-        }
-        assert_eq!(
-            p("10.0.0.1,").unwrap_err(),
-            "invalid ip-allow \"\": not an IPv4 or IPv6 address"
-        );
-        // The same address twice, however written.
-        assert_eq!(
-            p("2001:db8::5,10.0.0.1,2001:0db8:0:0::5").unwrap_err(),
-            "invalid ip-allow: 2001:db8::5 given more than once"
-        );
-        // An IPv4-mapped IPv6 address is another address (16 bytes).
-        assert_eq!(p("10.0.0.1,::ffff:10.0.0.1").unwrap().len(), 2);
-        let list = |n: usize| {
-            (1..=n)
-                .map(|i| format!("10.0.0.{i}"))
-                .collect::<Vec<_>>()
-                .join(",")
-        };
-        assert_eq!(p(&list(32)).unwrap().len(), 32);
-        assert_eq!(
-            p(&list(33)).unwrap_err(),
-            "invalid ip-allow: 33 addresses (at most 32)"
-        );
-    }
-
-    #[test]
     fn vf_words() {
         assert_eq!(opts("mac-spoof on").unwrap().vf_refused(), None);
         assert_eq!(opts("").unwrap().vf_refused(), None);
@@ -492,53 +337,6 @@ mod tests {
             let o = opts(&format!("mac-spoof on {kw}")).unwrap();
             assert_eq!(o.vf_refused(), kw.split(' ').next(), "{kw}");
         }
-    }
-
-    #[test]
-    fn group_fwd_masks() {
-        let p = |s: &str| parse_group_fwd_mask("group-fwd-mask", s);
-        for (s, v) in [
-            ("0", 0),
-            ("0x0", 0),
-            ("0x4000", 0x4000),
-            ("0X4000", 0x4000),
-            ("16384", 0x4000),
-            ("0xfff9", 0xfff9),
-            ("65529", 0xfff9),
-            ("0x0001", 1),
-            ("8", 8),
-        ] {
-            assert_eq!(p(s), Ok(v), "{s}");
-        }
-        for bad in ["0x2", "2", "4", "0x6", "0xffff", "65535", "0x4004"] {
-            assert_eq!(
-                p(bad).unwrap_err(),
-                format!(
-                    "invalid group-fwd-mask \"{bad}\": bits 1 and 2 (0x6) cannot be set: PAUSE \
-                     (01:80:c2:00:00:01) and slow protocols (01:80:c2:00:00:02) are never forwarded"
-                )
-            );
-        }
-        for big in [
-            "0x10000",
-            "65536",
-            "99999999999999999999999",
-            "0x10000000000000000",
-        ] {
-            assert_eq!(
-                p(big).unwrap_err(),
-                format!("invalid group-fwd-mask \"{big}\": out of range (max 0xffff)")
-            );
-        }
-        for bad in ["", "0x", "x", "-1", "+1", "0xg", "1e3", "0b1", " 1"] {
-            assert_eq!(
-                p(bad).unwrap_err(),
-                format!("invalid group-fwd-mask \"{bad}\": not a number (decimal or 0x hex)")
-            );
-        }
-        assert_eq!(group_fwd_mask_text(0x4000), "0x4000");
-        assert_eq!(group_fwd_mask_text(0x8), "0x8");
-        assert_eq!(group_fwd_mask_text(0xfff9), "0xfff9");
     }
 
     /// Every setting away from its default, as a vPort's `PORT_GET` reply carries them.
@@ -595,7 +393,7 @@ mod tests {
         }
         // An empty nest is no address.
         let s = Security::from_attrs(&[nest(&[])], false).unwrap();
-        assert!(s.guards.unwrap().ip_allow.is_empty());
+        assert!(s.guards.unwrap().ip_allow.0.is_empty());
         // One word alone.
         let s = Security::from_attrs(&[Attr::u32(attr::STORM_LIMIT, 50)], false).unwrap();
         assert_eq!(s.text_words(), ["storm-limit 50"]);
@@ -632,8 +430,17 @@ mod tests {
         assert!(bad(nest(&[&[10, 0, 0]])));
         assert!(bad(Attr::bytes(attr::IP_ALLOW, vec![8, 0, 1])));
         assert!(Security::from_attrs(&[Attr::u32(attr::MAC_SPOOF, 1)], true).is_err());
-        assert_eq!(addr_of(&[10, 0, 0, 1]), Ok("10.0.0.1".parse().unwrap()));
-        assert_eq!(addr_of(&V6), Ok("2001:db8::5".parse().unwrap()));
-        assert_eq!(addr_of(&[0; 5]).unwrap_err(), "5 bytes (expected 4 or 16)");
+        let line = |a: Attr| Security::from_attrs(&[a], false).unwrap_err().to_string();
+        assert_eq!(
+            line(nest(&[&[10, 0, 0]])),
+            "kernel reply has a bad IP_ALLOW/ADDR attribute: 3 bytes (expected 4 or 16)"
+        );
+        assert_eq!(
+            line(Attr::u32(attr::TRUSTED, 1)),
+            format!(
+                "kernel reply has a bad TRUSTED attribute: attribute {}: expected 1 bytes, got 4",
+                attr::TRUSTED
+            )
+        );
     }
 }

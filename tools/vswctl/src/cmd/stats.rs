@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-use crate::netlink::{find, Attr};
+use crate::netlink::Attr;
 use crate::uapi::{attr, stats};
+use crate::view::{bad_reply, AttrView};
 use crate::Error;
 
 /// Counters; the six basic ones are always printed (0 if the kernel left one out), the
@@ -57,14 +58,19 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// Decode the payload of an `attr::STATS` attribute. Unknown counters are ignored.
-    pub fn from_nested(a: &Attr) -> Result<Self, Error> {
-        let kids = a.as_nested()?;
+    /// `attr::STATS` of a reply, if present.
+    pub fn from_reply(attrs: &[Attr]) -> Result<Option<Self>, Error> {
+        AttrView::new(attrs)
+            .get::<Vec<Attr>>(attr::STATS, "STATS")?
+            .map(|kids| Self::from_counters(&kids))
+            .transpose()
+    }
+
+    /// Decode the counters nested in `attr::STATS`. Unknown counters are ignored.
+    fn from_counters(kids: &[Attr]) -> Result<Self, Error> {
         let mut s = Stats::default();
-        for k in &kids {
-            let v = k
-                .as_u64()
-                .map_err(|e| super::bad_reply("STATS counter", e))?;
+        for k in kids {
+            let v = k.as_u64().map_err(|e| bad_reply("STATS counter", e))?;
             match k.kind() {
                 stats::RX_PACKETS => s.rx_packets = v,
                 stats::RX_BYTES => s.rx_bytes = v,
@@ -91,11 +97,6 @@ impl Stats {
             }
         }
         Ok(s)
-    }
-
-    /// `attr::STATS` of a reply, if present.
-    pub fn from_reply(attrs: &[Attr]) -> Result<Option<Self>, Error> {
-        find(attrs, attr::STATS).map(Self::from_nested).transpose()
     }
 
     /// The `-s` lines, indented by four spaces:
@@ -174,6 +175,11 @@ pub fn object_lines(
 pub(crate) mod tests {
     use super::*;
 
+    /// Decode one `attr::STATS` attribute.
+    fn from_nested(a: &Attr) -> Result<Stats, Error> {
+        Ok(Stats::from_reply(std::slice::from_ref(a))?.expect("a STATS attribute"))
+    }
+
     /// A STATS attribute with every counter `i` set to `base + i` (with `extras`: up to
     /// `FLOODED`, the counters of a module without ACL/QoS).
     pub(crate) fn sample_stats(base: u64, extras: bool) -> Attr {
@@ -190,7 +196,7 @@ pub(crate) mod tests {
 
     #[test]
     fn decode_and_text() {
-        let s = Stats::from_nested(&sample_stats(0, false)).unwrap();
+        let s = from_nested(&sample_stats(0, false)).unwrap();
         assert_eq!(
             s.text_lines(),
             [
@@ -202,7 +208,7 @@ pub(crate) mod tests {
             crate::output::to_json(&s).unwrap(),
             r#"{"rx_packets":1,"rx_bytes":2,"tx_packets":3,"tx_bytes":4,"rx_dropped":5,"tx_dropped":6}"#
         );
-        let s = Stats::from_nested(&sample_stats(100, true)).unwrap();
+        let s = from_nested(&sample_stats(100, true)).unwrap();
         assert_eq!(
             s.text_lines()[2],
             "    drop-vlan 107 learn-refused 108 drop-down 109 drop-malformed 110 flooded 111"
@@ -216,7 +222,7 @@ pub(crate) mod tests {
         let kids: Vec<Attr> = (1..=stats::DROP_RATE)
             .map(|i| Attr::u64(i, 100 + u64::from(i)))
             .collect();
-        let s = Stats::from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
+        let s = from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
         assert_eq!((s.drop_acl, s.drop_rate), (Some(112), Some(113)));
         assert_eq!(
             s.text_lines()[2],
@@ -232,7 +238,7 @@ pub(crate) mod tests {
             Attr::u64(stats::RX_PACKETS, 1),
             Attr::u64(stats::DROP_RATE, 4),
         ];
-        let s = Stats::from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
+        let s = from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
         assert_eq!(s.text_lines()[2], "    drop-rate 4");
         let j = crate::output::to_json(&s).unwrap();
         assert!(j.ends_with(r#""tx_dropped":0,"drop_rate":4}"#), "{j}");
@@ -243,7 +249,7 @@ pub(crate) mod tests {
         let kids: Vec<Attr> = (1..=stats::MAX)
             .map(|i| Attr::u64(i, 100 + u64::from(i)))
             .collect();
-        let s = Stats::from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
+        let s = from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
         assert_eq!(
             s.text_lines()[2..],
             [
@@ -266,7 +272,7 @@ pub(crate) mod tests {
             Attr::u64(stats::DROP_SPOOF, 4),
             Attr::u64(stats::LEARN_REFUSED_MAC_MAX, 0),
         ];
-        let s = Stats::from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
+        let s = from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
         assert_eq!(
             s.text_lines()[2..],
             ["    drop-spoof 4 learn-refused-mac-max 0"]
@@ -281,9 +287,17 @@ pub(crate) mod tests {
     #[test]
     fn bad_counter_and_unknown_kind() {
         let a = Attr::nested(attr::STATS, &[Attr::u32(stats::RX_PACKETS, 1)]).unwrap();
-        assert!(Stats::from_nested(&a).is_err());
+        assert!(from_nested(&a).is_err());
         let a = Attr::nested(attr::STATS, &[Attr::u64(99, 1)]).unwrap();
-        assert_eq!(Stats::from_nested(&a).unwrap(), Stats::default());
+        assert_eq!(from_nested(&a).unwrap(), Stats::default());
         assert_eq!(Stats::from_reply(&[]).unwrap(), None);
+        // A malformed nest or counter: the bad-reply error naming it.
+        let bad = |a: Attr| from_nested(&a).unwrap_err().to_string();
+        assert!(bad(Attr::bytes(attr::STATS, vec![8, 0, 1]))
+            .starts_with("kernel reply has a bad STATS attribute: malformed nested attributes"));
+        assert_eq!(
+            bad(Attr::nested(attr::STATS, &[Attr::u32(stats::RX_PACKETS, 1)]).unwrap()),
+            "kernel reply has a bad STATS counter attribute: attribute 1: expected 8 bytes, got 4"
+        );
     }
 }

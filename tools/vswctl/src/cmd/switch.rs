@@ -3,13 +3,14 @@
 
 use serde::Serialize;
 
-use super::security;
 use super::stats::Stats;
-use super::{bad_reply, flag, Request};
+use super::{flag, Request};
 use crate::args::{self, set_once, Words};
-use crate::netlink::{find, require, Attr, Client};
+use crate::netlink::{Attr, Client};
 use crate::output::Output;
 use crate::uapi::{attr, cmd};
+use crate::value::{GroupFwdMask, Name, OnOff, VmqBackend, VmqMode};
+use crate::view::{bad_reply, AttrView};
 use crate::Error;
 
 /// The VMQ part of the `switch add` / `switch set` syntax line.
@@ -50,7 +51,7 @@ pub const SHOW_USAGE: &str = "[SW]";
 /// The VMQ keywords of `switch add` / `switch set`.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct VmqOpts {
-    mode: Option<u8>,
+    mode: Option<VmqMode>,
     low: Option<u32>,
     high: Option<u32>,
     interval: Option<u32>,
@@ -71,14 +72,14 @@ impl VmqOpts {
 #[derive(Debug, Default)]
 struct Opts {
     /// `Some(None)`: `nouplink`.
-    uplink: Option<Option<String>>,
+    uplink: Option<Option<Name>>,
     ageing: Option<u32>,
     fdb_max: Option<u32>,
     /// Number of VFs to enable on the uplink (0 disables SR-IOV); the module checks the
     /// range against the uplink's `sriov_totalvfs`.
     sriov: Option<u32>,
     /// Link-local groups to forward (bit X: 01:80:c2:00:00:0X).
-    group_fwd_mask: Option<u16>,
+    group_fwd_mask: Option<GroupFwdMask>,
     vmq: VmqOpts,
 }
 
@@ -114,8 +115,8 @@ fn parse_vmq_setting(o: &mut VmqOpts, name: &str, kw: &str, v: &str) -> Result<(
         "base-cpu" => set_once(&mut o.base_cpu, &dup, args::parse_u32(kw, v)?),
         "max-cpus" => set_once(&mut o.max_cpus, &dup, args::parse_u32(kw, v)?),
         "max-queues" => set_once(&mut o.max_queues, &dup, args::parse_u32(kw, v)?),
-        "skip-smt" => set_once(&mut o.skip_smt, &dup, args::parse_on_off(kw, v)?),
-        "software" => set_once(&mut o.software, &dup, args::parse_on_off(kw, v)?),
+        "skip-smt" => set_once(&mut o.skip_smt, &dup, args::parse::<OnOff>(kw, v)?.0),
+        "software" => set_once(&mut o.software, &dup, args::parse::<OnOff>(kw, v)?.0),
         _ => unreachable!("not a vmq setting: {name}"),
     }
 }
@@ -138,7 +139,7 @@ fn parse_opts(what: &str, w: &mut Words<'_>, set: bool) -> Result<Opts, String> 
                 after_vmq = true;
                 // `vmq MODE`; `vmq low 5 ...` (no MODE) keeps the mode.
                 if w.peek().is_some_and(|n| vmq_setting(n, true).is_none()) {
-                    let mode = args::parse_vmq_mode(w.value(kw)?)?;
+                    let mode = args::parse("vmq mode", w.value(kw)?)?;
                     set_once(&mut o.vmq.mode, "vmq", mode)?;
                 } else if w.peek().is_none() {
                     return Err("missing value for \"vmq\" (off, static or dynamic)".into());
@@ -150,7 +151,7 @@ fn parse_opts(what: &str, w: &mut Words<'_>, set: bool) -> Result<Opts, String> 
                 ));
             }
             "uplink" => {
-                let dev = args::parse_name("uplink name", w.value(kw)?)?;
+                let dev = args::parse("uplink name", w.value(kw)?)?;
                 set_once(&mut o.uplink, kw, Some(dev))
                     .map_err(|_| "\"uplink\"/\"nouplink\" given more than once".to_string())?;
             }
@@ -170,7 +171,7 @@ fn parse_opts(what: &str, w: &mut Words<'_>, set: bool) -> Result<Opts, String> 
             "group-fwd-mask" | "group_fwd_mask" => set_once(
                 &mut o.group_fwd_mask,
                 "group-fwd-mask",
-                security::parse_group_fwd_mask("group-fwd-mask", w.value(kw)?)?,
+                args::parse("group-fwd-mask", w.value(kw)?)?,
             )?,
             _ => {
                 let expected = if set {
@@ -196,7 +197,7 @@ fn name_attr(what: &str, w: &mut Words<'_>) -> Result<Attr, String> {
     let name = w.positional(what, "switch name (SW)")?;
     Ok(Attr::str(
         attr::SWITCH,
-        &args::parse_name("switch name", name)?,
+        &args::parse::<Name>("switch name", name)?,
     ))
 }
 
@@ -216,11 +217,11 @@ fn opts_attrs(o: Opts, attrs: &mut Vec<Attr>) {
         attrs.push(Attr::u32(attr::SRIOV, v));
     }
     if let Some(v) = o.group_fwd_mask {
-        attrs.push(Attr::u16(attr::GROUP_FWD_MASK, v));
+        attrs.push(Attr::u16(attr::GROUP_FWD_MASK, v.0));
     }
     let v = o.vmq;
     if let Some(m) = v.mode {
-        attrs.push(Attr::u8(attr::VMQ_MODE, m));
+        attrs.push(Attr::u8(attr::VMQ_MODE, m.0));
     }
     for (ty, val) in [
         (attr::VMQ_LOW, v.low),
@@ -303,7 +304,7 @@ pub fn show_request(words: &[String]) -> Result<Request, String> {
         cmd::SWITCH_GET,
         vec![Attr::str(
             attr::SWITCH,
-            &args::parse_name("switch name", name)?,
+            &args::parse::<Name>("switch name", name)?,
         )],
     ))
 }
@@ -372,53 +373,38 @@ pub struct SwitchInfo {
     pub stats: Option<Stats>,
 }
 
-fn opt_u32(attrs: &[Attr], kind: u16, what: &str) -> Result<Option<u32>, Error> {
-    find(attrs, kind)
-        .map(|a| a.as_u32().map_err(|e| bad_reply(what, e)))
-        .transpose()
-}
-
-fn opt_u8(attrs: &[Attr], kind: u16, what: &str) -> Result<Option<u8>, Error> {
-    find(attrs, kind)
-        .map(|a| a.as_u8().map_err(|e| bad_reply(what, e)))
-        .transpose()
-}
-
 impl SwitchInfo {
     /// Decode reply/event attributes. `SWITCH` is required; missing values are left out.
     pub fn from_attrs(attrs: &[Attr]) -> Result<Self, Error> {
+        let v = AttrView::new(attrs);
         Ok(SwitchInfo {
-            name: require(attrs, attr::SWITCH, "SWITCH")?.as_string(),
-            uplink: find(attrs, attr::UPLINK)
-                .map(Attr::as_string)
+            name: v.req(attr::SWITCH, "SWITCH")?,
+            uplink: v
+                .get::<String>(attr::UPLINK, "UPLINK")?
                 .filter(|s| !s.is_empty()),
-            ageing: opt_u32(attrs, attr::AGEING, "AGEING")?,
-            fdb_max: opt_u32(attrs, attr::FDB_MAX, "FDB_MAX")?,
-            fdb_count: opt_u32(attrs, attr::FDB_COUNT, "FDB_COUNT")?,
-            sriov: opt_u32(attrs, attr::SRIOV, "SRIOV")?,
-            sriov_total: opt_u32(attrs, attr::SRIOV_TOTAL, "SRIOV_TOTAL")?,
-            uplink_qdisc: opt_u8(attrs, attr::UPLINK_QDISC, "UPLINK_QDISC")?.map(|v| v != 0),
-            group_fwd_mask: Some(
-                find(attrs, attr::GROUP_FWD_MASK)
-                    .map(|a| a.as_u16().map_err(|e| bad_reply("GROUP_FWD_MASK", e)))
-                    .transpose()?
-                    .unwrap_or(0),
-            ),
-            vmq: opt_u8(attrs, attr::VMQ_MODE, "VMQ_MODE")?.map(args::vmq_mode_text),
-            vmq_low: opt_u32(attrs, attr::VMQ_LOW, "VMQ_LOW")?,
-            vmq_high: opt_u32(attrs, attr::VMQ_HIGH, "VMQ_HIGH")?,
-            vmq_interval: opt_u32(attrs, attr::VMQ_INTERVAL, "VMQ_INTERVAL")?,
-            vmq_base_cpu: opt_u32(attrs, attr::VMQ_BASE_CPU, "VMQ_BASE_CPU")?,
-            vmq_max_cpus: opt_u32(attrs, attr::VMQ_MAX_CPUS, "VMQ_MAX_CPUS")?,
-            vmq_max_queues: opt_u32(attrs, attr::VMQ_MAX_QUEUES, "VMQ_MAX_QUEUES")?,
-            vmq_skip_smt: opt_u8(attrs, attr::VMQ_SKIP_SMT, "VMQ_SKIP_SMT")?.map(|v| v != 0),
-            vmq_software: opt_u8(attrs, attr::VMQ_SOFTWARE, "VMQ_SOFTWARE")?.map(|v| v != 0),
-            vmq_backend: opt_u8(attrs, attr::VMQ_BACKEND, "VMQ_BACKEND")?
-                .map(args::vmq_backend_text),
-            vmq_rings: opt_u32(attrs, attr::VMQ_RINGS, "VMQ_RINGS")?,
-            vmq_moves: find(attrs, attr::MOVES)
-                .map(|a| a.as_u64().map_err(|e| bad_reply("MOVES", e)))
-                .transpose()?,
+            ageing: v.get(attr::AGEING, "AGEING")?,
+            fdb_max: v.get(attr::FDB_MAX, "FDB_MAX")?,
+            fdb_count: v.get(attr::FDB_COUNT, "FDB_COUNT")?,
+            sriov: v.get(attr::SRIOV, "SRIOV")?,
+            sriov_total: v.get(attr::SRIOV_TOTAL, "SRIOV_TOTAL")?,
+            uplink_qdisc: v.get(attr::UPLINK_QDISC, "UPLINK_QDISC")?,
+            group_fwd_mask: Some(v.get(attr::GROUP_FWD_MASK, "GROUP_FWD_MASK")?.unwrap_or(0)),
+            vmq: v
+                .get(attr::VMQ_MODE, "VMQ_MODE")?
+                .map(|m| VmqMode(m).to_string()),
+            vmq_low: v.get(attr::VMQ_LOW, "VMQ_LOW")?,
+            vmq_high: v.get(attr::VMQ_HIGH, "VMQ_HIGH")?,
+            vmq_interval: v.get(attr::VMQ_INTERVAL, "VMQ_INTERVAL")?,
+            vmq_base_cpu: v.get(attr::VMQ_BASE_CPU, "VMQ_BASE_CPU")?,
+            vmq_max_cpus: v.get(attr::VMQ_MAX_CPUS, "VMQ_MAX_CPUS")?,
+            vmq_max_queues: v.get(attr::VMQ_MAX_QUEUES, "VMQ_MAX_QUEUES")?,
+            vmq_skip_smt: v.get(attr::VMQ_SKIP_SMT, "VMQ_SKIP_SMT")?,
+            vmq_software: v.get(attr::VMQ_SOFTWARE, "VMQ_SOFTWARE")?,
+            vmq_backend: v
+                .get(attr::VMQ_BACKEND, "VMQ_BACKEND")?
+                .map(|b| VmqBackend(b).to_string()),
+            vmq_rings: v.get(attr::VMQ_RINGS, "VMQ_RINGS")?,
+            vmq_moves: v.get(attr::MOVES, "MOVES")?,
             stats: Stats::from_reply(attrs)?,
         })
     }
@@ -490,10 +476,7 @@ impl SwitchInfo {
             parts.push("weights on".to_string());
         }
         if let Some(m) = self.group_fwd_mask.filter(|&m| m != 0) {
-            parts.push(format!(
-                "group-fwd-mask {}",
-                security::group_fwd_mask_text(m)
-            ));
+            parts.push(format!("group-fwd-mask {}", GroupFwdMask(m)));
         }
         parts.join(" ")
     }

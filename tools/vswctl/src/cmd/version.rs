@@ -3,9 +3,10 @@
 
 use serde::Serialize;
 
-use crate::netlink::{require, Client};
+use crate::netlink::Client;
 use crate::output::Output;
 use crate::uapi;
+use crate::view::AttrView;
 use crate::Error;
 
 /// What `version` prints; the JSON field order is part of the interface.
@@ -33,12 +34,11 @@ impl VersionInfo {
 /// Ask the module for its version (`GET_VERSION`).
 pub fn query(client: &Client) -> Result<VersionInfo, Error> {
     let reply = client.request(uapi::cmd::GET_VERSION, &[])?;
-    let module = require(&reply, uapi::attr::VERSION, "VERSION")?.as_string();
-    let family_version = require(&reply, uapi::attr::FAMILY_VERSION, "FAMILY_VERSION")?.as_u32()?;
+    let v = AttrView::new(&reply);
     Ok(VersionInfo {
         tool: env!("CARGO_PKG_VERSION").to_string(),
-        module,
-        family_version,
+        module: v.req(uapi::attr::VERSION, "VERSION")?,
+        family_version: v.req(uapi::attr::FAMILY_VERSION, "FAMILY_VERSION")?,
     })
 }
 

@@ -4,11 +4,13 @@
 
 use serde::{Serialize, Serializer};
 
-use super::{bad_reply, Request};
+use super::Request;
 use crate::args::{self, Words};
-use crate::netlink::{find, require, Attr, Client};
+use crate::netlink::{Attr, Client};
 use crate::output::{self, Output};
 use crate::uapi::{attr, cmd, vmq_backend};
+use crate::value::{MacAddr, Name, VmqBackend};
+use crate::view::AttrView;
 use crate::Error;
 
 /// Syntax line (clap help).
@@ -21,7 +23,7 @@ pub fn show_request(words: &[String]) -> Result<Request, String> {
     if let Some(name) = w.next() {
         attrs.push(Attr::str(
             attr::SWITCH,
-            &args::parse_name("switch name", name)?,
+            &args::parse::<Name>("switch name", name)?,
         ));
     }
     if let Some(extra) = w.next() {
@@ -43,7 +45,7 @@ impl Load {
 
 impl std::fmt::Display for Load {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&args::load_text(self.0))
+        write!(f, "{}.{:02}%", self.0 / 100, self.0 % 100)
     }
 }
 
@@ -53,20 +55,9 @@ impl Serialize for Load {
     }
 }
 
-fn opt_u32(attrs: &[Attr], kind: u16, what: &str) -> Result<Option<u32>, Error> {
-    find(attrs, kind)
-        .map(|a| a.as_u32().map_err(|e| bad_reply(what, e)))
-        .transpose()
-}
-
-fn opt_u64(attrs: &[Attr], kind: u16, what: &str) -> Result<Option<u64>, Error> {
-    find(attrs, kind)
-        .map(|a| a.as_u64().map_err(|e| bad_reply(what, e)))
-        .transpose()
-}
-
-fn load(attrs: &[Attr]) -> Result<Load, Error> {
-    Ok(Load(opt_u32(attrs, attr::LOAD, "LOAD")?.unwrap_or(0)))
+/// `attr::LOAD` of a queue or move, 0 if absent.
+fn load(v: &AttrView<'_>) -> Result<Load, Error> {
+    Ok(Load(v.get(attr::LOAD, "LOAD")?.unwrap_or(0)))
 }
 
 /// One VMQ queue (a vPort's receive queue or software steering) of a `VMQ_GET` dump.
@@ -100,30 +91,23 @@ impl VmqQueue {
     /// Decode a `VMQ_GET` dump message. `SWITCH`, `PORT` and `MAC` are required; missing
     /// counters are 0, a missing backend is `none`.
     pub fn from_attrs(attrs: &[Attr]) -> Result<Self, Error> {
-        let mac = require(attrs, attr::MAC, "MAC")?;
-        let mac = <[u8; 6]>::try_from(mac.data.as_slice())
-            .map(args::mac_text)
-            .map_err(|_| bad_reply("MAC", format!("{} bytes", mac.data.len())))?;
-        let backend = find(attrs, attr::VMQ_BACKEND)
-            .map(|a| a.as_u8().map_err(|e| bad_reply("VMQ_BACKEND", e)))
-            .transpose()?
-            .unwrap_or(vmq_backend::NONE);
+        let v = AttrView::new(attrs);
+        let mac = v.req::<MacAddr>(attr::MAC, "MAC")?;
+        let backend = v.get(attr::VMQ_BACKEND, "VMQ_BACKEND")?;
         Ok(VmqQueue {
-            switch: require(attrs, attr::SWITCH, "SWITCH")?.as_string(),
-            port: require(attrs, attr::PORT, "PORT")?.as_string(),
-            backend: args::vmq_backend_text(backend),
-            queue: opt_u32(attrs, attr::QUEUE, "QUEUE")?,
-            vf: opt_u32(attrs, attr::VF, "VF")?,
-            mac,
-            vlan: find(attrs, attr::VLAN)
-                .map(|a| a.as_u16().map_err(|e| bad_reply("VLAN", e)))
-                .transpose()?,
-            irq: opt_u32(attrs, attr::IRQ, "IRQ")?,
-            cpu: opt_u32(attrs, attr::CPU, "CPU")?,
-            home: opt_u32(attrs, attr::HOME_CPU, "HOME_CPU")?,
-            pps: opt_u64(attrs, attr::PPS, "PPS")?.unwrap_or(0),
-            load: load(attrs)?,
-            moves: opt_u64(attrs, attr::MOVES, "MOVES")?.unwrap_or(0),
+            switch: v.req(attr::SWITCH, "SWITCH")?,
+            port: v.req(attr::PORT, "PORT")?,
+            backend: VmqBackend(backend.unwrap_or(vmq_backend::NONE)).to_string(),
+            queue: v.get(attr::QUEUE, "QUEUE")?,
+            vf: v.get(attr::VF, "VF")?,
+            mac: mac.to_string(),
+            vlan: v.get(attr::VLAN, "VLAN")?,
+            irq: v.get(attr::IRQ, "IRQ")?,
+            cpu: v.get(attr::CPU, "CPU")?,
+            home: v.get(attr::HOME_CPU, "HOME_CPU")?,
+            pps: v.get(attr::PPS, "PPS")?.unwrap_or(0),
+            load: load(&v)?,
+            moves: v.get(attr::MOVES, "MOVES")?.unwrap_or(0),
         })
     }
 
@@ -225,14 +209,15 @@ pub struct VmqMove {
 impl VmqMove {
     /// Decode event attributes. `SWITCH` and `PORT` are required.
     pub fn from_attrs(attrs: &[Attr]) -> Result<Self, Error> {
+        let v = AttrView::new(attrs);
         Ok(VmqMove {
-            switch: require(attrs, attr::SWITCH, "SWITCH")?.as_string(),
-            port: require(attrs, attr::PORT, "PORT")?.as_string(),
-            queue: opt_u32(attrs, attr::QUEUE, "QUEUE")?,
-            irq: opt_u32(attrs, attr::IRQ, "IRQ")?,
-            from_cpu: opt_u32(attrs, attr::FROM_CPU, "FROM_CPU")?,
-            cpu: opt_u32(attrs, attr::CPU, "CPU")?,
-            load: load(attrs)?,
+            switch: v.req(attr::SWITCH, "SWITCH")?,
+            port: v.req(attr::PORT, "PORT")?,
+            queue: v.get(attr::QUEUE, "QUEUE")?,
+            irq: v.get(attr::IRQ, "IRQ")?,
+            from_cpu: v.get(attr::FROM_CPU, "FROM_CPU")?,
+            cpu: v.get(attr::CPU, "CPU")?,
+            load: load(&v)?,
         })
     }
 
@@ -337,6 +322,10 @@ mod tests {
         assert_eq!(crate::output::to_json(&Load(0)).unwrap(), "0.0");
         assert_eq!(crate::output::to_json(&Load(10000)).unwrap(), "100.0");
         assert_eq!(crate::output::to_json(&Load(7)).unwrap(), "0.07");
+        assert_eq!(Load(1234).to_string(), "12.34%");
+        assert_eq!(Load(5).to_string(), "0.05%");
+        assert_eq!(Load(0).to_string(), "0.00%");
+        assert_eq!(Load(10000).to_string(), "100.00%");
     }
 
     #[test]
