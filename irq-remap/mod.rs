@@ -13,7 +13,7 @@
 //! decides a port's CPU.
 
 use crate::pci::{self, vf, PciDev, Text};
-use crate::net::NetDevRef;
+use crate::net::NetDevice;
 use crate::sync::rtnl::Held;
 use crate::net::vmq::irq_set_cpu;
 use core::sync::atomic::{AtomicBool, Ordering};
@@ -40,7 +40,7 @@ pub(crate) struct VfCfg {
 
 /// Programs VF `index` of PF `pf` for a port. The MAC is required to work; spoof checking,
 /// trust and link state are applied where the PF driver supports them.
-pub(crate) fn apply(rtnl: Held<'_>, pf: &NetDevRef<'_>, index: u32, cfg: &VfCfg) -> core::result::Result<(), (Error, &'static CStr)> {
+pub(crate) fn apply(rtnl: Held<'_>, pf: &NetDevice, index: u32, cfg: &VfCfg) -> core::result::Result<(), (Error, &'static CStr)> {
     if let Err(e) = vf::set_mac(rtnl, pf, index, &cfg.mac) {
         return Err((e, c_str!("vswitch: the PF driver refused the VF MAC address")));
     }
@@ -55,7 +55,7 @@ pub(crate) fn apply(rtnl: Held<'_>, pf: &NetDevRef<'_>, index: u32, cfg: &VfCfg)
 
 /// Puts VF `index` back to its defaults (no MAC, no VLAN, spoof checking on, not trusted,
 /// link state auto).
-pub(crate) fn reset(rtnl: Held<'_>, pf: &NetDevRef<'_>, index: u32) {
+pub(crate) fn reset(rtnl: Held<'_>, pf: &NetDevice, index: u32) {
     let _ = vf::set_mac(rtnl, pf, index, &[0u8; 6]);
     let _ = vf::set_vlan(rtnl, pf, index, 0);
     let _ = vf::set_spoofchk(rtnl, pf, index, true);

@@ -20,4 +20,4 @@
 #include <linux/workqueue.h>
 #include <linux/random.h>
 #include <linux/rcupdate.h>
-#include "helpers/helpers.h"
+#include "helpers/helpers.c"

@@ -4,7 +4,8 @@
 //! the PF's `ndo_set_vf_*`, MSI-X irqs, and the irq_data hierarchy of an irq.
 
 use crate::bindings;
-use crate::net::netdev::{DevHandle, NetDevRef};
+use crate::net::NetDevice;
+use kernel::types::ARef;
 use crate::sync::rtnl::Held;
 use kernel::error::{Error, Result};
 
@@ -44,8 +45,8 @@ impl PciDev {
     }
 
     /// The PCI device behind `dev`, if it is one.
-    pub fn of_netdev(dev: &NetDevRef<'_>) -> Option<Self> {
-        // SAFETY: `dev` is valid (NetDevRef invariant); the helper takes a reference.
+    pub fn of_netdev(dev: &NetDevice) -> Option<Self> {
+        // SAFETY: `dev` is valid (NetDevice invariant); the helper takes a reference.
         Self::from_raw(unsafe { bindings::vsw_netdev_pci(dev.as_ptr()) })
     }
 
@@ -92,14 +93,11 @@ impl PciDev {
 
     /// The device's netdev, in any netns (a held reference; keep it only briefly: a VF
     /// cannot be disabled while its netdev is held).
-    pub fn netdev(&self, _rtnl: Held<'_>) -> Option<DevHandle> {
+    pub fn netdev(&self, _rtnl: Held<'_>) -> Option<ARef<NetDevice>> {
         // SAFETY: valid device (invariant); the helper holds the netdev it returns.
-        let d = unsafe { bindings::vsw_pci_netdev(self.0) };
-        if d.is_null() {
-            return None;
-        }
-        // SAFETY: the helper took a reference on `d`, which we hand over to the handle.
-        Some(unsafe { DevHandle::from_held(d) })
+        let d = core::ptr::NonNull::new(unsafe { bindings::vsw_pci_netdev(self.0) })?;
+        // SAFETY: the helper took a reference on `d`, which we hand over to the `ARef`.
+        Some(unsafe { ARef::from_raw(d.cast()) })
     }
 
     /// Whether MSI-X is enabled (by whichever driver is bound).
@@ -142,32 +140,32 @@ pub mod vf {
     use super::*;
 
     /// MAC address of VF `vf`.
-    pub fn set_mac(_rtnl: Held<'_>, pf: &NetDevRef<'_>, vf: u32, mac: &[u8; 6]) -> Result {
+    pub fn set_mac(_rtnl: Held<'_>, pf: &NetDevice, vf: u32, mac: &[u8; 6]) -> Result {
         let mut m = *mac;
         // SAFETY: valid device under RTNL; `m` holds 6 bytes.
         check(unsafe { bindings::vsw_vf_set_mac(pf.as_ptr(), vf as i32, m.as_mut_ptr()) })?;
         Ok(())
     }
     /// Port VLAN (0: none).
-    pub fn set_vlan(_rtnl: Held<'_>, pf: &NetDevRef<'_>, vf: u32, vid: u16) -> Result {
+    pub fn set_vlan(_rtnl: Held<'_>, pf: &NetDevice, vf: u32, vid: u16) -> Result {
         // SAFETY: valid device under RTNL.
         check(unsafe { bindings::vsw_vf_set_vlan(pf.as_ptr(), vf as i32, vid) })?;
         Ok(())
     }
     /// MAC spoof checking.
-    pub fn set_spoofchk(_rtnl: Held<'_>, pf: &NetDevRef<'_>, vf: u32, on: bool) -> Result {
+    pub fn set_spoofchk(_rtnl: Held<'_>, pf: &NetDevice, vf: u32, on: bool) -> Result {
         // SAFETY: valid device under RTNL.
         check(unsafe { bindings::vsw_vf_set_spoofchk(pf.as_ptr(), vf as i32, on as i32) })?;
         Ok(())
     }
     /// Trusted VF.
-    pub fn set_trust(_rtnl: Held<'_>, pf: &NetDevRef<'_>, vf: u32, on: bool) -> Result {
+    pub fn set_trust(_rtnl: Held<'_>, pf: &NetDevice, vf: u32, on: bool) -> Result {
         // SAFETY: valid device under RTNL.
         check(unsafe { bindings::vsw_vf_set_trust(pf.as_ptr(), vf as i32, on as i32) })?;
         Ok(())
     }
     /// Link state: 0 auto, 1 enable, 2 disable.
-    pub fn set_link_state(_rtnl: Held<'_>, pf: &NetDevRef<'_>, vf: u32, state: u32) -> Result {
+    pub fn set_link_state(_rtnl: Held<'_>, pf: &NetDevice, vf: u32, state: u32) -> Result {
         // SAFETY: valid device under RTNL.
         check(unsafe { bindings::vsw_vf_set_link_state(pf.as_ptr(), vf as i32, state as i32) })?;
         Ok(())

@@ -25,7 +25,7 @@ pub(crate) mod policy;
 use crate::irq_remap;
 use crate::switch::{cnt, Stats};
 use crate::pci::PciDev;
-use crate::net::NetDevRef;
+use crate::net::NetDevice;
 use crate::sync::rtnl::Held;
 use crate::net::vmq as hw;
 use crate::uapi;
@@ -324,7 +324,7 @@ impl Vmq {
     }
 
     /// Drops assignment `i`: deletes its filter and steering.
-    fn release(&mut self, rtnl: Held<'_>, uplink: Option<&NetDevRef<'_>>, i: usize) {
+    fn release(&mut self, rtnl: Held<'_>, uplink: Option<&NetDevice>, i: usize) {
         if let Some(a) = crate::kvec::vec_remove(&mut self.assigns, i) {
             a.steer.store(NO_CPU, Ordering::Relaxed);
             if let (Some(loc), Some(dev)) = (a.loc, uplink) {
@@ -334,7 +334,7 @@ impl Vmq {
     }
 
     /// Removes every filter and steering (before the uplink is detached, on mode off).
-    pub(crate) fn clear(&mut self, rtnl: Held<'_>, uplink: Option<&NetDevRef<'_>>) {
+    pub(crate) fn clear(&mut self, rtnl: Held<'_>, uplink: Option<&NetDevice>) {
         while !self.assigns.is_empty() {
             let last = self.assigns.len() - 1;
             self.release(rtnl, uplink, last);
@@ -347,7 +347,7 @@ impl Vmq {
 
     /// Reconciles queues and filters with the switch's uplink and vPorts (in the order given,
     /// which is the order they were added: first come first served).
-    pub(crate) fn sync(&mut self, rtnl: Held<'_>, uplink: Option<&NetDevRef<'_>>, ports: &[PortInfo]) {
+    pub(crate) fn sync(&mut self, rtnl: Held<'_>, uplink: Option<&NetDevice>, ports: &[PortInfo]) {
         let backend = match (self.settings.mode, uplink) {
             (Mode::Off, _) | (_, None) => Backend::None,
             (_, Some(dev)) => match hw::rx_rings(rtnl, dev) {
@@ -418,7 +418,7 @@ impl Vmq {
     }
 
     /// Gives queues (hardware) or steering CPUs (software) to the assignments without one.
-    fn fill(&mut self, rtnl: Held<'_>, uplink: Option<&NetDevRef<'_>>) {
+    fn fill(&mut self, rtnl: Held<'_>, uplink: Option<&NetDevice>) {
         let mut cpus = [Cpu { id: 0, node: 0, core: 0 }; MAX_CPUS];
         let n = allowed(&self.settings, &mut cpus);
         let (ids, nids) = allowed_ids(&cpus[..n]);
@@ -504,7 +504,7 @@ impl Vmq {
     /// New settings. Queues are given out again when the queue limit changes or VMQ is
     /// switched on or off; they go back to their home CPUs when the CPU set changes or the
     /// mode becomes static. Going dynamic keeps them where they are.
-    pub(crate) fn set(&mut self, rtnl: Held<'_>, uplink: Option<&NetDevRef<'_>>, ports: &[PortInfo], s: Settings) {
+    pub(crate) fn set(&mut self, rtnl: Held<'_>, uplink: Option<&NetDevice>, ports: &[PortInfo], s: Settings) {
         let old = self.settings;
         self.settings = s;
         let topo = old.base_cpu != s.base_cpu || old.max_cpus != s.max_cpus || old.skip_smt != s.skip_smt;

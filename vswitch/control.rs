@@ -18,7 +18,7 @@ use crate::name::Name;
 use crate::portpolicy::{AclCfg, PortPolicy};
 use crate::switch::{PortCore, PortTable, Slot, Stats, SwitchCore, UplinkRx, UPLINK_ID};
 use crate::errno::eopnotsupp;
-use crate::net::{dev_by_name, Net, NetDevRef, Uplink, Vport};
+use crate::net::{dev_by_name, Net, NetDevice, Uplink, Vport};
 use crate::pci::PciDev;
 use crate::net::qdisc;
 use crate::sync::rcu::RcuBox;
@@ -334,7 +334,7 @@ impl SwitchCtl {
     pub(crate) fn vmq_sync(&mut self, rtnl: Held<'_>) {
         let Ok(ports) = self.vmq_ports() else { return };
         let dev = self.uplink.as_ref().map(|u| u.link.dev());
-        self.vmq.sync(rtnl, dev.as_ref(), &ports);
+        self.vmq.sync(rtnl, dev, &ports);
         self.core.vmq_timing.store(self.vmq.samples_vports(), Ordering::Relaxed);
         crate::registry::balancer_kick(&self.vmq);
     }
@@ -427,9 +427,9 @@ impl SwitchCtl {
     }
 
     /// The switch's name for port `id` (the uplink by its device name).
-    pub(crate) fn port_name(&self, id: u32) -> Option<&str> {
+    pub(crate) fn port_name<'a>(&'a self, rtnl: Held<'a>, id: u32) -> Option<&'a str> {
         if id == UPLINK_ID {
-            return self.uplink.as_ref().map(|u| u.link.dev().name());
+            return self.uplink.as_ref().map(|u| u.link.dev().name(rtnl));
         }
         if let Some(p) = self.vf_ports.iter().find(|p| p.id == id) {
             return Some(p.name.as_str());
@@ -458,7 +458,7 @@ impl SwitchCtl {
         let mut uplink_gone = false;
         if let Some(u) = &self.uplink {
             let d = u.link.dev();
-            if !d.registered() || d.net().key() != net.key() {
+            if !d.registered(rtnl) || d.net().key() != net.key() {
                 uplink_gone = true;
             }
         }
@@ -471,7 +471,7 @@ impl SwitchCtl {
         let mut any = false;
         let mut i = 0;
         while i < self.ports.len() {
-            if self.ports[i].vport.dev().registered() {
+            if self.ports[i].vport.dev().registered(rtnl) {
                 i += 1;
                 continue;
             }
@@ -558,7 +558,7 @@ impl Switches {
     }
 
     /// Whether `dev` is in use by a switch of this namespace as its uplink.
-    fn is_uplink(&self, dev: &NetDevRef<'_>) -> bool {
+    fn is_uplink(&self, dev: &NetDevice) -> bool {
         self.list.iter().any(|s| s.uplink.as_ref().is_some_and(|u| u.link.dev().same(dev)))
     }
 
@@ -566,7 +566,7 @@ impl Switches {
         let Ok(dev) = dev_by_name(rtnl, net, name) else {
             return fail(ENODEV, c_str!("vswitch: uplink device not found"));
         };
-        if Vport::<PortCore>::is_vport(&dev) {
+        if crate::net::is_vport(dev) {
             return fail(EINVAL, c_str!("vswitch: a vPort cannot be an uplink"));
         }
         if self.is_uplink(&dev) {
@@ -633,7 +633,7 @@ impl Switches {
         };
         // A new uplink is attached before the old one is let go.
         let change = match cfg.uplink {
-            Some(u) if !self.list[i].uplink.as_ref().is_some_and(|x| x.link.dev().name() == u) => {
+            Some(u) if !self.list[i].uplink.as_ref().is_some_and(|x| x.link.dev().name(rtnl) == u) => {
                 self.check_uplink(rtnl, net, u)?;
                 Some(Some(UplinkCtl::attach(rtnl, net, &self.list[i].core, u)?))
             }
@@ -676,7 +676,7 @@ impl Switches {
             Some(v) => {
                 if let Ok(ports) = sw.vmq_ports() {
                     let dev = sw.uplink.as_ref().map(|u| u.link.dev());
-                    sw.vmq.set(rtnl, dev.as_ref(), &ports, v);
+                    sw.vmq.set(rtnl, dev, &ports, v);
                     sw.core.vmq_timing.store(sw.vmq.samples_vports(), Ordering::Relaxed);
                 }
                 crate::registry::balancer_kick(&sw.vmq);
@@ -720,10 +720,10 @@ impl Switches {
 
     /// Which port of switch `sw` `port` names: a vPort by its name, the uplink by its device
     /// name.
-    fn port_id(sw: &SwitchCtl, port: &str) -> CfgResult<u32> {
+    fn port_id(rtnl: Held<'_>, sw: &SwitchCtl, port: &str) -> CfgResult<u32> {
         if let Some(p) = sw.port(port) {
             Ok(p.id)
-        } else if sw.uplink.as_ref().is_some_and(|u| u.link.dev().name() == port) {
+        } else if sw.uplink.as_ref().is_some_and(|u| u.link.dev().name(rtnl) == port) {
             Ok(UPLINK_ID)
         } else {
             fail(ENOENT, c_str!("vswitch: no such port on this switch"))
@@ -732,9 +732,9 @@ impl Switches {
 
     // ---- FDB ----
 
-    pub(crate) fn fdb_add(&mut self, switch: &str, mac: Mac, vid: u16, port: &str) -> CfgResult {
+    pub(crate) fn fdb_add(&mut self, rtnl: Held<'_>, switch: &str, mac: Mac, vid: u16, port: &str) -> CfgResult {
         let sw = &self.list[self.switch_idx(switch)?];
-        let id = Self::port_id(sw, port)?;
+        let id = Self::port_id(rtnl, sw, port)?;
         if !mac.is_valid_unicast() {
             return fail(EINVAL, c_str!("vswitch: static entries need a unicast MAC address"));
         }
@@ -755,9 +755,9 @@ impl Switches {
 
     /// Removes dynamic entries (and static ones with `statics`), optionally only those of
     /// `port` and/or `vid`. Returns how many.
-    pub(crate) fn fdb_flush(&mut self, switch: &str, port: Option<&str>, vid: Option<u16>, statics: bool) -> CfgResult<usize> {
+    pub(crate) fn fdb_flush(&mut self, rtnl: Held<'_>, switch: &str, port: Option<&str>, vid: Option<u16>, statics: bool) -> CfgResult<usize> {
         let sw = &self.list[self.switch_idx(switch)?];
-        let id = port.map(|p| Self::port_id(sw, p)).transpose()?;
+        let id = port.map(|p| Self::port_id(rtnl, sw, p)).transpose()?;
         Ok(sw.core.fdb.retain(|k, e| {
             let hit = (statics || !e.is_static) && id.is_none_or(|i| e.port == i) && vid.is_none_or(|v| k.1 == v);
             !hit

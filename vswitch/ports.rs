@@ -9,7 +9,7 @@ use crate::name::Name;
 use crate::portpolicy::{self, AclCfg, PortPolicy};
 use crate::switch::{PortCore, Stats};
 use crate::errno::eopnotsupp;
-use crate::net::{dev_by_name, Net, Pacer, Vport};
+use crate::net::{dev_by_name, Net, Vport};
 use crate::pci::random_mac;
 use crate::sync::rtnl::Held;
 use crate::kvec::vec_remove;
@@ -54,7 +54,7 @@ impl Switches {
         let id = sw.ids.alloc()?;
         let r = (|| {
             let core = Arc::new(
-                PortCore { id, switch: sw.core.clone(), stats: stats.clone(), policy: policy.clone(), pacer: Pacer::new()? },
+                PortCore { id, switch: sw.core.clone(), stats: stats.clone(), policy: policy.clone() },
                 GFP_REQ,
             )?;
             let vport = match Vport::register(rtnl, net, name, Some(mac), cfg.mtu, core) {

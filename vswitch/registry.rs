@@ -16,7 +16,7 @@
 use crate::control::{Switches, GFP_REQ};
 use crate::name::Name;
 use crate::netlink::events;
-use crate::net::{is_vport, Net, NetDevRef, NetKey, NetPtr, NetdevEvent, NotifierOps};
+use crate::net::{is_vport, Net, NetDevice, NetKey, NetPtr, NetdevEvent, NotifierOps};
 use crate::pci::PciDev;
 use crate::net::pernet::PernetOps;
 use crate::sync::rtnl::{Held, Rtnl, RtnlCallback, RtnlCell};
@@ -192,8 +192,8 @@ fn sriov_work() {
 pub(crate) struct Events;
 
 impl NotifierOps for Events {
-    fn event(rtnl: &mut RtnlCallback, ev: NetdevEvent, dev: NetDevRef<'_>) {
-        let ours = is_vport(&dev) || (ev == NetdevEvent::Unregister && dev.has_rx_handler());
+    fn event(rtnl: &mut RtnlCallback, ev: NetdevEvent, dev: &NetDevice) {
+        let ours = is_vport(&dev) || (ev == NetdevEvent::Unregister && dev.has_rx_handler(rtnl.held()));
         if ours {
             with_callback(rtnl, |reg, h| reg.settle(h));
         }

@@ -11,7 +11,8 @@ use crate::fdb::{self, Dest};
 use crate::fdbtable::{Fdb, Learned};
 use crate::mac::Mac;
 use crate::portpolicy::{self, PortPolicy, Verdict};
-use crate::net::{DevHandle, NetDevRef, Pacer, Stats64, UplinkOps, VportOps};
+use crate::net::{NetDevice, Stats64, Tx, UplinkOps, VportOps};
+use kernel::types::ARef;
 use crate::percpu::Counters;
 use crate::net::qdisc;
 use crate::sync::rcu::{self, RcuBox, RcuPtr};
@@ -73,7 +74,7 @@ pub(crate) const UPLINK_ID: u32 = 0;
 /// One port as the fast path sees it (immutable snapshot).
 pub(crate) struct Slot {
     pub(crate) id: u32,
-    pub(crate) dev: DevHandle,
+    pub(crate) dev: ARef<NetDevice>,
     pub(crate) vlan: VlanMode,
     pub(crate) stats: Arc<Stats>,
     pub(crate) is_uplink: bool,
@@ -302,7 +303,7 @@ impl SwitchCore {
         self.stats.add(cnt::FLOODED, 1);
         let mut last: Option<&Slot> = None;
         for s in table.slots.iter().flatten() {
-            if s.id == src.id || !s.vlan.allows(ctx.vid) || !s.dev.get().running() {
+            if s.id == src.id || !s.vlan.allows(ctx.vid) || !s.dev.running() {
                 continue;
             }
             if let Some(prev) = last {
@@ -381,7 +382,7 @@ impl Outgoing<'_> {
     /// Egress of the frame through port `d`. With `steer`, a vPort that has a steering CPU
     /// (VMQ software backend) receives it on that CPU.
     fn deliver(&mut self, d: &Slot, mut skb: Skb, steer: Option<&Steer>) {
-        let dev = d.dev.get();
+        let dev: &NetDevice = &d.dev;
         if !dev.running() {
             d.stats.add(cnt::DROP_DOWN, 1);
             d.stats.add(cnt::TX_DROPPED, 1);
@@ -437,12 +438,10 @@ pub(crate) struct PortCore {
     pub(crate) switch: Arc<SwitchCore>,
     pub(crate) stats: Arc<Stats>,
     pub(crate) policy: Arc<PortPolicy>,
-    /// Pauses the port's transmit queues when its `rate-in` bucket runs dry.
-    pub(crate) pacer: Pacer,
 }
 
 impl VportOps for PortCore {
-    fn xmit(&self, dev: NetDevRef<'_>, skb: Skb) {
+    fn xmit(&self, tx: &Tx<'_>, skb: Skb) {
         // The host or VM sent it: the vPort device "transmits". A rate-in limit shapes it
         // like a slower NIC: the frame goes, and the queues pause until the bucket refills.
         let len = skb.len();
@@ -450,20 +449,20 @@ impl VportOps for PortCore {
         if !ok {
             self.stats.add(cnt::DROP_RATE, 1);
             self.stats.add(cnt::TX_DROPPED, 1);
-            self.pacer.pause(&dev, wait.max(1));
+            tx.pause(wait.max(1));
             return;
         }
         self.stats.add(cnt::TX_PACKETS, 1);
         self.stats.add(cnt::TX_BYTES, u64::from(len));
         self.switch.forward(self.id, skb);
         if wait > 0 {
-            self.pacer.pause(&dev, wait);
+            tx.pause(wait);
         }
     }
 
-    fn set_up(&self, dev: NetDevRef<'_>, up: bool) {
+    fn set_up(&self, dev: &NetDevice, up: bool) {
         // Carrier follows admin state (a vPort always belongs to a switch).
-        dev.set_carrier(up);
+        crate::net::vport::set_carrier(dev, up);
     }
 
     fn stats(&self, st: &mut Stats64) {
@@ -487,7 +486,7 @@ pub(crate) struct UplinkRx {
 }
 
 impl UplinkOps for UplinkRx {
-    fn rx(&self, _dev: NetDevRef<'_>, skb: Skb) {
+    fn rx(&self, _dev: &NetDevice, skb: Skb) {
         self.stats.add(cnt::RX_PACKETS, 1);
         self.stats.add(cnt::RX_BYTES, u64::from(skb.len()));
         self.switch.forward(UPLINK_ID, skb);

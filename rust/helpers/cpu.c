@@ -4,7 +4,6 @@
 #include <linux/cpumask.h>
 #include <linux/topology.h>
 #include <linux/smp.h>
-#include "helpers.h"
 
 void *vsw_alloc_percpu(size_t size, size_t align)
 {

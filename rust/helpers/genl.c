@@ -3,7 +3,6 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
-#include "helpers.h"
 
 struct sk_buff *vsw_genlmsg_new(size_t payload)
 {

@@ -6,7 +6,6 @@
 #include <linux/interrupt.h>
 #include <linux/cpumask.h>
 #include <linux/string.h>
-#include "helpers.h"
 
 int vsw_irq_set_cpu(unsigned int irq, unsigned int cpu)
 {

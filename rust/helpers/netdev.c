@@ -6,7 +6,6 @@
 #include <linux/rtnetlink.h>
 #include <net/net_namespace.h>
 #include <linux/error-injection.h>
-#include "helpers.h"
 
 void *vsw_netdev_priv(const struct net_device *dev)
 {
@@ -83,6 +82,11 @@ void vsw_netif_tx_start_all(struct net_device *dev)
 void vsw_netif_tx_stop_all(struct net_device *dev)
 {
 	netif_tx_stop_all_queues(dev);
+}
+
+void vsw_netif_tx_wake_all(struct net_device *dev)
+{
+	netif_tx_wake_all_queues(dev);
 }
 
 int vsw_dev_ifindex(const struct net_device *dev)

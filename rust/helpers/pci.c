@@ -5,7 +5,6 @@
 #include <linux/rtnetlink.h>
 #include <net/net_namespace.h>
 #include <linux/if_ether.h>
-#include "helpers.h"
 
 struct pci_dev *vsw_netdev_pci(struct net_device *dev)
 {

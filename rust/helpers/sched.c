@@ -5,7 +5,6 @@
 #include <net/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <linux/spinlock.h>
-#include "helpers.h"
 
 /*
  * One FIFO per class; the Rust scheduler (struct vsw_wfq_sched) picks the class that sends
@@ -13,6 +12,20 @@
  * in the qdisc's part of skb->cb. Root only: the module detaches every instance before it
  * unloads (the ops have no owner, so an instance does not pin the module).
  */
+
+/* Rust decides which class sends (the table is filled by rust/net/qdisc.rs). */
+#define VSW_WFQ_CLASSES 64
+struct vsw_wfq_sched {
+	void *(*alloc)(u32 quantum);
+	void (*free)(void *s);
+	int (*classify)(void *s, u32 id, u32 weight);
+	void (*enqueued)(void *s, int cls, u32 len);
+	int (*pick)(void *s);
+	void (*dequeued)(void *s, int cls, u32 len);
+	void (*dropped)(void *s, int cls, u32 len);
+	int (*victim)(void *s);
+	void (*reset)(void *s);
+};
 
 #define VSW_WFQ_MAGIC 0x76737771u
 

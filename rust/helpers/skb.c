@@ -4,7 +4,6 @@
 #include <linux/netdevice.h>
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
-#include "helpers.h"
 
 int vsw_skb_is_loopback(const struct sk_buff *skb)
 {

@@ -6,7 +6,6 @@
 #include <linux/percpu.h>
 #include <linux/smp.h>
 #include <linux/slab.h>
-#include "helpers.h"
 
 struct vsw_steer_cpu {
 	struct llist_head list;

@@ -5,7 +5,6 @@
 #include <linux/sched.h>
 #include <linux/workqueue.h>
 #include <linux/rtnetlink.h>
-#include "helpers.h"
 
 void vsw_rcu_read_lock(void)
 {

@@ -3,7 +3,6 @@
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/timekeeping.h>
-#include "helpers.h"
 
 u64 vsw_jiffies64(void)
 {

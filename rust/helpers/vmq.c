@@ -7,7 +7,6 @@
 #include <linux/slab.h>
 #include <linux/rtnetlink.h>
 #include <net/netdev_rx_queue.h>
-#include "helpers.h"
 
 int vsw_rxnfc_rings(struct net_device *dev)
 {

@@ -12,9 +12,10 @@
 
 use crate::bindings;
 use crate::errno::emsgsize;
-use crate::net::netdev::Net;
+use crate::net::Net;
 use crate::sync::rtnl::Held;
 use core::marker::PhantomData;
+use core::ptr::NonNull;
 use kernel::alloc::{flags::GFP_KERNEL, KBox, KVec};
 use kernel::error::{code::*, Error, Result};
 use kernel::ffi::{c_int, c_void};
@@ -245,9 +246,9 @@ impl<'a> Request<'a> {
     }
 
     /// The network namespace of the requesting socket.
-    pub fn net(&self) -> crate::net::netdev::Net<'a> {
+    pub fn net(&self) -> crate::net::Net<'a> {
         // SAFETY: `info` is valid (invariant); the namespace outlives the request.
-        unsafe { crate::net::netdev::Net::from_raw(bindings::vsw_genl_info_net(self.info)) }
+        unsafe { crate::net::Net::from_raw(bindings::vsw_genl_info_net(self.info)) }
     }
 
     /// Starts a reply to this request with command `cmd` (room for a default-size message).
@@ -264,11 +265,8 @@ impl<'a> Request<'a> {
 
     /// Sends a reply built with [`Request::reply`].
     pub fn send(&self, msg: Msg) -> Result {
-        let skb = msg.skb;
-        // SAFETY: `skb` holds a complete message whose header is `msg.hdr`.
-        unsafe { bindings::vsw_genlmsg_end(skb, msg.hdr) };
-        core::mem::forget(msg);
-        // SAFETY: `genlmsg_reply` consumes `skb` (we forgot `msg`, so it is not freed twice);
+        let skb = msg.finish();
+        // SAFETY: `genlmsg_reply` consumes `skb` (given up by `finish`, so not freed twice);
         // `info` is valid.
         let ret = unsafe { bindings::vsw_genlmsg_reply(skb, self.info) };
         if ret < 0 {
@@ -279,43 +277,42 @@ impl<'a> Request<'a> {
     }
 }
 
-/// A netlink message being built.
+/// The attribute writer of a netlink message: what fills a reply, an event or a dump entry.
+/// Only ever borrowed (`&Writer`) from an owned [`Msg`] or from the dump in progress, so a
+/// fill function can neither free nor swap the message it writes.
 ///
 /// # Invariants
-/// `skb` is a valid netlink skb, owned by this value when `owned` (a reply), or by the dump
-/// in progress otherwise; `hdr` is the message's generic netlink header (or null if it did
-/// not fit, in which case an owned message is only ever freed).
-pub struct Msg {
+/// The wrapped `sk_buff` is a netlink message buffer that stays valid while borrowed.
+#[repr(transparent)]
+pub struct Writer(Opaque<bindings::sk_buff>);
+
+/// A nested attribute being built on a [`Writer`]; close it with [`Writer::nest_end`].
+///
+/// # Invariants
+/// `attr` was opened on the skb `skb` and lies within its data.
+pub struct Nest<'a> {
+    attr: *mut bindings::nlattr,
     skb: *mut bindings::sk_buff,
-    hdr: *mut c_void,
-    owned: bool,
+    _w: PhantomData<&'a Writer>,
 }
 
-/// A nested attribute being built; close it with [`Msg::nest_end`].
-pub struct Nest(*mut bindings::nlattr);
-
-impl Msg {
-    /// Allocates a message with room for `size` bytes of payload (0: the default size) and
-    /// writes its header with `put_hdr` (null if it did not fit).
-    fn new(size: usize, put_hdr: impl FnOnce(*mut bindings::sk_buff) -> *mut c_void) -> Result<Msg> {
-        // SAFETY: allocating a new skb has no preconditions.
-        let skb = unsafe { bindings::vsw_genlmsg_new(size) };
-        if skb.is_null() {
-            return Err(ENOMEM);
-        }
-        let hdr = put_hdr(skb);
-        // INVARIANT: the new message owns `skb` (freed on drop if the header did not fit).
-        let msg = Msg { skb, hdr, owned: true };
-        if hdr.is_null() {
-            return Err(emsgsize());
-        }
-        Ok(msg)
+impl Writer {
+    /// # Safety
+    /// `skb` must be a valid netlink message buffer for `'a`, written only through the
+    /// returned writer meanwhile.
+    unsafe fn from_raw<'a>(skb: *mut bindings::sk_buff) -> &'a Writer {
+        // SAFETY: `Writer` is a transparent wrapper of `sk_buff`; by the function contract.
+        unsafe { &*skb.cast::<Writer>() }
     }
 
-    fn put(&mut self, ty: u16, data: &[u8]) -> Result {
+    fn skb(&self) -> *mut bindings::sk_buff {
+        self.0.get()
+    }
+
+    fn put(&self, ty: u16, data: &[u8]) -> Result {
         let len = c_int::try_from(data.len()).map_err(|_| emsgsize())?;
-        // SAFETY: `skb` is owned by us (invariant); `data` is valid for `len` bytes.
-        let ret = unsafe { bindings::nla_put(self.skb, ty.into(), len, data.as_ptr().cast()) };
+        // SAFETY: a valid message buffer (invariant); `data` is valid for `len` bytes.
+        let ret = unsafe { bindings::nla_put(self.skb(), ty.into(), len, data.as_ptr().cast()) };
         if ret < 0 {
             Err(emsgsize())
         } else {
@@ -323,23 +320,21 @@ impl Msg {
         }
     }
     /// Appends a `u8` attribute.
-    pub fn put_u8(&mut self, ty: u16, v: u8) -> Result {
+    pub fn put_u8(&self, ty: u16, v: u8) -> Result {
         self.put(ty, &[v])
     }
     /// Appends a `u16` attribute (host order).
-    pub fn put_u16(&mut self, ty: u16, v: u16) -> Result {
+    pub fn put_u16(&self, ty: u16, v: u16) -> Result {
         self.put(ty, &v.to_ne_bytes())
     }
     /// Appends a `u32` attribute (host order).
-    pub fn put_u32(&mut self, ty: u16, v: u32) -> Result {
+    pub fn put_u32(&self, ty: u16, v: u32) -> Result {
         self.put(ty, &v.to_ne_bytes())
     }
-    /// Appends a `u64` attribute (host order).
-    pub fn put_u64(&mut self, ty: u16, v: u64) -> Result {
-        // SAFETY: `skb` is owned by us; the value is copied from a valid local.
-        let ret = unsafe {
-            bindings::nla_put_64bit(self.skb, ty.into(), 8, (&v as *const u64).cast(), 0)
-        };
+    /// Appends a `u64` attribute (host order, padded for alignment like the kernel's own).
+    pub fn put_u64(&self, ty: u16, v: u64) -> Result {
+        // SAFETY: a valid message buffer (invariant); the value is copied from a valid local.
+        let ret = unsafe { bindings::nla_put_64bit(self.skb(), ty.into(), 8, (&v as *const u64).cast(), 0) };
         if ret < 0 {
             Err(emsgsize())
         } else {
@@ -347,19 +342,19 @@ impl Msg {
         }
     }
     /// Appends a flag attribute.
-    pub fn put_flag(&mut self, ty: u16) -> Result {
+    pub fn put_flag(&self, ty: u16) -> Result {
         self.put(ty, &[])
     }
     /// Appends raw bytes.
-    pub fn put_bytes(&mut self, ty: u16, v: &[u8]) -> Result {
+    pub fn put_bytes(&self, ty: u16, v: &[u8]) -> Result {
         self.put(ty, v)
     }
     /// Appends a NUL-terminated string attribute.
-    pub fn put_str(&mut self, ty: u16, s: &str) -> Result {
+    pub fn put_str(&self, ty: u16, s: &str) -> Result {
         let len = c_int::try_from(s.len() + 1).map_err(|_| emsgsize())?;
-        // SAFETY: `skb` is owned by us; `nla_reserve` returns room for `len` payload bytes or
-        // null.
-        let nla = unsafe { bindings::nla_reserve(self.skb, ty.into(), len) };
+        // SAFETY: a valid message buffer (invariant); `nla_reserve` returns room for `len`
+        // payload bytes or null.
+        let nla = unsafe { bindings::nla_reserve(self.skb(), ty.into(), len) };
         if nla.is_null() {
             return Err(emsgsize());
         }
@@ -372,28 +367,73 @@ impl Msg {
         Ok(())
     }
     /// Opens a nested attribute.
-    pub fn nest_start(&mut self, ty: u16) -> Result<Nest> {
-        // SAFETY: `skb` is owned by us.
-        let n = unsafe { bindings::vsw_nla_nest_start(self.skb, ty.into()) };
-        if n.is_null() {
-            Err(emsgsize())
-        } else {
-            Ok(Nest(n))
+    pub fn nest_start(&self, ty: u16) -> Result<Nest<'_>> {
+        // SAFETY: a valid message buffer (invariant).
+        let attr = unsafe { bindings::vsw_nla_nest_start(self.skb(), ty.into()) };
+        if attr.is_null() {
+            return Err(emsgsize());
         }
+        // INVARIANT: opened on our skb just now.
+        Ok(Nest { attr, skb: self.skb(), _w: PhantomData })
     }
-    /// Closes a nested attribute opened on this message.
-    pub fn nest_end(&mut self, nest: Nest) {
-        // SAFETY: `nest` was opened on this message's skb, which we own.
-        unsafe { bindings::vsw_nla_nest_end(self.skb, nest.0) }
+    /// Closes a nested attribute opened on this writer (one opened on another is ignored).
+    pub fn nest_end(&self, nest: Nest<'_>) {
+        if nest.skb != self.skb() {
+            return;
+        }
+        // SAFETY: `nest` was opened on this skb (checked), which is valid (invariant); what
+        // was written since stays in the buffer (the writer only appends).
+        unsafe { bindings::vsw_nla_nest_end(self.skb(), nest.attr) }
+    }
+}
+
+/// A netlink message the module owns (a reply or an event): freed on drop unless sent. Fill
+/// it through its [`Writer`] (`Deref`).
+///
+/// # Invariants
+/// `skb` is a netlink skb owned by this value; `hdr` is its generic netlink header.
+pub struct Msg {
+    skb: NonNull<bindings::sk_buff>,
+    hdr: NonNull<c_void>,
+}
+
+impl Msg {
+    /// Allocates a message with room for `size` bytes of payload (0: the default size) and
+    /// writes its header with `put_hdr` (null if it did not fit).
+    fn new(size: usize, put_hdr: impl FnOnce(*mut bindings::sk_buff) -> *mut c_void) -> Result<Msg> {
+        // SAFETY: allocating a new skb has no preconditions.
+        let skb = NonNull::new(unsafe { bindings::vsw_genlmsg_new(size) }).ok_or(ENOMEM)?;
+        let Some(hdr) = NonNull::new(put_hdr(skb.as_ptr())) else {
+            // SAFETY: the new skb is ours and unused.
+            unsafe { bindings::vsw_nlmsg_free(skb.as_ptr()) };
+            return Err(emsgsize());
+        };
+        // INVARIANT: the new message owns `skb`, whose header is `hdr`.
+        Ok(Msg { skb, hdr })
+    }
+
+    /// Ends the message and gives its skb up (to a send function that consumes it).
+    fn finish(self) -> *mut bindings::sk_buff {
+        let skb = self.skb.as_ptr();
+        // SAFETY: `skb` holds a complete message whose header is `hdr` (invariant).
+        unsafe { bindings::vsw_genlmsg_end(skb, self.hdr.as_ptr()) };
+        core::mem::forget(self);
+        skb
+    }
+}
+
+impl core::ops::Deref for Msg {
+    type Target = Writer;
+    fn deref(&self) -> &Writer {
+        // SAFETY: our skb (invariant), written only through this borrow.
+        unsafe { Writer::from_raw(self.skb.as_ptr()) }
     }
 }
 
 impl Drop for Msg {
     fn drop(&mut self) {
-        if self.owned {
-            // SAFETY: we own `skb` (invariant) and nobody else frees it.
-            unsafe { bindings::vsw_nlmsg_free(self.skb) }
-        }
+        // SAFETY: we own `skb` (invariant) and nobody else frees it.
+        unsafe { bindings::vsw_nlmsg_free(self.skb.as_ptr()) }
     }
 }
 
@@ -422,9 +462,9 @@ impl<'a> Dump<'a> {
         (!ptr.is_null()).then_some(Attr { ptr, _p: PhantomData })
     }
     /// The requester's network namespace.
-    pub fn net(&self) -> crate::net::netdev::Net<'a> {
+    pub fn net(&self) -> crate::net::Net<'a> {
         // SAFETY: `cb` is valid; the socket's namespace outlives the dump.
-        unsafe { crate::net::netdev::Net::from_raw(bindings::vsw_dump_net(self.cb)) }
+        unsafe { crate::net::Net::from_raw(bindings::vsw_dump_net(self.cb)) }
     }
     /// Position saved between calls (0 on the first call).
     pub fn cursor(&self) -> usize {
@@ -455,7 +495,7 @@ impl<'a> Dump<'a> {
     }
     /// Adds one entry (message `cmd`) filled by `fill`. `Ok(false)` if it did not fit (the
     /// partial entry is removed): stop and let the next call continue from the cursor.
-    pub fn entry(&mut self, cmd: u8, fill: impl FnOnce(&mut Msg) -> Result) -> Result<bool> {
+    pub fn entry(&mut self, cmd: u8, fill: impl FnOnce(&Writer) -> Result) -> Result<bool> {
         // SAFETY: `skb`/`cb` are valid (invariant); the family is the dump's.
         let hdr = unsafe {
             bindings::vsw_genlmsg_put_dump(self.skb, self.cb, bindings::vsw_dump_family(self.cb), cmd)
@@ -463,9 +503,9 @@ impl<'a> Dump<'a> {
         if hdr.is_null() {
             return Ok(false);
         }
-        // INVARIANT: the dump's skb, not owned by the `Msg`.
-        let mut msg = Msg { skb: self.skb, hdr, owned: false };
-        match fill(&mut msg) {
+        // SAFETY: the dump's skb, valid for the callback and written only through `w` now.
+        let w = unsafe { Writer::from_raw(self.skb) };
+        match fill(w) {
             Ok(()) => {
                 // SAFETY: `hdr` starts the message just filled in our skb.
                 unsafe { bindings::vsw_genlmsg_end(self.skb, hdr) };
@@ -549,11 +589,8 @@ pub fn multicast(_rtnl: Held<'_>, net: Net<'_>, msg: Msg) -> Result {
     if family.is_null() {
         return Err(ENODEV);
     }
-    let skb = msg.skb;
-    // SAFETY: `skb` holds a complete message whose header is `msg.hdr`.
-    unsafe { bindings::vsw_genlmsg_end(skb, msg.hdr) };
-    core::mem::forget(msg);
-    // SAFETY: consumes `skb`; `family` is registered (RTNL held, see `EVENT_FAMILY`); `net`
+    let skb = msg.finish();
+    // SAFETY: consumes `skb` (given up by `finish`); `family` is registered (RTNL held, see `EVENT_FAMILY`); `net`
     // is valid (Net invariant).
     let ret = unsafe { bindings::vsw_genlmsg_multicast_netns(family, net.as_ptr(), skb) };
     if ret < 0 && ret != -(bindings::ESRCH as i32) {

@@ -5,7 +5,7 @@
 //! namespace still alive, which is how the module tears everything down on unload.
 
 use crate::bindings;
-use crate::net::netdev::Net;
+use crate::net::Net;
 use crate::sync::rtnl::RtnlCallback;
 use core::marker::PhantomData;
 use kernel::alloc::{flags::GFP_KERNEL, KBox};

@@ -9,7 +9,8 @@
 //! root vswitch` works too; the [`Registration`] detaches every instance before the module goes.
 
 use crate::bindings;
-use crate::net::netdev::{DevHandle, NetDevRef};
+use crate::net::NetDevice;
+use kernel::types::ARef;
 use crate::sync::rtnl::Held;
 use core::ffi::c_void;
 use core::marker::PhantomData;
@@ -147,7 +148,7 @@ impl<S: Scheduler> Drop for Registration<S> {
 /// `dev` is the device the qdisc was attached to, held; `q` is the qdisc as attached, only
 /// ever compared with the device's root (it may be freed once `tc` removed it).
 pub struct Attachment {
-    dev: DevHandle,
+    dev: ARef<NetDevice>,
     q: *mut bindings::Qdisc,
 }
 
@@ -159,19 +160,19 @@ unsafe impl Sync for Attachment {}
 impl Attachment {
     /// Makes the `vswitch` qdisc the root of `dev`: `Some` if attached now, `None` if it
     /// already was (then it is not ours to detach).
-    pub fn attach(dev: &NetDevRef<'_>, _rtnl: Held<'_>) -> Result<Option<Self>> {
+    pub fn attach(dev: &NetDevice, _rtnl: Held<'_>) -> Result<Option<Self>> {
         let mut q = core::ptr::null_mut();
         // SAFETY: valid device, RTNL held; `q` is a valid out pointer.
         let r = unsafe { bindings::vsw_wfq_attach(dev.as_ptr(), &mut q) };
         to_result(r.min(0))?;
         // INVARIANT: `q` attached to `dev`, which we hold.
-        Ok((r == 1).then(|| Attachment { dev: DevHandle::new(dev), q }))
+        Ok((r == 1).then(|| Attachment { dev: ARef::from(dev), q }))
     }
 
     /// Whether the qdisc is still the device's root (not removed with `tc` meanwhile).
     pub fn is_current(&self, _rtnl: Held<'_>) -> bool {
         // SAFETY: valid device, RTNL held; `q` is only compared.
-        unsafe { bindings::vsw_qdisc_is_root(self.dev.get().as_ptr(), self.q) != 0 }
+        unsafe { bindings::vsw_qdisc_is_root(self.dev.as_ptr(), self.q) != 0 }
     }
 }
 
@@ -180,12 +181,12 @@ impl Drop for Attachment {
         // SAFETY: asserting RTNL has no preconditions (it warns when RTNL is not locked).
         unsafe { bindings::vsw_assert_rtnl() };
         // SAFETY: a held, valid device (invariant), RTNL held; `q` is only compared.
-        unsafe { bindings::vsw_wfq_detach(self.dev.get().as_ptr(), self.q) };
+        unsafe { bindings::vsw_wfq_detach(self.dev.as_ptr(), self.q) };
     }
 }
 
 /// True if the `vswitch` qdisc is the root of `dev`.
-pub fn is_root(dev: &NetDevRef<'_>, _rtnl: Held<'_>) -> bool {
+pub fn is_root(dev: &NetDevice, _rtnl: Held<'_>) -> bool {
     // SAFETY: valid device, RTNL held.
     unsafe { bindings::vsw_wfq_is_root(dev.as_ptr()) != 0 }
 }

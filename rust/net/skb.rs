@@ -2,7 +2,7 @@
 //! Owned socket buffers on the switch's fast path.
 
 use crate::bindings;
-use crate::net::netdev::NetDevRef;
+use crate::net::NetDevice;
 
 /// An Ethernet address.
 pub type EthAddr = [u8; 6];
@@ -98,9 +98,9 @@ impl Skb {
     }
 
     /// Hands the frame to `dev`'s receive path (a vPort). `false` if it was dropped.
-    pub fn deliver_rx(self, dev: &NetDevRef<'_>) -> bool {
+    pub fn deliver_rx(self, dev: &NetDevice) -> bool {
         let raw = self.into_raw();
-        // SAFETY: we give up `raw`; `dev` is a valid device (NetDevRef invariant).
+        // SAFETY: we give up `raw`; `dev` is a valid device (NetDevice invariant).
         unsafe { bindings::vsw_skb_deliver_rx(raw, dev.as_ptr()) == 0 }
     }
 
@@ -112,9 +112,9 @@ impl Skb {
         unsafe { bindings::vsw_skb_set_wfq_class(self.as_ptr(), id, weight) }
     }
 
-    pub fn deliver_xmit(self, dev: &NetDevRef<'_>) -> bool {
+    pub fn deliver_xmit(self, dev: &NetDevice) -> bool {
         let raw = self.into_raw();
-        // SAFETY: we give up `raw`; `dev` is a valid device (NetDevRef invariant).
+        // SAFETY: we give up `raw`; `dev` is a valid device (NetDevice invariant).
         unsafe { bindings::vsw_skb_deliver_xmit(raw, dev.as_ptr()) == 0 }
     }
 }

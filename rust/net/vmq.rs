@@ -7,7 +7,7 @@
 //! Nothing here knows a particular driver: it works with any NIC that implements the ops.
 
 use crate::bindings;
-use crate::net::netdev::NetDevRef;
+use crate::net::NetDevice;
 use crate::sync::rtnl::Held;
 use crate::net::skb::Skb;
 use kernel::error::{code::ENOMEM, Error, Result};
@@ -22,15 +22,15 @@ fn check(ret: i32) -> Result<i32> {
 
 /// RX rings of `dev` when it filters by ntuple rules (`NETIF_F_NTUPLE` on and the rxnfc
 /// ops present); an error (`EOPNOTSUPP` usually) otherwise.
-pub fn rx_rings(_rtnl: Held<'_>, dev: &NetDevRef<'_>) -> Result<u32> {
-    // SAFETY: `dev` is a valid device (NetDevRef invariant) and RTNL is held (`Held`).
+pub fn rx_rings(_rtnl: Held<'_>, dev: &NetDevice) -> Result<u32> {
+    // SAFETY: `dev` is a valid device (NetDevice invariant) and RTNL is held (`Held`).
     let n = check(unsafe { bindings::vsw_rxnfc_rings(dev.as_ptr()) })?;
     Ok(n as u32)
 }
 
 /// Inserts a rule sending frames to `mac` (in VLAN `vid`, when given) to RX queue `queue`;
 /// returns the rule's location.
-pub fn filter_insert(_rtnl: Held<'_>, dev: &NetDevRef<'_>, mac: &[u8; 6], vid: Option<u16>, queue: u32) -> Result<u32> {
+pub fn filter_insert(_rtnl: Held<'_>, dev: &NetDevice, mac: &[u8; 6], vid: Option<u16>, queue: u32) -> Result<u32> {
     let mut loc = 0u32;
     let vid = vid.map_or(0, i32::from);
     // SAFETY: valid device under RTNL; `mac` holds 6 bytes and `loc` is a valid out pointer.
@@ -39,14 +39,14 @@ pub fn filter_insert(_rtnl: Held<'_>, dev: &NetDevRef<'_>, mac: &[u8; 6], vid: O
 }
 
 /// Deletes the rule at `loc`.
-pub fn filter_delete(_rtnl: Held<'_>, dev: &NetDevRef<'_>, loc: u32) -> Result {
+pub fn filter_delete(_rtnl: Held<'_>, dev: &NetDevice, loc: u32) -> Result {
     // SAFETY: valid device under RTNL.
     check(unsafe { bindings::vsw_rxnfc_delete(dev.as_ptr(), loc) })?;
     Ok(())
 }
 
 /// The Linux irq of RX queue `q` of `dev`, if the driver published it.
-pub fn rxq_irq(_rtnl: Held<'_>, dev: &NetDevRef<'_>, q: u32) -> Option<u32> {
+pub fn rxq_irq(_rtnl: Held<'_>, dev: &NetDevice, q: u32) -> Option<u32> {
     // SAFETY: valid device under RTNL.
     let irq = unsafe { bindings::vsw_rxq_irq(dev.as_ptr(), q) };
     (irq > 0).then_some(irq as u32)
@@ -154,9 +154,9 @@ impl Skb {
 
     /// Like [`Skb::deliver_rx`], but the vPort's receive processing runs on `cpu` (when it is
     /// another online CPU). `false` if the frame was dropped.
-    pub fn deliver_rx_on(self, dev: &NetDevRef<'_>, steer: &Steer, cpu: u32) -> bool {
+    pub fn deliver_rx_on(self, dev: &NetDevice, steer: &Steer, cpu: u32) -> bool {
         let raw = self.into_raw();
-        // SAFETY: we give up `raw`; `dev` is valid (NetDevRef invariant) and is held by the
+        // SAFETY: we give up `raw`; `dev` is valid (NetDevice invariant) and is held by the
         // helper while the frame waits; `steer` is valid (invariant).
         unsafe { bindings::vsw_skb_deliver_rx_on(raw, dev.as_ptr(), steer.0, cpu as i32) == 0 }
     }

@@ -6,7 +6,7 @@
 use super::{fill_port, fill_switch, fill_vf_port};
 use crate::control::{SwitchCtl, Switches};
 use crate::mac::Mac;
-use crate::net::genl::{self, Msg};
+use crate::net::genl::{self, Writer};
 use crate::net::Net;
 use crate::sync::rtnl::Held;
 use crate::uapi::{attr, cmd};
@@ -14,9 +14,9 @@ use crate::vmq::Moved;
 use kernel::prelude::*;
 
 /// Sends event `cmd` filled by `fill` to `net`'s listeners.
-pub(crate) fn notify(h: Held<'_>, net: Net<'_>, cmd: u8, fill: impl FnOnce(&mut Msg) -> Result) {
-    if let Ok(mut m) = genl::event(h, cmd) {
-        if fill(&mut m).is_ok() {
+pub(crate) fn notify(h: Held<'_>, net: Net<'_>, cmd: u8, fill: impl FnOnce(&Writer) -> Result) {
+    if let Ok(m) = genl::event(h, cmd) {
+        if fill(&m).is_ok() {
             let _ = genl::multicast(h, net, m);
         }
     }
@@ -40,7 +40,7 @@ pub(crate) fn switch_gone(h: Held<'_>, net: Net<'_>, name: &str) {
 /// Port `name` of `sws` was created (`PORT_NEW`) or changed (`PORT_SET`).
 pub(crate) fn port_event(h: Held<'_>, net: Net<'_>, sws: &Switches, cmd: u8, name: &str) {
     if let Some((sw, p)) = sws.find_port(name) {
-        notify(h, net, cmd, |m| fill_port(m, sw, p));
+        notify(h, net, cmd, |m| fill_port(m, h, sw, p));
     } else if let Some((sw, p)) = sws.find_vf_port(name) {
         notify(h, net, cmd, |m| fill_vf_port(m, h, sw, p));
     }
@@ -89,7 +89,7 @@ pub(crate) fn fdb_flushed(h: Held<'_>, net: Net<'_>, sw: &str, port: Option<&str
 pub(crate) fn vmq_moved(h: Held<'_>, net: Net<'_>, sw: &SwitchCtl, mv: &Moved) {
     notify(h, net, cmd::VMQ_MOVE, |msg| {
         msg.put_str(attr::SWITCH, sw.name.as_str())?;
-        msg.put_str(attr::PORT, sw.port_name(mv.port).unwrap_or("?"))?;
+        msg.put_str(attr::PORT, sw.port_name(h, mv.port).unwrap_or("?"))?;
         if let Some(q) = mv.queue {
             msg.put_u32(attr::QUEUE, q)?;
         }

@@ -15,7 +15,7 @@ use crate::mac::Mac;
 use crate::registry::{self, Registry};
 use crate::switch::{cnt, Stats};
 use crate::errno::eopnotsupp;
-use crate::net::genl::{Dump, Family, Msg, Op, Policy, Request};
+use crate::net::genl::{Dump, Family, Op, Policy, Request, Writer};
 use crate::net::Net;
 use crate::sync::rcuhash::{hz, jiffies64, Cursor};
 use crate::sync::rtnl::Held;
@@ -193,7 +193,7 @@ impl Family for VswitchFamily {
 }
 
 fn get_version(req: &Request<'_>) -> Result {
-    let mut msg = req.reply(cmd::GET_VERSION)?;
+    let msg = req.reply(cmd::GET_VERSION)?;
     msg.put_str(attr::VERSION, uapi::VERSION)?;
     msg.put_u32(attr::FAMILY_VERSION, uapi::FAMILY_VERSION.into())?;
     req.send(msg)
@@ -419,7 +419,7 @@ fn switch_del(req: &Request<'_>) -> CfgResult {
     })
 }
 
-fn put_stats(msg: &mut Msg, s: &Stats) -> Result {
+fn put_stats(msg: &Writer, s: &Stats) -> Result {
     let n = msg.nest_start(attr::STATS)?;
     let map = [
         (stats::RX_PACKETS, cnt::RX_PACKETS),
@@ -451,11 +451,11 @@ fn put_stats(msg: &mut Msg, s: &Stats) -> Result {
     Ok(())
 }
 
-pub(crate) fn fill_switch(msg: &mut Msg, sw: &SwitchCtl, h: Held<'_>) -> Result {
+pub(crate) fn fill_switch(msg: &Writer, sw: &SwitchCtl, h: Held<'_>) -> Result {
     msg.put_str(attr::SWITCH, sw.name.as_str())?;
     if let Some(u) = &sw.uplink {
-        msg.put_str(attr::UPLINK, u.link.dev().name())?;
-        msg.put_u8(attr::UPLINK_QDISC, crate::net::qdisc::is_root(&u.link.dev(), h) as u8)?;
+        msg.put_str(attr::UPLINK, u.link.dev().name(h))?;
+        msg.put_u8(attr::UPLINK_QDISC, crate::net::qdisc::is_root(u.link.dev(), h) as u8)?;
     }
     msg.put_u32(attr::AGEING, sw.core.fdb.ageing.load(Ordering::Relaxed))?;
     msg.put_u32(attr::FDB_MAX, sw.core.fdb.max.load(Ordering::Relaxed))?;
@@ -493,8 +493,8 @@ fn switch_get(req: &Request<'_>) -> Result {
         let Some(sw) = reg.net(net).and_then(|s| s.switch(name)) else {
             return Err(req.fail(ENOENT, c_str!("vswitch: no such switch")));
         };
-        let mut msg = req.reply(cmd::SWITCH_GET)?;
-        fill_switch(&mut msg, sw, h)?;
+        let msg = req.reply(cmd::SWITCH_GET)?;
+        fill_switch(&msg, sw, h)?;
         req.send(msg)
     })
 }
@@ -599,12 +599,12 @@ fn port_cfg(req: &Request<'_>) -> CfgResult<PortCfg> {
     })
 }
 
-fn put_ip(m: &mut Msg, ty: u16, ip: &Ip) -> Result {
+fn put_ip(m: &Writer, ty: u16, ip: &Ip) -> Result {
     m.put_bytes(ty, if ip.v6 { &ip.b[..] } else { &ip.b[..4] })
 }
 
 /// The guard settings of a vPort (always, so a dump shows the whole configuration).
-fn put_guards(msg: &mut Msg, g: &PortGuard) -> Result {
+fn put_guards(msg: &Writer, g: &PortGuard) -> Result {
     let f = g.flags();
     for (a, bit) in [
         (attr::MAC_SPOOF, guard::MAC_SPOOF_OK),
@@ -645,11 +645,11 @@ fn binding_get(req: &Request<'_>) -> Result {
         let b = p.policy.guard.bindings();
         let now = jiffies64();
         // Room for every binding (the default message size holds fewer IPv6 ones).
-        let mut msg = req.reply_sized(cmd::BINDING_GET, 128 + guard::MAX_BINDINGS * 48)?;
+        let msg = req.reply_sized(cmd::BINDING_GET, 128 + guard::MAX_BINDINGS * 48)?;
         msg.put_str(attr::PORT, p.name.as_str())?;
         for x in b.live(now) {
             let n = msg.nest_start(attr::BINDING)?;
-            put_ip(&mut msg, binding_attr::ADDR, &x.ip)?;
+            put_ip(&msg, binding_attr::ADDR, &x.ip)?;
             msg.put_u8(
                 binding_attr::SOURCE,
                 match x.source {
@@ -710,10 +710,10 @@ fn port_del(req: &Request<'_>) -> CfgResult {
     })
 }
 
-pub(crate) fn fill_port(msg: &mut Msg, sw: &SwitchCtl, p: &PortCtl) -> Result {
+pub(crate) fn fill_port(msg: &Writer, h: Held<'_>, sw: &SwitchCtl, p: &PortCtl) -> Result {
     let dev = p.vport.dev();
     msg.put_str(attr::PORT, p.name.as_str())?;
-    msg.put_str(attr::IFNAME, dev.name())?;
+    msg.put_str(attr::IFNAME, dev.name(h))?;
     msg.put_str(attr::SWITCH, sw.name.as_str())?;
     msg.put_u32(attr::IFINDEX, dev.ifindex())?;
     // The port's MAC (given at port add or port set mac), the one the spoofing guard allows;
@@ -752,7 +752,7 @@ pub(crate) fn fill_port(msg: &mut Msg, sw: &SwitchCtl, p: &PortCtl) -> Result {
     put_stats(msg, &p.stats)
 }
 
-pub(crate) fn fill_vf_port(msg: &mut Msg, held: Held<'_>, sw: &SwitchCtl, p: &VfPort) -> Result {
+pub(crate) fn fill_vf_port(msg: &Writer, held: Held<'_>, sw: &SwitchCtl, p: &VfPort) -> Result {
     msg.put_str(attr::PORT, p.name.as_str())?;
     msg.put_str(attr::SWITCH, sw.name.as_str())?;
     msg.put_u32(attr::VF, p.index)?;
@@ -761,7 +761,7 @@ pub(crate) fn fill_vf_port(msg: &mut Msg, held: Held<'_>, sw: &SwitchCtl, p: &Vf
         msg.put_str(attr::DRIVER, d)?;
     }
     if let Some(dev) = p.pci.netdev(held) {
-        msg.put_str(attr::VF_DEV, dev.get().name())?;
+        msg.put_str(attr::VF_DEV, dev.name(held))?;
     }
     msg.put_bytes(attr::MAC, &p.cfg.mac)?;
     if let Some(v) = p.cfg.pvid {
@@ -795,7 +795,7 @@ fn port_irqs_of(req: &Request<'_>, reg: &mut Registry, net: Net<'_>, name: &str)
     let mut irqs = [0u32; irq_remap::MAX_VECTORS];
     let n = irq_remap::vectors(&p.pci, &mut irqs);
     // Sized for the vectors there are (the default size holds only a few).
-    let mut msg = req.reply_sized(cmd::PORT_IRQS, 256 + n * IRQ_ENTRY_SIZE)?;
+    let msg = req.reply_sized(cmd::PORT_IRQS, 256 + n * IRQ_ENTRY_SIZE)?;
     msg.put_str(attr::PORT, p.name.as_str())?;
     msg.put_str(attr::PCI, p.pci.name())?;
     if let Some(d) = p.pci.driver() {
@@ -850,15 +850,15 @@ fn port_get(req: &Request<'_>) -> Result {
     registry::with(|reg, held| {
         let Some(s) = reg.net(net) else { return Err(req.fail(ENOENT, c_str!("vswitch: no such port"))) };
         if let Some((sw, p)) = s.find_vf_port(name) {
-            let mut msg = req.reply(cmd::PORT_GET)?;
-            fill_vf_port(&mut msg, held, sw, p)?;
+            let msg = req.reply(cmd::PORT_GET)?;
+            fill_vf_port(&msg, held, sw, p)?;
             return req.send(msg);
         }
         let Some((sw, p)) = s.find_port(name) else {
             return Err(req.fail(ENOENT, c_str!("vswitch: no such port")));
         };
-        let mut msg = req.reply(cmd::PORT_GET)?;
-        fill_port(&mut msg, sw, p)?;
+        let msg = req.reply(cmd::PORT_GET)?;
+        fill_port(&msg, held, sw, p)?;
         req.send(msg)
     })
 }
@@ -875,7 +875,7 @@ fn port_dump(dump: &mut Dump<'_>) -> Result {
                 continue;
             }
             for p in sw.ports.iter() {
-                if n >= start && !dump.entry(cmd::PORT_GET, |m| fill_port(m, sw, p))? {
+                if n >= start && !dump.entry(cmd::PORT_GET, |m| fill_port(m, held, sw, p))? {
                     break 'outer;
                 }
                 n += 1;
@@ -894,9 +894,9 @@ fn port_dump(dump: &mut Dump<'_>) -> Result {
 
 // ---- VMQ ----
 
-fn fill_vmq(m: &mut Msg, sw: &SwitchCtl, a: &vmq::Assign) -> Result {
+fn fill_vmq(m: &Writer, h: Held<'_>, sw: &SwitchCtl, a: &vmq::Assign) -> Result {
     m.put_str(attr::SWITCH, sw.name.as_str())?;
-    m.put_str(attr::PORT, sw.port_name(a.port).unwrap_or("?"))?;
+    m.put_str(attr::PORT, sw.port_name(h, a.port).unwrap_or("?"))?;
     m.put_u8(attr::VMQ_BACKEND, sw.vmq.backend.to_uapi())?;
     if let Some(q) = a.queue {
         m.put_u32(attr::QUEUE, q)?;
@@ -925,7 +925,7 @@ fn fill_vmq(m: &mut Msg, sw: &SwitchCtl, a: &vmq::Assign) -> Result {
 fn vmq_dump(dump: &mut Dump<'_>) -> Result {
     let filter = dump.attr(attr::SWITCH).map(|a| a.str()).transpose()?;
     let net = dump.net();
-    registry::with(|reg, _| {
+    registry::with(|reg, h| {
         let s = reg.net(net);
         if let Some(f) = filter {
             if s.and_then(|s| s.switch(f)).is_none() {
@@ -940,7 +940,7 @@ fn vmq_dump(dump: &mut Dump<'_>) -> Result {
                 continue;
             }
             for a in sw.vmq.assigns.iter() {
-                if n >= start && !dump.entry(cmd::VMQ_GET, |m| fill_vmq(m, sw, a))? {
+                if n >= start && !dump.entry(cmd::VMQ_GET, |m| fill_vmq(m, h, sw, a))? {
                     break 'outer;
                 }
                 n += 1;
@@ -1124,7 +1124,7 @@ fn acl_default(req: &Request<'_>) -> CfgResult {
     })
 }
 
-fn put_prefix(m: &mut Msg, ip: u16, plen: u16, p: &acl::Prefix) -> Result {
+fn put_prefix(m: &Writer, ip: u16, plen: u16, p: &acl::Prefix) -> Result {
     match p {
         acl::Prefix::V4 { addr, len } => {
             m.put_bytes(ip, addr)?;
@@ -1137,7 +1137,7 @@ fn put_prefix(m: &mut Msg, ip: u16, plen: u16, p: &acl::Prefix) -> Result {
     }
 }
 
-fn fill_rule(m: &mut Msg, port: &str, dir: usize, r: &portpolicy::AclRule) -> Result {
+fn fill_rule(m: &Writer, port: &str, dir: usize, r: &portpolicy::AclRule) -> Result {
     m.put_str(attr::PORT, port)?;
     m.put_u8(attr::DIR, dir_uapi(dir))?;
     m.put_u32(attr::PRIO, r.rule.prio)?;
@@ -1222,7 +1222,7 @@ fn fdb_new(req: &Request<'_>) -> CfgResult {
     let vid = vid(req)?;
     let net = req.net();
     registry::with(|reg, h| {
-        sws(reg, net)?.fdb_add(sw, mac, vid, port)?;
+        sws(reg, net)?.fdb_add(h, sw, mac, vid, port)?;
         events::fdb_event(h, net, cmd::FDB_NEW, sw, &mac, vid, Some(port));
         Ok(())
     })
@@ -1251,7 +1251,7 @@ fn fdb_flush(req: &Request<'_>) -> CfgResult {
     let statics = req.attr(attr::STATIC).is_some();
     let net = req.net();
     registry::with(|reg, h| {
-        let n = sws(reg, net)?.fdb_flush(sw, port, vid, statics)?;
+        let n = sws(reg, net)?.fdb_flush(h, sw, port, vid, statics)?;
         if n > 0 {
             events::fdb_flushed(h, net, sw, port, vid);
         }
@@ -1259,11 +1259,11 @@ fn fdb_flush(req: &Request<'_>) -> CfgResult {
     })
 }
 
-fn fill_fdb(m: &mut Msg, sw: &SwitchCtl, k: &crate::fdbtable::FdbKey, e: &fdb::Entry, now: u64) -> Result {
+fn fill_fdb(m: &Writer, h: Held<'_>, sw: &SwitchCtl, k: &crate::fdbtable::FdbKey, e: &fdb::Entry, now: u64) -> Result {
     m.put_str(attr::SWITCH, sw.name.as_str())?;
     m.put_bytes(attr::MAC, &k.0 .0)?;
     m.put_u16(attr::VLAN, k.1)?;
-    m.put_str(attr::PORT, sw.port_name(e.port).unwrap_or("?"))?;
+    m.put_str(attr::PORT, sw.port_name(h, e.port).unwrap_or("?"))?;
     if e.is_static {
         m.put_flag(attr::STATIC)?;
     }
@@ -1277,7 +1277,7 @@ fn fdb_dump(dump: &mut Dump<'_>) -> Result {
         return Err(EINVAL);
     };
     let net = dump.net();
-    registry::with(|reg, _| {
+    registry::with(|reg, h| {
         let Some(sw) = reg.net(net).and_then(|s| s.switch(name)) else { return Err(ENOENT) };
         let (bucket, skip) = dump.cursor2();
         if bucket == usize::MAX {
@@ -1285,7 +1285,7 @@ fn fdb_dump(dump: &mut Dump<'_>) -> Result {
         }
         let now = jiffies64();
         let mut err = Ok(());
-        let next = sw.core.fdb.walk(Cursor { bucket, skip }, |k, e| match dump.entry(cmd::FDB_GET, |m| fill_fdb(m, sw, k, e, now)) {
+        let next = sw.core.fdb.walk(Cursor { bucket, skip }, |k, e| match dump.entry(cmd::FDB_GET, |m| fill_fdb(m, h, sw, k, e, now)) {
             Ok(true) => true,
             Ok(false) => false,
             Err(x) => {

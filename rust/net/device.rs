@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Network devices (`struct net_device`) and network namespaces (`struct net`), as the module
+//! sees devices it does not own: borrowed (`&NetDevice`) or counted (`ARef<NetDevice>`).
+
+use crate::bindings;
+use crate::net::skb::EthAddr;
+use crate::sync::rtnl::Held;
+use core::marker::PhantomData;
+use core::ptr::NonNull;
+use kernel::error::{code::*, Result};
+use kernel::types::{AlwaysRefCounted, Opaque};
+
+/// A network namespace, borrowed from a request or a device.
+///
+/// # Invariants
+/// `0` is a valid `struct net` for `'a`.
+#[derive(Clone, Copy)]
+pub struct Net<'a>(*mut bindings::net, PhantomData<&'a ()>);
+
+impl<'a> Net<'a> {
+    /// # Safety
+    /// `net` must be valid for `'a`.
+    pub(crate) unsafe fn from_raw(net: *mut bindings::net) -> Self {
+        // INVARIANT: by the function contract.
+        Net(net, PhantomData)
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut bindings::net {
+        self.0
+    }
+
+    /// An identity of the namespace, for comparing (never dereferenced).
+    pub fn key(&self) -> NetKey {
+        NetKey(self.0 as usize)
+    }
+
+    /// Whether the namespace is still alive (not being dismantled).
+    pub fn alive(&self) -> bool {
+        // SAFETY: valid `net` (invariant).
+        unsafe { bindings::vsw_net_alive(self.0) != 0 }
+    }
+
+    /// The namespace as a pointer that its owner keeps valid by other means.
+    ///
+    /// # Safety
+    /// The caller must stop using the returned value before the namespace is freed (e.g.
+    /// drop it from a pernet exit hook of this namespace).
+    pub unsafe fn to_ptr(&self) -> NetPtr {
+        // INVARIANT: the caller keeps it valid (function contract).
+        NetPtr(self.0)
+    }
+}
+
+/// The identity of a network namespace (its address), for comparisons only.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct NetKey(usize);
+
+/// A network namespace kept by an owner that is told when it goes away (pernet exit).
+///
+/// # Invariants
+/// `0` is a valid `struct net` for as long as this value exists.
+pub struct NetPtr(*mut bindings::net);
+
+// SAFETY: a `struct net` may be used from any thread; validity is the owner's invariant.
+unsafe impl Send for NetPtr {}
+// SAFETY: as above; only read.
+unsafe impl Sync for NetPtr {}
+
+impl NetPtr {
+    /// The namespace.
+    pub fn get(&self) -> Net<'_> {
+        // INVARIANT: valid for as long as `self` (type invariant).
+        Net(self.0, PhantomData)
+    }
+}
+
+/// A network device.
+///
+/// Only ever seen through a reference: `&NetDevice` borrowed from the kernel (a callback's
+/// argument, a lookup under RTNL) or `ARef<NetDevice>`, which holds a device reference
+/// (`dev_hold`) so the memory stays valid even after the device is unregistered (a frame sent
+/// to an unregistered device is dropped by the stack).
+///
+/// # Invariants
+/// The wrapped `net_device` is valid (allocated) for as long as the reference to it lives.
+#[repr(transparent)]
+pub struct NetDevice(Opaque<bindings::net_device>);
+
+// SAFETY: a `net_device` may be used from any thread; the methods only read fields the kernel
+// allows to be read racily (or under the RTNL proof they ask for) or call functions that
+// synchronise themselves.
+unsafe impl Send for NetDevice {}
+// SAFETY: as above.
+unsafe impl Sync for NetDevice {}
+
+// SAFETY: `dev_hold` keeps the device's memory allocated until the matching `dev_put`
+// (unregistration waits for the count to drop before the device is freed).
+unsafe impl AlwaysRefCounted for NetDevice {
+    fn inc_ref(&self) {
+        // SAFETY: a valid device (type invariant).
+        unsafe { bindings::vsw_dev_hold(self.as_ptr()) };
+    }
+
+    unsafe fn dec_ref(obj: NonNull<Self>) {
+        // SAFETY: the caller gives up a reference it holds (trait contract).
+        unsafe { bindings::vsw_dev_put(obj.as_ptr().cast()) };
+    }
+}
+
+impl NetDevice {
+    /// # Safety
+    /// `ptr` must be a valid device for `'a`.
+    pub(crate) unsafe fn from_raw<'a>(ptr: *mut bindings::net_device) -> &'a NetDevice {
+        // SAFETY: `NetDevice` is a transparent wrapper of `net_device`; valid for `'a` by the
+        // function contract.
+        unsafe { &*ptr.cast::<NetDevice>() }
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut bindings::net_device {
+        self.0.get()
+    }
+
+    /// Interface name. Renames happen under RTNL, so the name is stable while it is held.
+    pub fn name<'a>(&'a self, _rtnl: Held<'a>) -> &'a str {
+        // SAFETY: `dev->name` is a NUL-terminated array inside the valid device, not changed
+        // while RTNL is held.
+        let s = unsafe { kernel::str::CStr::from_char_ptr(bindings::vsw_dev_name(self.as_ptr())) };
+        core::str::from_utf8(s.as_bytes()).unwrap_or("?")
+    }
+    /// Interface index.
+    pub fn ifindex(&self) -> u32 {
+        // SAFETY: valid device (invariant).
+        unsafe { bindings::vsw_dev_ifindex(self.as_ptr()) as u32 }
+    }
+    /// MTU.
+    pub fn mtu(&self) -> u32 {
+        // SAFETY: valid device (invariant).
+        unsafe { bindings::vsw_dev_mtu(self.as_ptr()) }
+    }
+    /// Hardware address.
+    pub fn addr(&self) -> EthAddr {
+        let mut a = [0u8; 6];
+        // SAFETY: an Ethernet device's `dev_addr` has 6 bytes (the module only keeps
+        // references to Ethernet devices: vPorts and uplinks checked by `is_ether`).
+        unsafe { core::ptr::copy_nonoverlapping(bindings::vsw_dev_addr(self.as_ptr()), a.as_mut_ptr(), 6) };
+        a
+    }
+    /// Administratively up (`IFF_UP`, running).
+    pub fn running(&self) -> bool {
+        // SAFETY: valid device (invariant).
+        unsafe { bindings::vsw_netif_running(self.as_ptr()) != 0 }
+    }
+    /// Carrier up.
+    pub fn carrier(&self) -> bool {
+        // SAFETY: valid device (invariant).
+        unsafe { bindings::vsw_netif_carrier_ok(self.as_ptr()) != 0 }
+    }
+    /// Same device?
+    pub fn same(&self, other: &NetDevice) -> bool {
+        core::ptr::eq(self, other)
+    }
+    /// An Ethernet device (6-byte addresses, not loopback): what may be an uplink.
+    pub fn is_ether(&self) -> bool {
+        // SAFETY: valid device (invariant).
+        unsafe { bindings::vsw_dev_is_ether(self.as_ptr()) != 0 }
+    }
+    /// Whether some rx_handler (a bridge's, a bond's, an uplink's...) is attached.
+    pub fn has_rx_handler(&self, _rtnl: Held<'_>) -> bool {
+        // SAFETY: reading a pointer field of a valid device (invariant), which changes only
+        // under RTNL.
+        unsafe { !(*self.as_ptr()).rx_handler.is_none() }
+    }
+    /// The network namespace the device is in now.
+    pub fn net(&self) -> Net<'_> {
+        // SAFETY: valid device (invariant); a device's namespace outlives the device's
+        // presence in it, and callers use it under RTNL or within the borrow.
+        unsafe { Net::from_raw(bindings::vsw_dev_net(self.as_ptr())) }
+    }
+    /// Registered and not being unregistered (`NETREG_REGISTERED`).
+    pub fn registered(&self, _rtnl: Held<'_>) -> bool {
+        // SAFETY: valid device (invariant).
+        unsafe { bindings::vsw_dev_registered(self.as_ptr()) != 0 }
+    }
+}
+
+/// Looks up a device by name in `net` (under RTNL).
+pub fn dev_by_name<'a>(_rtnl: Held<'a>, net: Net<'_>, name: &str) -> Result<&'a NetDevice> {
+    let mut buf = [0u8; 16];
+    if name.is_empty() || name.len() >= buf.len() {
+        return Err(ENODEV);
+    }
+    buf[..name.len()].copy_from_slice(name.as_bytes());
+    // SAFETY: `net` is valid (Net invariant), `buf` is NUL-terminated, RTNL is held.
+    let dev = unsafe { bindings::__dev_get_by_name(net.as_ptr(), buf.as_ptr()) };
+    if dev.is_null() {
+        return Err(ENODEV);
+    }
+    // SAFETY: devices cannot be unregistered (let alone freed) while we hold RTNL (`'a`
+    // borrows it).
+    Ok(unsafe { NetDevice::from_raw(dev) })
+}
