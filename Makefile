@@ -17,7 +17,8 @@ help:
 	@echo "make test     host cargo tests + every selftest in the VM; prints 'N passed, N failed'"
 	@echo "make bench    bridge vs vswitch throughput in one VM boot (ratios)"
 	@echo "make test-debug  the selftests on a debug kernel (KASAN, kmemleak, lockdep, PROVE_RCU)"
-	@echo "make module   build vswitch.ko against the test kernel (builds the kernel if needed)"
+	@echo "make module   build vswitch.ko against the test kernel (builds the kernel if needed);"
+	@echo "              CLIPPY=1 lints it with clippy (as CI does)"
 	@echo "make tool     build vswctl"
 	@echo "make setup    install packages and tools (idempotent)"
 

@@ -219,39 +219,40 @@ def parse_uapi(text):
     return spaces
 
 
-_POLICY_RE = re.compile(r'Policy::(\w+)\(([^)]*)\)\s*,?[ \t]*(?://[ \t]*(\w+))?')
-# Policy constructor (rust/genl.rs) -> our attribute kind.
-_POLICY_KINDS = {'unused': None, 'u8': 'u8', 'u16': 'u16', 'u32': 'u32', 'u64': 'u64',
-                 'flag': 'flag', 'nul_string': 'string', 'string': 'string',
+_POLICY_RE = re.compile(r'\(attr::(\w+),\s*Policy::(\w+)\(([^)]*)\)\s*\)')
+# Policy constructor (rust/net/genl.rs) -> our attribute kind.
+_POLICY_KINDS = {'unused': None, 'u8': 'u8', 'u8_range': 'u8', 'u16': 'u16', 'u16_range': 'u16',
+                 'u16_mask': 'u16', 'u32': 'u32', 'u32_range': 'u32', 'u64': 'u64',
+                 'u64_range': 'u64', 'flag': 'flag', 'nul_string': 'string', 'string': 'string',
                  'exact': 'binary', 'binary': 'binary', 'nested': 'nested'}
 
 
 def parse_policy(text, attr_space, top):
-    """Parses `static POLICY` of the family: {attribute number: (kind, length)}. The length
-    is the string/binary maximum, or the exact length for `exact`. The comment names the
-    attribute; without one the position does.
+    """Parses `static POLICY` of the family, a `Policy::table` of `(attr::NAME, Policy::..)`
+    pairs: {attribute number: (kind, length, exact)}. The length is the string/binary
+    maximum, or the exact length for `exact`.
 
-    >>> a = Space('attr'); a.values.update(UNSPEC=0, NAME=1, MAC=2)
+    >>> a = Space('attr'); a.values.update(UNSPEC=0, NAME=1, MAC=2, W=3)
     >>> parse_policy('''const N: u16 = 15;
-    ... static POLICY: [Policy; 3] = [
-    ...     Policy::unused(),        // UNSPEC
-    ...     Policy::nul_string(N),   // NAME
-    ...     Policy::exact(6),        // MAC
-    ... ];''', a, {})
-    {0: (None, None, False), 1: ('string', 15, False), 2: ('binary', 6, True)}
+    ... static POLICY: [Policy; 4] = Policy::table(&[
+    ...     (attr::NAME, Policy::nul_string(N)),
+    ...     (attr::MAC, Policy::exact(6)),
+    ...     (attr::W, Policy::u32_range(&WEIGHT)),
+    ... ]);''', a, {})
+    {1: ('string', 15, False), 2: ('binary', 6, True), 3: ('u32', None, False)}
     """
-    m = re.search(r'static POLICY\b[^=]*=\s*\[(.*?)\n\s*\];', text, re.S)
+    m = re.search(r'static POLICY\b[^=]*=\s*Policy::table\(&\[(.*?)\n\s*\]\);', text, re.S)
     if not m:
         return {}
     local = dict(re.findall(r'^\s*(?:pub(?:\([^)]*\))?\s+)?const (\w+)\s*:\s*\w+\s*=\s*(.+?);',
                             text, re.M))
     local = {k: _const_eval(v, top) for k, v in local.items()}
     out = {}
-    for i, p in enumerate(_POLICY_RE.finditer(m[1])):
-        ctor, arg, name = p.groups()
-        num = attr_space.values.get(name, i) if name else i
+    for p in _POLICY_RE.finditer(m[1]):
+        name, ctor, arg = p.groups()
+        num = attr_space.values[name]
         kind = _POLICY_KINDS.get(ctor, 'bytes')
-        length = _const_eval(arg, local, top) if arg.strip() else None
+        length = _const_eval(arg, local, top) if ctor in ('nul_string', 'string', 'exact', 'binary') else None
         out[num] = (kind, length, ctor == 'exact')
     return out
 
@@ -340,9 +341,9 @@ def build_attrs(spaces, policy):
 
 
 def policy_source(src=VSWITCH_SRC):
-    """Text of the Rust file under vswitch/ holding `static POLICY` (netlink.rs or
-    netlink/mod.rs so far; searched so that moving the family code breaks nothing), or ''."""
-    paths = [os.path.join(src, 'netlink.rs'), os.path.join(src, 'netlink', 'mod.rs')]
+    """Text of the Rust file under vswitch/ holding the family's `static POLICY` table
+    (netlink/family.rs; searched so that moving the family code breaks nothing), or ''."""
+    paths = [os.path.join(src, 'netlink', 'family.rs')]
     for d, _, files in sorted(os.walk(src)):
         paths += [os.path.join(d, f) for f in sorted(files) if f.endswith('.rs')]
     for p in paths:
@@ -351,7 +352,7 @@ def policy_source(src=VSWITCH_SRC):
                 text = f.read()
         except OSError:
             continue
-        if re.search(r'static POLICY\b', text):
+        if re.search(r'static POLICY\b[^=]*=\s*Policy::table', text):
             return text
     return ''
 
@@ -1134,8 +1135,8 @@ def _uapi_checks():
          all(v is not None for s in SPACES.values() for v in s.values.values())),
         ('cmd::MAX is the highest command', cmd.MAX == max(cmd.values.values())),
         ('attr::MAX is the highest attribute', attr.MAX == max(attr.values.values())),
-        ('policy table covers attr 0..MAX (%d entries for %d)' % (len(POLICY), attr.MAX + 1),
-         sorted(POLICY) == list(range(attr.MAX + 1))),
+        ('policy table covers attr 1..MAX (%d entries for %d)' % (len(POLICY), attr.MAX),
+         sorted(POLICY) == list(range(1, attr.MAX + 1))),
         ('every attribute has a policy type' + (' (not: %s)' % ', '.join(unpoliced) if unpoliced else ''),
          not unpoliced),
         ('STATS nests stats::* (u64)', ATTRS.spec('STATS').nest is not None

@@ -19,11 +19,13 @@
 //!
 //! Everything here runs under RTNL (configuration and the balancer work).
 
+#[path = "balancer.rs"]
+pub(crate) mod balancer;
 #[path = "policy.rs"]
 pub(crate) mod policy;
 
 use crate::irq_remap;
-use crate::switch::{cnt, Stats};
+use crate::stats::{Counter, Stats};
 use crate::pci::PciDev;
 use crate::net::NetDevice;
 use crate::sync::rtnl::Held;
@@ -124,20 +126,10 @@ impl Settings {
         s.max_queues = r.max_queues.unwrap_or(s.max_queues);
         s.skip_smt = r.skip_smt.unwrap_or(s.skip_smt);
         s.software = r.software.unwrap_or(s.software);
-        if s.low == 0 || s.high > 100 || s.low >= s.high {
-            return Err(c_str!("vswitch: vmq thresholds need 1 <= low < high <= 100 (percent of a CPU)"));
-        }
-        if s.config().validate().is_err() {
-            return Err(c_str!("vswitch: invalid vmq thresholds"));
-        }
-        if !(INTERVAL_MIN_MS..=INTERVAL_MAX_MS).contains(&s.interval_ms) {
-            return Err(c_str!("vswitch: vmq interval must be in 100..60000 ms"));
-        }
-        if s.base_cpu as usize >= MAX_CPUS {
-            return Err(c_str!("vswitch: vmq base-cpu is beyond the supported CPUs (64)"));
-        }
-        if s.max_cpus as usize > MAX_CPUS || s.max_queues as usize > MAX_QUEUES {
-            return Err(c_str!("vswitch: vmq max-cpus and max-queues are at most 64"));
+        // Each value's range is the netlink policy's (`netlink/family.rs`, from the limits
+        // here and in `policy.rs`); what is left is how they combine.
+        if s.low >= s.high || s.config().validate().is_err() {
+            return Err(c_str!("vswitch: vmq thresholds need low below high"));
         }
         Ok(s)
     }
@@ -400,8 +392,8 @@ impl Vmq {
                 cpu: NO_CPU,
                 since_move: 0,
                 moves: 0,
-                last_pkts: p.stats.sum(cnt::VMQ_PACKETS),
-                last_ns: p.stats.sum(cnt::VMQ_NS),
+                last_pkts: p.stats.sum(Counter::VmqPackets),
+                last_ns: p.stats.sum(Counter::VmqNs),
                 pps: 0,
                 load: 0,
                 steer: p.steer.clone(),
@@ -480,8 +472,8 @@ impl Vmq {
                     0 => MAX_QUEUES as u32,
                     m => m.min(MAX_QUEUES as u32),
                 };
-                let mut k = 0u32;
-                for a in self.assigns.iter_mut().filter(|a| a.vf.is_none()) {
+                for (k, a) in self.assigns.iter_mut().filter(|a| a.vf.is_none()).enumerate() {
+                    let k = k as u32;
                     if k < limit && !ids.is_empty() {
                         if a.cpu == NO_CPU || !ids.contains(&a.cpu) {
                             a.home = policy::home_cpu(ids, k as usize);
@@ -494,7 +486,6 @@ impl Vmq {
                         a.home = NO_CPU;
                         a.steer.store(NO_CPU, Ordering::Relaxed);
                     }
-                    k += 1;
                 }
             }
             Backend::None => {}
@@ -576,8 +567,8 @@ impl Vmq {
         let first = self.last_sample == 0;
         self.last_sample = now;
         for a in self.assigns.iter_mut() {
-            let pk = a.stats.sum(cnt::VMQ_PACKETS);
-            let ns = a.stats.sum(cnt::VMQ_NS);
+            let pk = a.stats.sum(Counter::VmqPackets);
+            let ns = a.stats.sum(Counter::VmqNs);
             if !first {
                 a.pps = pk.wrapping_sub(a.last_pkts).saturating_mul(1_000_000_000) / dt;
                 let l = ns.wrapping_sub(a.last_ns).saturating_mul(u64::from(policy::FULL)) / dt;

@@ -18,6 +18,7 @@
 //! the IP and L4 headers parsed at all.
 #![allow(dead_code, unreachable_pub)]
 
+use core::ffi::CStr;
 use crate::mac::Mac;
 
 /// Ethertype of IPv4.
@@ -169,10 +170,10 @@ pub fn proto_has_ports(proto: u8) -> bool {
 }
 
 /// Checks one prefix: its length for the family, and no address bits beyond it.
-fn validate_prefix(p: &Prefix) -> Result<(), &'static str> {
+fn validate_prefix(p: &Prefix) -> Result<(), &'static CStr> {
     match p {
-        Prefix::V4 { len, .. } if *len > 32 => return Err("IPv4 prefix length must be 0..32"),
-        Prefix::V6 { len, .. } if *len > 128 => return Err("IPv6 prefix length must be 0..128"),
+        Prefix::V4 { len, .. } if *len > 32 => return Err(c"vswitch: IPv4 prefix length must be 0..32"),
+        Prefix::V6 { len, .. } if *len > 128 => return Err(c"vswitch: IPv6 prefix length must be 0..128"),
         _ => {}
     }
     let (addr, len) = p.parts();
@@ -187,7 +188,7 @@ fn validate_prefix(p: &Prefix) -> Result<(), &'static str> {
             *b
         };
         if host_bits != 0 {
-            return Err("address has bits set beyond the prefix length");
+            return Err(c"vswitch: address has bits set beyond the prefix length");
         }
     }
     Ok(())
@@ -207,10 +208,10 @@ fn validate_prefix(p: &Prefix) -> Result<(), &'static str> {
 ///   fine and matches IPv4 and IPv6 frames.
 ///
 /// The checks run in this order; the first failing one is returned.
-pub fn validate(m: &Match) -> Result<(), &'static str> {
+pub fn validate(m: &Match) -> Result<(), &'static CStr> {
     if let Some(vid) = m.vlan {
         if !(1..=4094).contains(&vid) {
-            return Err("VLAN must be in 1..4094");
+            return Err(c"vswitch: VLAN must be in 1..4094");
         }
     }
     if let Some(p) = &m.src {
@@ -221,27 +222,27 @@ pub fn validate(m: &Match) -> Result<(), &'static str> {
     }
     if let (Some(s), Some(d)) = (&m.src, &m.dst) {
         if s.ethertype() != d.ethertype() {
-            return Err("source and destination prefixes must be the same family");
+            return Err(c"vswitch: source and destination prefixes must be the same family");
         }
     }
     if let Some(et) = m.ethertype {
         let family = m.src.or(m.dst).map(|p| p.ethertype());
         if family.is_some_and(|f| f != et) {
-            return Err("prefix family does not match the ethertype");
+            return Err(c"vswitch: prefix family does not match the ethertype");
         }
     }
     for (lo, hi) in [m.sport, m.dport].into_iter().flatten() {
         if lo > hi {
-            return Err("port range low end is above its high end");
+            return Err(c"vswitch: port range low end is above its high end");
         }
     }
     if (m.sport.is_some() || m.dport.is_some()) && !m.ip_proto.is_some_and(proto_has_ports) {
-        return Err("ports need ip-proto tcp, udp, sctp or udplite");
+        return Err(c"vswitch: ports need ip-proto tcp, udp, sctp or udplite");
     }
     if m.ip_proto.is_some() {
         if let Some(et) = m.ethertype {
             if et != ETH_P_IP && et != ETH_P_IPV6 {
-                return Err("ip-proto needs an IPv4 or IPv6 match (ethertype or prefix)");
+                return Err(c"vswitch: ip-proto needs an IPv4 or IPv6 match (ethertype or prefix)");
             }
         }
     }
@@ -268,7 +269,7 @@ fn prefix_match(addr: &[u8], pfx: &[u8], len: u8) -> bool {
     let a = addr.get(full).copied().unwrap_or(0);
     let p = pfx.get(full).copied().unwrap_or(0);
     let mask = last_byte_mask((len & 7) as u8);
-    head & (((a ^ p) & mask) == 0)
+    head && (((a ^ p) & mask) == 0)
 }
 
 /// Whether prefix `want` (if any) matches the source (`src == true`) or destination address

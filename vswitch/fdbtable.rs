@@ -155,27 +155,25 @@ impl Fdb {
         t.hash.get(g, &(*mac, vid), t.hash(mac, vid)).filter(|v| self.live(v, now)).map(FdbVal::entry)
     }
 
-    /// Learns source `src` in VLAN `vid` on port `port` (fast path, softirq): at most
+    /// Learns source MAC and VLAN `key` on port `port` (fast path, softirq): at most
     /// `mac_max` entries per port (0: no limit), and an entry moves away from its port only
     /// if `may_move(port)` (a port whose MAC spoofing guard is on pins its entries).
     pub(crate) fn learn(
         &self,
         g: &rcu::ReadGuard,
-        src: &Mac,
-        vid: u16,
+        key: (Mac, u16),
         port: u32,
         now: u64,
         mac_max: u32,
         may_move: impl Fn(u32) -> bool,
     ) -> Learned {
         let Some(t) = self.table.get(g) else { return Learned::Nothing };
-        let key = (*src, vid);
-        let hash = t.hash(src, vid);
+        let hash = t.hash(&key.0, key.1);
         let existing = t.hash.get(g, &key, hash);
         // An aged-out entry that was not collected yet is re-learned like a new one.
         let e = existing.map(FdbVal::entry).filter(|en| !fdb::expired(en, now, self.ageing_jiffies()));
         let max = self.max.load(Ordering::Relaxed);
-        match fdb::learn(src, e.as_ref(), port, t.hash.len() as u32, max) {
+        match fdb::learn(&key.0, e.as_ref(), port, t.hash.len() as u32, max) {
             Learn::Ignore => Learned::Nothing,
             Learn::Refresh => {
                 if let Some(v) = existing {

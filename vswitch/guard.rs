@@ -166,7 +166,7 @@ impl Default for Bindings {
 
 fn live(b: &Binding, now: u64) -> bool {
     // Wrap-safe like time_before(): expired once `now` reaches `expires`.
-    b.expires.is_none_or(|e| (e.wrapping_sub(now) as i64) > 0)
+    b.expires.map_or(true, |e| (e.wrapping_sub(now) as i64) > 0)
 }
 
 impl Bindings {

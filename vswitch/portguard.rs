@@ -105,7 +105,7 @@ impl PortGuard {
     fn update(&self, f: impl FnOnce(&mut Bindings) -> core::result::Result<(), ()>) -> Result {
         let mut w = self.writer.lock();
         let mut next = *w;
-        f(&mut next).map_err(|_| EINVAL)?;
+        f(&mut next).map_err(|()| EINVAL)?;
         if next == *w {
             return Ok(());
         }

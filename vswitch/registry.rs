@@ -21,9 +21,8 @@ use crate::pci::PciDev;
 use crate::net::pernet::PernetOps;
 use crate::sync::rtnl::{Held, Rtnl, RtnlCallback, RtnlCell};
 use crate::kvec::{vec_pop, vec_remove, vec_retain};
-use crate::sync::workqueue::{ms_to_jiffies, StaticDelayedWork, StaticWork};
-use crate::vmq::Vmq;
-use core::sync::atomic::{AtomicBool, Ordering};
+use crate::sync::workqueue::StaticWork;
+use crate::vmq::balancer;
 use kernel::alloc::KVec;
 use kernel::c_str;
 use kernel::prelude::*;
@@ -193,7 +192,7 @@ pub(crate) struct Events;
 
 impl NotifierOps for Events {
     fn event(rtnl: &mut RtnlCallback, ev: NetdevEvent, dev: &NetDevice) {
-        let ours = is_vport(&dev) || (ev == NetdevEvent::Unregister && dev.has_rx_handler(rtnl.held()));
+        let ours = is_vport(dev) || (ev == NetdevEvent::Unregister && dev.has_rx_handler(rtnl.held()));
         if ours {
             with_callback(rtnl, |reg, h| reg.settle(h));
         }
@@ -220,7 +219,7 @@ impl PernetOps for Namespaces {
             // vPorts of other namespaces' switches that live here go home, keeping their
             // port name (the netdev is renamed only if its name is taken there). Not while
             // the module unloads: every switch goes anyway.
-            if CLOSING.load(Ordering::Relaxed) {
+            if balancer::closing() {
                 return;
             }
             for e in reg.entries() {
@@ -240,25 +239,10 @@ impl PernetOps for Namespaces {
     }
 }
 
-// ---- the Dynamic VMQ balancer ----
+// ---- the Dynamic VMQ balancer's work (its clock is `vmq::balancer`) ----
 
-/// Period of the VMQ sampling/balancing work; each switch acts on its own interval.
-const VMQ_TICK_MS: u64 = 100;
-
-static BALANCER: StaticDelayedWork = StaticDelayedWork::new();
-/// Set while the module is being unloaded: the balancer does not start again.
-static CLOSING: AtomicBool = AtomicBool::new(false);
-
-/// Starts the balancer if `vmq` needs it (it stays scheduled while any switch does).
-pub(crate) fn balancer_kick(vmq: &Vmq) {
-    if vmq.needs_balancer() && !CLOSING.load(Ordering::Relaxed) {
-        BALANCER.schedule(ms_to_jiffies(VMQ_TICK_MS));
-    }
-}
-
-/// The balancer: while any switch has VMQ queues, every `VMQ_TICK_MS` it samples their load
-/// and (when dynamic) moves them; each move is announced as a `VMQ_MOVE` event. With no
-/// switch needing it, it is not scheduled (no timer, no RTNL).
+/// Every `vmq::balancer::TICK_MS` while needed: samples the load of every switch's queues
+/// and (when dynamic) moves them; each move is announced as a `VMQ_MOVE` event.
 fn balance() {
     let again = with(|reg, h| {
         let mut any = false;
@@ -266,7 +250,7 @@ fn balance() {
             let net = e.net.get();
             for sw in e.sw.list.iter_mut() {
                 let mut moved: KVec<crate::vmq::Moved> = KVec::new();
-                sw.vmq.tick(VMQ_TICK_MS as u32, |m| {
+                sw.vmq.tick(balancer::TICK_MS, |m| {
                     let _ = moved.push(*m, GFP_REQ);
                 });
                 for m in moved.iter() {
@@ -277,22 +261,19 @@ fn balance() {
         }
         any
     });
-    if again && !CLOSING.load(Ordering::Relaxed) {
-        BALANCER.schedule(ms_to_jiffies(VMQ_TICK_MS));
-    }
+    balancer::rearm(again);
 }
 
 /// Module init: the work items.
 pub(crate) fn init() {
-    BALANCER.init(balance);
+    balancer::init(balance);
     SRIOV_WORK.init(sriov_work);
 }
 
 /// Module exit, before the pernet operations go (they delete every switch): the balancer
 /// stops for good.
 pub(crate) fn close() {
-    CLOSING.store(true, Ordering::Relaxed);
-    BALANCER.cancel();
+    balancer::close();
 }
 
 /// Module exit, after every switch is gone: VFs still to disable.

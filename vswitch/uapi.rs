@@ -26,6 +26,24 @@ pub const DEFAULT_FDB_MAX: u32 = 8192;
 /// Size of the `attr::VLANS` bitmap in bytes (4096 bits).
 pub const VLAN_BITMAP_LEN: usize = 512;
 
+/// Limits of attribute values that no other module owns (VLAN ids: `vlan.rs`; weights:
+/// `wfq.rs`; VMQ settings: `vmq/`). The kernel's netlink policy enforces them, so a value out
+/// of range is refused before any handler runs, with the range in the extended ACK.
+pub mod limit {
+    /// Longest FDB ageing time (seconds; 0 turns ageing off).
+    pub const AGEING_MAX: u32 = 1_000_000;
+    /// Largest `fdb-max` (entries).
+    pub const FDB_MAX_MAX: u32 = 1 << 20;
+    /// vPort MTU range (the Ethernet limits).
+    pub const MTU_MIN: u32 = 68;
+    pub const MTU_MAX: u32 = 65535;
+    /// Rate limits: 0 (none) or `RATE_MIN..=RATE_MAX` bits/s.
+    pub const RATE_MIN: u64 = 1_000_000;
+    pub const RATE_MAX: u64 = 400_000_000_000;
+    /// Largest rate-limit bucket (bytes).
+    pub const BURST_MAX: u32 = 16 << 20;
+}
+
 /// Default Dynamic VMQ thresholds (percent of one CPU) and sampling interval.
 pub const DEFAULT_VMQ_LOW: u32 = 10;
 pub const DEFAULT_VMQ_HIGH: u32 = 70;

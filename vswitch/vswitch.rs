@@ -51,14 +51,15 @@ mod name;
 mod netlink;
 mod portguard;
 mod portpolicy;
-mod ports;
 mod registry;
+mod stats;
 mod switch;
 mod tb;
 mod uapi;
 mod view;
 mod vlan;
 mod wfq;
+mod wfq_qdisc;
 
 module! {
     type: VswitchModule,

@@ -37,33 +37,6 @@ void vsw_eth_hw_addr_set(struct net_device *dev, const u8 *addr)
 	eth_hw_addr_set(dev, addr);
 }
 
-const u8 *vsw_dev_addr(const struct net_device *dev)
-{
-	return dev->dev_addr;
-}
-
-/* Ethernet defaults plus what a vPort advertises: offloads passed through the switch. */
-
-void vsw_vport_setup_common(struct net_device *dev)
-{
-	ether_setup(dev);
-	/*
-	 * A queue (the default qdisc, tx_queue_len 1000 from ether_setup), like a VM's NIC:
-	 * rate-in shaping pauses the transmit queues and the qdisc holds frames meanwhile.
-	 */
-	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
-	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
-	dev->lltx = true;
-	dev->min_mtu = ETH_MIN_MTU;
-	dev->max_mtu = ETH_MAX_MTU;
-	dev->features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | NETIF_F_FRAGLIST |
-			NETIF_F_GSO_SOFTWARE | NETIF_F_RXCSUM | NETIF_F_HW_VLAN_CTAG_TX;
-	/* No S-tag offload: the switch does not carry 802.1ad (frames with S-tags are dropped). */
-	dev->hw_features = dev->features;
-	dev->vlan_features = dev->features & ~NETIF_F_HW_VLAN_CTAG_TX;
-	dev->needs_free_netdev = true;
-}
-
 int vsw_netif_running(const struct net_device *dev)
 {
 	return netif_running(dev);
@@ -89,26 +62,6 @@ void vsw_netif_tx_wake_all(struct net_device *dev)
 	netif_tx_wake_all_queues(dev);
 }
 
-int vsw_dev_ifindex(const struct net_device *dev)
-{
-	return dev->ifindex;
-}
-
-const char *vsw_dev_name(const struct net_device *dev)
-{
-	return dev->name;
-}
-
-unsigned int vsw_dev_mtu(const struct net_device *dev)
-{
-	return READ_ONCE(dev->mtu);
-}
-
-int vsw_dev_is_ether(const struct net_device *dev)
-{
-	return dev->type == ARPHRD_ETHER && dev->addr_len == ETH_ALEN && !(dev->flags & IFF_LOOPBACK);
-}
-
 void *vsw_rx_handler_data(const struct sk_buff *skb)
 {
 	return rcu_dereference(skb->dev->rx_handler_data);
@@ -119,14 +72,6 @@ struct net_device *vsw_netdev_notifier_dev(void *ptr)
 	return netdev_notifier_info_to_dev(ptr);
 }
 
-int vsw_dev_set_mac(struct net_device *dev, const u8 *addr)
-{
-	struct sockaddr sa = { .sa_family = dev->type };
-
-	memcpy(sa.sa_data, addr, ETH_ALEN);
-	return dev_set_mac_address(dev, &sa, NULL);
-}
-
 int vsw_net_alive(const struct net *net)
 {
 	return check_net(net);
@@ -135,11 +80,6 @@ int vsw_net_alive(const struct net *net)
 struct net *vsw_dev_net(const struct net_device *dev)
 {
 	return dev_net(dev);
-}
-
-int vsw_dev_registered(const struct net_device *dev)
-{
-	return READ_ONCE(dev->reg_state) == NETREG_REGISTERED;
 }
 
 int vsw_dev_change_net_namespace(struct net_device *dev, struct net *net, const char *pat)

@@ -45,7 +45,7 @@ impl<'a> Net<'a> {
     /// # Safety
     /// The caller must stop using the returned value before the namespace is freed (e.g.
     /// drop it from a pernet exit hook of this namespace).
-    pub unsafe fn to_ptr(&self) -> NetPtr {
+    pub unsafe fn to_ptr(self) -> NetPtr {
         // INVARIANT: the caller keeps it valid (function contract).
         NetPtr(self.0)
     }
@@ -122,27 +122,31 @@ impl NetDevice {
 
     /// Interface name. Renames happen under RTNL, so the name is stable while it is held.
     pub fn name<'a>(&'a self, _rtnl: Held<'a>) -> &'a str {
-        // SAFETY: `dev->name` is a NUL-terminated array inside the valid device, not changed
-        // while RTNL is held.
-        let s = unsafe { kernel::str::CStr::from_char_ptr(bindings::vsw_dev_name(self.as_ptr())) };
-        core::str::from_utf8(s.as_bytes()).unwrap_or("?")
+        // SAFETY: a valid device (invariant); `name` is not written while RTNL is held.
+        let name = unsafe { &(*self.as_ptr()).name };
+        // SAFETY: `c_char` and `u8` have the same layout.
+        let b = unsafe { &*(name as *const [kernel::ffi::c_char; 16]).cast::<[u8; 16]>() };
+        let n = b.iter().position(|&c| c == 0).unwrap_or(b.len());
+        core::str::from_utf8(&b[..n]).unwrap_or("?")
     }
     /// Interface index.
     pub fn ifindex(&self) -> u32 {
-        // SAFETY: valid device (invariant).
-        unsafe { bindings::vsw_dev_ifindex(self.as_ptr()) as u32 }
+        // SAFETY: a valid device (invariant); the index is set at registration and only
+        // changes when the device moves between namespaces (under RTNL), an aligned `int`.
+        unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.as_ptr()).ifindex)) as u32 }
     }
-    /// MTU.
+    /// MTU (`READ_ONCE`: it changes under RTNL while the data path reads it).
     pub fn mtu(&self) -> u32 {
-        // SAFETY: valid device (invariant).
-        unsafe { bindings::vsw_dev_mtu(self.as_ptr()) }
+        // SAFETY: a valid device (invariant); an aligned `unsigned int` read once.
+        unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*self.as_ptr()).mtu)) }
     }
     /// Hardware address.
     pub fn addr(&self) -> EthAddr {
         let mut a = [0u8; 6];
-        // SAFETY: an Ethernet device's `dev_addr` has 6 bytes (the module only keeps
-        // references to Ethernet devices: vPorts and uplinks checked by `is_ether`).
-        unsafe { core::ptr::copy_nonoverlapping(bindings::vsw_dev_addr(self.as_ptr()), a.as_mut_ptr(), 6) };
+        // SAFETY: a valid device; `dev_addr` points to its address, 6 bytes for an Ethernet
+        // device (the module only keeps references to Ethernet devices: vPorts and uplinks
+        // checked by `is_ether`).
+        unsafe { core::ptr::copy_nonoverlapping((*self.as_ptr()).dev_addr, a.as_mut_ptr(), 6) };
         a
     }
     /// Administratively up (`IFF_UP`, running).
@@ -161,14 +165,18 @@ impl NetDevice {
     }
     /// An Ethernet device (6-byte addresses, not loopback): what may be an uplink.
     pub fn is_ether(&self) -> bool {
-        // SAFETY: valid device (invariant).
-        unsafe { bindings::vsw_dev_is_ether(self.as_ptr()) != 0 }
+        // SAFETY: a valid device (invariant); type, address length and flags are plain fields.
+        let (ty, len, flags) = unsafe {
+            let d = &*self.as_ptr();
+            (u32::from(d.type_), u32::from(d.addr_len), d.flags)
+        };
+        ty == bindings::ARPHRD_ETHER && len == 6 && flags & bindings::net_device_flags_IFF_LOOPBACK == 0
     }
     /// Whether some rx_handler (a bridge's, a bond's, an uplink's...) is attached.
     pub fn has_rx_handler(&self, _rtnl: Held<'_>) -> bool {
         // SAFETY: reading a pointer field of a valid device (invariant), which changes only
         // under RTNL.
-        unsafe { !(*self.as_ptr()).rx_handler.is_none() }
+        unsafe { (*self.as_ptr()).rx_handler.is_some() }
     }
     /// The network namespace the device is in now.
     pub fn net(&self) -> Net<'_> {
@@ -178,8 +186,8 @@ impl NetDevice {
     }
     /// Registered and not being unregistered (`NETREG_REGISTERED`).
     pub fn registered(&self, _rtnl: Held<'_>) -> bool {
-        // SAFETY: valid device (invariant).
-        unsafe { bindings::vsw_dev_registered(self.as_ptr()) != 0 }
+        // SAFETY: RTNL is held.
+        unsafe { registered(self.as_ptr()) }
     }
 }
 
@@ -198,4 +206,14 @@ pub fn dev_by_name<'a>(_rtnl: Held<'a>, net: Net<'_>, name: &str) -> Result<&'a 
     // SAFETY: devices cannot be unregistered (let alone freed) while we hold RTNL (`'a`
     // borrows it).
     Ok(unsafe { NetDevice::from_raw(dev) })
+}
+
+/// Whether `dev` is registered and not being unregistered (`NETREG_REGISTERED`).
+///
+/// # Safety
+/// `dev` must be a valid device and RTNL held (the state changes under RTNL).
+pub(crate) unsafe fn registered(dev: *mut bindings::net_device) -> bool {
+    // SAFETY: by the function contract.
+    let state = unsafe { core::ptr::read_volatile(core::ptr::addr_of!((*dev).reg_state)) };
+    u32::from(state) == bindings::netdev_reg_state_NETREG_REGISTERED
 }

@@ -2,12 +2,12 @@
 //! Generic netlink: register a family, read request attributes, build and send replies.
 //!
 //! A family is a type implementing [`Family`]: its name, version, attribute policy and
-//! operations are constants, and [`Family::doit`] handles a request. [`Registration`]
-//! registers it with the kernel and unregisters it when dropped.
+//! command table (each command with its request and dump handlers, [`Op`]) are constants.
+//! [`Registration`] registers it with the kernel and unregisters it when dropped.
 //!
 //! Every operation requires `CAP_NET_ADMIN` in the user namespace owning the request's
 //! network namespace (`GENL_UNS_ADMIN_PERM`), and every request is validated strictly against
-//! the policy by the generic netlink core before [`Family::doit`] runs, so handlers see only
+//! the policy by the generic netlink core before a handler runs, so handlers see only
 //! attributes of the declared types and lengths.
 
 use crate::bindings;
@@ -23,13 +23,30 @@ use kernel::str::CStr;
 use kernel::types::Opaque;
 use kernel::ThisModule;
 
-/// The type of one attribute in a family's policy, as the kernel validates it.
+/// The validation of one attribute, checked by the generic netlink core before a handler
+/// runs (a request with a value out of range fails with the core's extack message, pointing
+/// at the attribute and reporting the allowed range).
+#[derive(Clone, Copy)]
 #[repr(transparent)]
 pub struct Policy(bindings::nla_policy);
 
-// SAFETY: a `Policy` is immutable plain data after construction (its only pointer member,
-// in the union, is always null here), so sharing it between threads is fine.
+// SAFETY: a `Policy` is immutable plain data after construction; its only pointer (a range
+// of `Policy::u32_range`/`u64_range`) points to a `'static` `Range`, which is immutable.
 unsafe impl Sync for Policy {}
+
+/// An inclusive range of an integer attribute wider than 16 bits (`NLA_POLICY_FULL_RANGE`).
+#[repr(transparent)]
+pub struct Range(bindings::netlink_range_validation);
+
+// SAFETY: immutable plain data.
+unsafe impl Sync for Range {}
+
+impl Range {
+    /// `min..=max`.
+    pub const fn new(min: u64, max: u64) -> Self {
+        Range(bindings::netlink_range_validation { min, max })
+    }
+}
 
 impl Policy {
     const fn of(ty: u32, len: u16) -> Self {
@@ -40,6 +57,11 @@ impl Policy {
         p.len = len;
         Policy(p)
     }
+    const fn with_min_max(mut self, min: i16, max: i16) -> Self {
+        self.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_RANGE as u8;
+        self.0.__bindgen_anon_1.__bindgen_anon_1 = bindings::nla_policy__bindgen_ty_1__bindgen_ty_1 { min, max };
+        self
+    }
     /// The attribute number is not used (slot 0 and gaps).
     pub const fn unused() -> Self {
         Self::of(bindings::NLA_UNSPEC, 0)
@@ -48,17 +70,48 @@ impl Policy {
     pub const fn u8() -> Self {
         Self::of(bindings::NLA_U8, 0)
     }
+    /// A `u8` attribute in `min..=max` (`NLA_POLICY_RANGE(NLA_U8, ...)`).
+    pub const fn u8_range(min: u8, max: u8) -> Self {
+        Self::u8().with_min_max(min as i16, max as i16)
+    }
     /// A `u16` attribute.
     pub const fn u16() -> Self {
         Self::of(bindings::NLA_U16, 0)
+    }
+    /// A `u16` attribute in `min..=max`; both at most `i16::MAX` (a wider range needs a
+    /// [`Range`]).
+    pub const fn u16_range(min: u16, max: u16) -> Self {
+        assert!(max <= i16::MAX as u16 && min <= max);
+        Self::u16().with_min_max(min as i16, max as i16)
+    }
+    /// A `u16` attribute with no bit outside `mask` (`NLA_POLICY_MASK`).
+    pub const fn u16_mask(mask: u16) -> Self {
+        let mut p = Self::u16();
+        p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_MASK as u8;
+        p.0.__bindgen_anon_1.mask = mask as u32;
+        p
     }
     /// A `u32` attribute.
     pub const fn u32() -> Self {
         Self::of(bindings::NLA_U32, 0)
     }
+    /// A `u32` attribute in `range` (`NLA_POLICY_FULL_RANGE(NLA_U32, ...)`).
+    pub const fn u32_range(range: &'static Range) -> Self {
+        let mut p = Self::u32();
+        p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_RANGE_PTR as u8;
+        p.0.__bindgen_anon_1.range = &range.0;
+        p
+    }
     /// A `u64` attribute.
     pub const fn u64() -> Self {
         Self::of(bindings::NLA_U64, 0)
+    }
+    /// A `u64` attribute in `range`.
+    pub const fn u64_range(range: &'static Range) -> Self {
+        let mut p = Self::u64();
+        p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_RANGE_PTR as u8;
+        p.0.__bindgen_anon_1.range = &range.0;
+        p
     }
     /// A flag (no payload).
     pub const fn flag() -> Self {
@@ -84,14 +137,56 @@ impl Policy {
     pub const fn nested() -> Self {
         Self::of(bindings::NLA_NESTED, 0)
     }
+
+    /// The policy table of attributes `0..N` from `(attribute, policy)` pairs, every other
+    /// number unused. Each attribute is named once, and the table is checked when it is
+    /// built (at compile time in a `static`): a number out of range or given twice fails.
+    pub const fn table<const N: usize>(entries: &[(u16, Policy)]) -> [Policy; N] {
+        let mut t = [Policy::unused(); N];
+        let mut seen = [false; N];
+        let mut i = 0;
+        while i < entries.len() {
+            let (ty, p) = entries[i];
+            let ty = ty as usize;
+            assert!(ty > 0 && ty < N, "attribute number out of the table");
+            assert!(!seen[ty], "attribute given twice");
+            seen[ty] = true;
+            t[ty] = p;
+            i += 1;
+        }
+        t
+    }
 }
 
-/// One operation of a family.
+/// A request handler: the reply (if any) is sent by the handler; an error goes back to the
+/// sender as a netlink error with the extack message set on the request, if any.
+pub type DoFn = fn(&Request<'_>) -> Result;
+/// A dump handler: fills one message with as many entries as fit (see [`Dump`]).
+pub type DumpFn = fn(&mut Dump<'_>) -> Result;
+
+/// One command of a family and its handlers: the whole command table in one place.
 pub struct Op {
     /// The command number (`genlmsghdr.cmd`).
     pub cmd: u8,
-    /// Whether the command also supports `NLM_F_DUMP` ([`Family::dumpit`]).
-    pub dump: bool,
+    /// Handles a request without `NLM_F_DUMP` (`None`: the command is a dump only).
+    pub doit: Option<DoFn>,
+    /// Handles `NLM_F_DUMP` requests.
+    pub dumpit: Option<DumpFn>,
+}
+
+impl Op {
+    /// A command with a request handler only.
+    pub const fn doit(cmd: u8, f: DoFn) -> Self {
+        Op { cmd, doit: Some(f), dumpit: None }
+    }
+    /// A command that gets one object (`doit`) or dumps them all (`dumpit`).
+    pub const fn get(cmd: u8, doit: DoFn, dumpit: DumpFn) -> Self {
+        Op { cmd, doit: Some(doit), dumpit: Some(dumpit) }
+    }
+    /// A command that is only a dump.
+    pub const fn dump(cmd: u8, f: DumpFn) -> Self {
+        Op { cmd, doit: None, dumpit: Some(f) }
+    }
 }
 
 /// A generic netlink family implemented in Rust.
@@ -102,18 +197,60 @@ pub trait Family: 'static {
     const VERSION: u8;
     /// The policy, indexed by attribute type; its length is `maxattr + 1`.
     const POLICY: &'static [Policy];
-    /// The operations; each is handled by [`Family::doit`].
+    /// The commands and their handlers (each command once).
     const OPS: &'static [Op];
     /// Multicast group names (at most 15 bytes each); [`multicast`] sends to the first.
     const MCGRPS: &'static [&'static str] = &[];
-    /// Handles one request. An error is returned to the sender as a netlink error, with the
-    /// message set by [`Request::set_err_msg`] if any.
-    fn doit(req: &Request<'_>) -> Result;
-    /// Fills one dump message with as many entries as fit (see [`Dump`]).
-    fn dumpit(dump: &mut Dump<'_>) -> Result {
-        let _ = dump;
-        Err(crate::errno::eopnotsupp())
+}
+
+/// The entry of command `cmd` in `F`'s table (the core only calls us for registered ones).
+fn op_of<F: Family>(cmd: u8) -> Option<&'static Op> {
+    F::OPS.iter().find(|o| o.cmd == cmd)
+}
+
+/// Size of a netlink attribute header (`NLA_HDRLEN`).
+const NLA_HDRLEN: usize = core::mem::size_of::<bindings::nlattr>();
+
+/// Attribute `ty` of a request (null if absent or beyond the family's `maxattr`).
+///
+/// # Safety
+/// `info` must be a valid `genl_info` of a request being handled.
+unsafe fn attr_of(info: *mut bindings::genl_info, ty: u16) -> *mut bindings::nlattr {
+    // SAFETY: by the function contract; `attrs` has `family->maxattr + 1` entries.
+    unsafe {
+        let attrs = (*info).attrs;
+        if attrs.is_null() || u32::from(ty) > (*(*info).family).maxattr {
+            return core::ptr::null_mut();
+        }
+        *attrs.add(usize::from(ty))
     }
+}
+
+/// Sets the extended ack message (and the offending attribute) of a request: what
+/// `NL_SET_ERR_MSG_ATTR` does (the macro wants a literal; this is its effect for a static
+/// string).
+///
+/// # Safety
+/// `info` must be a valid `genl_info` of a request being handled; `bad` null or one of its
+/// attributes.
+unsafe fn set_extack(info: *mut bindings::genl_info, msg: &'static CStr, bad: *const bindings::nlattr) {
+    // SAFETY: by the function contract; the extack outlives the request and `msg` is static.
+    unsafe {
+        let ext = (*info).extack;
+        if !ext.is_null() {
+            (*ext)._msg = msg.as_char_ptr();
+            (*ext).bad_attr = bad;
+        }
+    }
+}
+
+/// The dump's request (`genl_dumpit_info(cb)`: the core keeps it in `cb->data`).
+///
+/// # Safety
+/// `cb` must be the valid callback of a generic netlink dump in progress.
+unsafe fn dumpit_info(cb: *mut bindings::netlink_callback) -> *const bindings::genl_dumpit_info {
+    // SAFETY: by the function contract.
+    unsafe { (*cb).data.cast_const().cast() }
 }
 
 /// An attribute of a request, valid while the request is.
@@ -132,9 +269,10 @@ impl<'a> Attr<'a> {
         // SAFETY: by the type invariant `ptr` is a valid attribute; `nla_data`/`nla_len`
         // describe its payload, which lives as long as the request (`'a`).
         unsafe {
-            let len = bindings::vsw_nla_len(self.ptr);
-            let data = bindings::vsw_nla_data(self.ptr) as *const u8;
-            core::slice::from_raw_parts(data, len.max(0) as usize)
+            // `nla_len` and `nla_data`: the payload follows the 4-byte header.
+            let len = usize::from((*self.ptr).nla_len).saturating_sub(NLA_HDRLEN);
+            let data = self.ptr.cast::<u8>().add(NLA_HDRLEN);
+            core::slice::from_raw_parts(data, len)
         }
     }
     /// The payload as a `u8` (the policy guarantees the length for `u8` attributes).
@@ -195,7 +333,7 @@ impl<'a> Iterator for Nested<'a> {
     }
 }
 
-/// A request being handled by [`Family::doit`].
+/// A request being handled by a [`DoFn`].
 ///
 /// # Invariants
 /// `skb` and `info` are the valid pointers the generic netlink core passed to the `doit`
@@ -210,13 +348,13 @@ impl<'a> Request<'a> {
     /// The command number.
     pub fn cmd(&self) -> u8 {
         // SAFETY: `info` is valid (type invariant) and its `genlhdr` points into the request.
-        unsafe { bindings::vsw_genl_info_cmd(self.info) }
+        unsafe { (*(*self.info).genlhdr).cmd }
     }
 
     /// The attribute of type `ty`, if the request carries it.
     pub fn attr(&self, ty: u16) -> Option<Attr<'a>> {
-        // SAFETY: `info` is valid (type invariant); the helper bounds-checks `ty`.
-        let ptr = unsafe { bindings::vsw_genl_info_attr(self.info, ty.into()) };
+        // SAFETY: `info` is valid (type invariant).
+        let ptr = unsafe { attr_of(self.info, ty) };
         if ptr.is_null() {
             None
         } else {
@@ -230,13 +368,13 @@ impl<'a> Request<'a> {
     pub fn set_err_msg(&self, msg: &'static CStr) {
         // SAFETY: `info` is valid; `msg` is a static NUL-terminated string, so it outlives the
         // reply built from it.
-        unsafe { bindings::vsw_genl_set_err_msg(self.info, msg.as_char_ptr()) }
+        unsafe { set_extack(self.info, msg, core::ptr::null()) }
     }
 
     /// Sets the extended ack message and points it at the offending attribute `ty`.
     pub fn set_err_attr(&self, ty: u16, msg: &'static CStr) {
-        // SAFETY: as in `set_err_msg`; the helper looks the attribute up with bounds checks.
-        unsafe { bindings::vsw_genl_set_err_msg_attr(self.info, ty.into(), msg.as_char_ptr()) }
+        // SAFETY: as in `set_err_msg`; `attr_of` looks the attribute up with bounds checks.
+        unsafe { set_extack(self.info, msg, attr_of(self.info, ty)) }
     }
 
     /// Returns `err` after setting `msg` as the extended ack message.
@@ -360,7 +498,7 @@ impl Writer {
         }
         // SAFETY: the reserved payload has `s.len() + 1` writable bytes.
         unsafe {
-            let data = bindings::vsw_nla_data(nla) as *mut u8;
+            let data = nla.cast::<u8>().add(NLA_HDRLEN);
             core::ptr::copy_nonoverlapping(s.as_ptr(), data, s.len());
             *data.add(s.len()) = 0;
         }
@@ -452,12 +590,21 @@ impl<'a> Dump<'a> {
     /// The command being dumped.
     pub fn cmd(&self) -> u8 {
         // SAFETY: `cb` is valid (invariant).
-        unsafe { bindings::vsw_dump_cmd(self.cb) }
+        unsafe { (*dumpit_info(self.cb)).op.cmd }
     }
     /// A request attribute (validated against the policy).
     pub fn attr(&self, ty: u16) -> Option<Attr<'a>> {
-        // SAFETY: `cb` is valid (invariant); the helper bounds-checks `ty`.
-        let ptr = unsafe { bindings::vsw_dump_attr(self.cb, ty.into()) };
+        // SAFETY: `cb` is valid (invariant); the attribute array has `op.maxattr + 1` entries
+        // (checked bound), or is null.
+        let ptr = unsafe {
+            let info = &*dumpit_info(self.cb);
+            let attrs = info.info.attrs;
+            if attrs.is_null() || u32::from(ty) > info.op.maxattr {
+                core::ptr::null_mut()
+            } else {
+                *attrs.add(usize::from(ty))
+            }
+        };
         // INVARIANT: a validated attribute of the dump request, alive for the dump.
         (!ptr.is_null()).then_some(Attr { ptr, _p: PhantomData })
     }
@@ -469,18 +616,18 @@ impl<'a> Dump<'a> {
     /// Position saved between calls (0 on the first call).
     pub fn cursor(&self) -> usize {
         // SAFETY: `cb->args` has 6 longs (invariant: valid `cb`).
-        unsafe { *bindings::vsw_dump_args(self.cb) as usize }
+        unsafe { *(*self.cb).__bindgen_anon_1.args.as_mut_ptr() as usize }
     }
     /// Saves the position for the next call.
     pub fn set_cursor(&mut self, v: usize) {
         // SAFETY: as in `cursor`.
-        unsafe { *bindings::vsw_dump_args(self.cb) = v as _ };
+        unsafe { *(*self.cb).__bindgen_anon_1.args.as_mut_ptr() = v as _ };
     }
     /// A two-part position saved between calls ((0, 0) on the first call).
     pub fn cursor2(&self) -> (usize, usize) {
         // SAFETY: `cb->args` has 6 longs (invariant: valid `cb`).
         unsafe {
-            let a = bindings::vsw_dump_args(self.cb);
+            let a = (*self.cb).__bindgen_anon_1.args.as_mut_ptr();
             (*a as usize, *a.add(1) as usize)
         }
     }
@@ -488,7 +635,7 @@ impl<'a> Dump<'a> {
     pub fn set_cursor2(&mut self, a: usize, b: usize) {
         // SAFETY: as in `cursor2`.
         unsafe {
-            let p = bindings::vsw_dump_args(self.cb);
+            let p = (*self.cb).__bindgen_anon_1.args.as_mut_ptr();
             *p = a as _;
             *p.add(1) = b as _;
         }
@@ -498,7 +645,11 @@ impl<'a> Dump<'a> {
     pub fn entry(&mut self, cmd: u8, fill: impl FnOnce(&Writer) -> Result) -> Result<bool> {
         // SAFETY: `skb`/`cb` are valid (invariant); the family is the dump's.
         let hdr = unsafe {
-            bindings::vsw_genlmsg_put_dump(self.skb, self.cb, bindings::vsw_dump_family(self.cb), cmd)
+            // `NETLINK_CB(cb->skb).portid`: the requester, from the request skb's control block.
+            let parms = (*(*self.cb).skb).cb.as_ptr().cast::<bindings::netlink_skb_parms>();
+            let seq = (*(*self.cb).nlh).nlmsg_seq;
+            let family = (*dumpit_info(self.cb)).info.family;
+            bindings::genlmsg_put(self.skb, (*parms).portid, seq, family, bindings::NLM_F_MULTI as _, cmd)
         };
         if hdr.is_null() {
             return Ok(false);
@@ -534,10 +685,13 @@ unsafe extern "C" fn dumpit_tramp<F: Family>(
 ) -> c_int {
     // INVARIANT: valid pointers for the callback's duration (function contract).
     let mut dump = Dump { skb, cb, _p: PhantomData };
-    match F::dumpit(&mut dump) {
+    let Some(f) = op_of::<F>(dump.cmd()).and_then(|o| o.dumpit) else {
+        return crate::errno::eopnotsupp().to_errno();
+    };
+    match f(&mut dump) {
         // SAFETY: `skb` is valid. A non-zero length asks the core to call again; an empty
         // message ends the dump.
-        Ok(()) => unsafe { bindings::vsw_raw_skb_len(skb) },
+        Ok(()) => unsafe { (*skb).len as c_int },
         Err(e) => e.to_errno(),
     }
 }
@@ -554,7 +708,12 @@ unsafe extern "C" fn doit_tramp<F: Family>(
     let family = unsafe { (*info).family };
     // INVARIANT: the pointers come from the core and are valid for the callback's duration.
     let req = Request { info, family, _p: PhantomData };
-    match F::doit(&req) {
+    let r = match op_of::<F>(req.cmd()) {
+        Some(Op { doit: Some(f), .. }) => f(&req),
+        Some(_) => Err(req.fail(EINVAL, kernel::c_str!("this command is a dump: set NLM_F_DUMP"))),
+        None => Err(crate::errno::eopnotsupp()),
+    };
+    match r {
         Ok(()) => 0,
         Err(e) => e.to_errno(),
     }
@@ -629,8 +788,10 @@ impl<F: Family> Registration<F> {
         for op in F::OPS {
             ops.push(
                 bindings::genl_small_ops {
+                    // Every command answers a request: a dump-only one with a message
+                    // saying so.
                     doit: Some(doit_tramp::<F>),
-                    dumpit: if op.dump { Some(dumpit_tramp::<F>) } else { None },
+                    dumpit: if op.dumpit.is_some() { Some(dumpit_tramp::<F>) } else { None },
                     cmd: op.cmd,
                     internal_flags: 0,
                     flags: bindings::GENL_UNS_ADMIN_PERM as u8,

@@ -41,6 +41,8 @@ unsafe impl<T: NotifierOps> Send for Notifier<T> {}
 unsafe impl<T: NotifierOps> Sync for Notifier<T> {}
 
 impl<T: NotifierOps> Notifier<T> {
+/// # Safety
+/// Called by the notifier chain under RTNL with a `netdev_notifier_info` for `event`.
     unsafe extern "C" fn call(_nb: *mut bindings::notifier_block, event: c_ulong, ptr: *mut c_void) -> c_int {
         let ev = match event as u32 {
             bindings::netdev_cmd_NETDEV_UNREGISTER => NetdevEvent::Unregister,

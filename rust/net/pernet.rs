@@ -36,6 +36,8 @@ unsafe impl<T: PernetOps> Send for Registration<T> {}
 unsafe impl<T: PernetOps> Sync for Registration<T> {}
 
 impl<T: PernetOps> Registration<T> {
+/// # Safety
+/// Called by the pernet core under RTNL for a namespace being dismantled.
     unsafe extern "C" fn exit_rtnl(net: *mut bindings::net, _kill: *mut bindings::list_head) {
         // SAFETY: the core calls this with RTNL held for a valid, dismantled namespace; the
         // token and the namespace reference do not outlive the call.

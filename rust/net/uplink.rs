@@ -29,6 +29,9 @@ pub struct Uplink<T: UplinkOps> {
 }
 
 impl<T: UplinkOps> Uplink<T> {
+/// # Safety
+/// Called by the core (softirq, RCU read side) with a received skb of a device whose
+/// rx_handler data is our `Arc<T>`.
     unsafe extern "C" fn rx_handler(pskb: *mut *mut bindings::sk_buff) -> bindings::rx_handler_result_t {
         // SAFETY: the core passes a valid skb pointer in softirq context under RCU; the
         // handler data is our `Arc<T>` until `netdev_rx_handler_unregister` + a grace period.

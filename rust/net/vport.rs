@@ -120,6 +120,8 @@ unsafe fn vport_priv<'a>(dev: *mut bindings::net_device) -> &'a VportPriv {
     unsafe { &*(bindings::vsw_netdev_priv(dev) as *const VportPriv) }
 }
 
+/// # Safety
+/// Called by the hrtimer core with the `pacer` timer of a vPort's private area.
 unsafe extern "C" fn pacer_fire(t: *mut bindings::hrtimer) -> bindings::hrtimer_restart {
     // SAFETY: `t` is the `pacer` field of a `VportPriv` (only those timers use this
     // function); the device is alive (its destructor cancels the timer before the free).
@@ -130,6 +132,58 @@ unsafe extern "C" fn pacer_fire(t: *mut bindings::hrtimer) -> bindings::hrtimer_
     bindings::hrtimer_restart_HRTIMER_NORESTART
 }
 
+const fn bit(b: u32) -> bindings::netdev_features_t {
+    1 << b
+}
+
+/// Segmentation the stack can do in software (`NETIF_F_GSO_SOFTWARE`).
+const GSO_SOFTWARE: bindings::netdev_features_t = bit(bindings::NETIF_F_TSO_BIT)
+    | bit(bindings::NETIF_F_TSO6_BIT)
+    | bit(bindings::NETIF_F_TSO_ECN_BIT)
+    | bit(bindings::NETIF_F_TSO_MANGLEID_BIT)
+    | bit(bindings::NETIF_F_GSO_SCTP_BIT)
+    | bit(bindings::NETIF_F_GSO_UDP_L4_BIT)
+    | bit(bindings::NETIF_F_GSO_FRAGLIST_BIT);
+
+/// What a vPort advertises: the offloads the switch passes through (frames keep their
+/// checksum state and GSO size from one port to the other, as through a veth). No S-tag
+/// offload: the switch does not carry 802.1ad (frames with S-tags are dropped).
+const VPORT_FEATURES: bindings::netdev_features_t = bit(bindings::NETIF_F_SG_BIT)
+    | bit(bindings::NETIF_F_HW_CSUM_BIT)
+    | bit(bindings::NETIF_F_HIGHDMA_BIT)
+    | bit(bindings::NETIF_F_FRAGLIST_BIT)
+    | GSO_SOFTWARE
+    | bit(bindings::NETIF_F_RXCSUM_BIT)
+    | bit(bindings::NETIF_F_HW_VLAN_CTAG_TX_BIT);
+
+/// The setup callback of `alloc_netdev_mqs`: an Ethernet device with a queue (the default
+/// qdisc, `tx_queue_len` 1000 from `ether_setup`), like a VM's NIC: rate-in shaping pauses
+/// the transmit queues and the qdisc holds frames meanwhile.
+///
+/// # Safety
+/// Called by `alloc_netdev_mqs` with the fresh device it allocated.
+unsafe extern "C" fn vport_setup(dev: *mut bindings::net_device) {
+    // SAFETY: the core calls this once on a fresh device that nobody else sees yet.
+    unsafe {
+        bindings::ether_setup(dev);
+        let d = &mut *dev;
+        let fast = &mut d.__bindgen_anon_1.__bindgen_anon_1;
+        let pf = fast.priv_flags() as u32;
+        let pf = (pf | bindings::netdev_priv_flags_IFF_LIVE_ADDR_CHANGE) & !bindings::netdev_priv_flags_IFF_TX_SKB_SHARING;
+        fast.set_priv_flags(pf as _);
+        // Lockless transmit: the switch's path needs no queue lock.
+        fast.set_lltx(1);
+        d.min_mtu = bindings::ETH_MIN_MTU;
+        d.max_mtu = bindings::ETH_MAX_MTU;
+        d.features = VPORT_FEATURES;
+        d.hw_features = VPORT_FEATURES;
+        d.vlan_features = VPORT_FEATURES & !bit(bindings::NETIF_F_HW_VLAN_CTAG_TX_BIT);
+        d.needs_free_netdev = true;
+    }
+}
+
+/// # Safety
+/// Called by the core (`ndo_open`, RTNL held) for a vPort registered by [`Vport::register`].
 unsafe extern "C" fn vport_open(dev: *mut bindings::net_device) -> c_int {
     // SAFETY: called by the core for a registered vPort (these ops are only vPorts'), under
     // RTNL, before its destructor.
@@ -141,6 +195,8 @@ unsafe extern "C" fn vport_open(dev: *mut bindings::net_device) -> c_int {
     0
 }
 
+/// # Safety
+/// Called by the core (`ndo_stop`, RTNL held) for a registered vPort.
 unsafe extern "C" fn vport_stop(dev: *mut bindings::net_device) -> c_int {
     // SAFETY: as in `vport_open`. The pacer is cancelled (waiting for a running callback) so
     // it cannot wake the queues of a stopped device.
@@ -153,6 +209,8 @@ unsafe extern "C" fn vport_stop(dev: *mut bindings::net_device) -> c_int {
     0
 }
 
+/// # Safety
+/// Called by the core (`ndo_start_xmit`) with an skb it gives us and a registered vPort.
 unsafe extern "C" fn vport_start_xmit(skb: *mut bindings::sk_buff, dev: *mut bindings::net_device) -> bindings::netdev_tx_t {
     // SAFETY: the core gives us ownership of `skb` for a registered vPort `dev`; as in
     // `vport_open` for the private area.
@@ -167,6 +225,8 @@ unsafe extern "C" fn vport_start_xmit(skb: *mut bindings::sk_buff, dev: *mut bin
     bindings::netdev_tx_NETDEV_TX_OK
 }
 
+/// # Safety
+/// Called by the core (`ndo_get_stats64`) for a registered vPort with a zeroed buffer.
 unsafe extern "C" fn vport_get_stats64(dev: *mut bindings::net_device, st: *mut bindings::rtnl_link_stats64) {
     let mut s = Stats64::default();
     // `st` is only 4-byte aligned when it is an IFLA_STATS64 payload (x86 does not pad
@@ -185,6 +245,9 @@ unsafe extern "C" fn vport_get_stats64(dev: *mut bindings::net_device, st: *mut 
     }
 }
 
+/// # Safety
+/// Called once by the core (`priv_destructor`) for an unregistered vPort no callback
+/// uses any more, before the device is freed.
 unsafe extern "C" fn vport_destructor(dev: *mut bindings::net_device) {
     // SAFETY: called once, after unregistration, when no callback can run any more and
     // before the device is freed; the timer is cancelled (waiting for a running callback)
@@ -231,18 +294,26 @@ impl<T: VportOps> Vport<T> {
         // SAFETY: by the function contract.
         unsafe { <Arc<T> as ForeignOwnable>::borrow(ops) }
     }
+/// # Safety
+/// `ops` is the private area's `Arc<T>` (alive until the destructor).
     unsafe fn xmit(ops: *const c_void, tx: &Tx<'_>, skb: Skb) {
         // SAFETY: the callers pass the private area's `Arc<T>`, alive until the destructor.
         unsafe { Self::borrow(ops) }.xmit(tx, skb)
     }
+/// # Safety
+/// `ops` is the private area's `Arc<T>` (alive until the destructor).
     unsafe fn set_up(ops: *const c_void, dev: &NetDevice, up: bool) {
         // SAFETY: as in `xmit`.
         unsafe { Self::borrow(ops) }.set_up(dev, up)
     }
+/// # Safety
+/// `ops` is the private area's `Arc<T>` (alive until the destructor).
     unsafe fn stats(ops: *const c_void, st: &mut Stats64) {
         // SAFETY: as in `xmit`.
         unsafe { Self::borrow(ops) }.stats(st)
     }
+/// # Safety
+/// `ops` is the private area's `Arc<T>`, given up once, when no callback can run.
     unsafe fn release(ops: *const c_void) {
         // SAFETY: the destructor passes the private area's `Arc<T>` once, when no callback
         // can run any more.
@@ -263,13 +334,13 @@ impl<T: VportOps> Vport<T> {
             return Err(EINVAL);
         }
         buf[..name.len()].copy_from_slice(name.as_bytes());
-        // SAFETY: `buf` is NUL-terminated; the setup callback is our C setup function.
+        // SAFETY: `buf` is NUL-terminated; `vport_setup` initialises a fresh device.
         let dev = unsafe {
             bindings::alloc_netdev_mqs(
                 core::mem::size_of::<VportPriv>() as c_int,
                 buf.as_ptr(),
                 bindings::NET_NAME_USER as u8,
-                Some(bindings::vsw_vport_setup_common),
+                Some(vport_setup),
                 1,
                 1,
             )
@@ -337,8 +408,17 @@ impl<T: VportOps> Vport<T> {
 
     /// Changes the hardware address (notifies the stack like `ip link set address`).
     pub fn set_mac(&self, _rtnl: Held<'_>, mac: EthAddr) -> Result {
-        // SAFETY: our registered device, RTNL held.
-        check(unsafe { bindings::vsw_dev_set_mac(self.dev.as_ptr(), mac.as_ptr()) })
+        // `struct sockaddr` with an Ethernet address (its `sa_data` is a flexible union).
+        #[repr(C)]
+        struct SockaddrEth {
+            family: bindings::sa_family_t,
+            data: [u8; 14],
+        }
+        let mut sa = SockaddrEth { family: bindings::ARPHRD_ETHER as _, data: [0; 14] };
+        sa.data[..6].copy_from_slice(&mac);
+        // SAFETY: our registered device, RTNL held; `sa` has the layout of a `sockaddr`
+        // holding the device type and a 6-byte address, and lives across the call.
+        check(unsafe { bindings::dev_set_mac_address(self.dev.as_ptr(), (&mut sa as *mut SockaddrEth).cast(), core::ptr::null_mut()) })
     }
 
     /// Changes the MTU (validated by the core against min/max).
@@ -383,7 +463,7 @@ impl<T: VportOps> Drop for Vport<T> {
         // not be unregistered twice: only a registered one is.
         // SAFETY: our device (invariant), RTNL held (asserted above).
         unsafe {
-            if bindings::vsw_dev_registered(self.dev.as_ptr()) != 0 {
+            if crate::net::device::registered(self.dev.as_ptr()) {
                 bindings::unregister_netdevice_queue(self.dev.as_ptr(), core::ptr::null_mut());
             }
         }

@@ -51,6 +51,10 @@ struct Node<K, V> {
 }
 
 /// Frees a node after its grace period (softirq context: nodes need no drop, see `new`).
+///
+/// # Safety
+/// Called by RCU once, after a grace period, with the `rcu` head of a node unlinked and
+/// handed to `call_rcu`.
 unsafe extern "C" fn free_node<K, V>(head: *mut bindings::callback_head) {
     // SAFETY: `head` is the first field of a `repr(C)` node leaked by `KBox::into_raw` and
     // unlinked before `call_rcu`; its grace period has ended.

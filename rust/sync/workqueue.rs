@@ -43,6 +43,8 @@ impl StaticWork {
         StaticWork { work: Opaque::uninit(), func: AtomicUsize::new(0) }
     }
 
+    /// # Safety
+    /// Called by the workqueue with the `work_struct` embedded in our work item.
     unsafe extern "C" fn tramp(w: *mut bindings::work_struct) {
         // SAFETY: `w` is the `work` field, the first of a `repr(C)` `StaticWork` in a static.
         let this = unsafe { &*w.cast::<StaticWork>() };
@@ -100,6 +102,8 @@ impl StaticDelayedWork {
         StaticDelayedWork { dw: Opaque::uninit(), func: AtomicUsize::new(0) }
     }
 
+    /// # Safety
+    /// Called by the workqueue with the `work_struct` embedded in our work item.
     unsafe extern "C" fn tramp(w: *mut bindings::work_struct) {
         // SAFETY: `w` is the work member at the start of the `delayed_work` at the start of a
         // `repr(C)` `StaticDelayedWork` in a static.
@@ -186,6 +190,8 @@ impl<T: DelayedWorkFn> DelayedWorkRef<'_, T> {
 }
 
 impl<T: DelayedWorkFn> DelayedWork<T> {
+    /// # Safety
+    /// Called by the workqueue with the `work_struct` embedded in our work item.
     unsafe extern "C" fn tramp(w: *mut bindings::work_struct) {
         // SAFETY: `w` is the `work` member at the start of the `delayed_work` at the start
         // of a `repr(C)` `DwInner<T>` (invariant: initialised by `new` with this function),

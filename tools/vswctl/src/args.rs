@@ -8,7 +8,7 @@
 
 use std::str::FromStr;
 
-use crate::value::{is_decimal, uint, Invalid};
+use crate::value::{uint, Invalid};
 
 /// A cursor over the words of a command line.
 #[derive(Debug, Clone)]
@@ -77,37 +77,12 @@ pub fn parse<T: FromStr<Err = Invalid>>(kw: &str, word: &str) -> Result<T, Strin
     word.parse().map_err(|e: Invalid| e.line(kw, word))
 }
 
-/// Decimal u32 (ageing, fdb-max, mtu, ...).
+/// Decimal u32 (ageing, fdb-max, mtu, weight, ...). Only what fits the attribute is checked
+/// here: the module's netlink policy owns the ranges, and its error names the allowed one.
 pub fn parse_u32(kw: &str, s: &str) -> Result<u32, String> {
     uint(s, u32::MAX.into())
         .map(|v| v as u32)
         .map_err(|e| e.line(kw, s))
-}
-
-/// Decimal u32 in `min..=max`; `unit` ends the range error (` (percent of one CPU)`).
-pub fn parse_u32_in(kw: &str, s: &str, min: u32, max: u32, unit: &str) -> Result<u32, String> {
-    if !is_decimal(s) {
-        return Err(Invalid::new("not a number").line(kw, s));
-    }
-    // Too big even for a u64 is just as out of range.
-    match s.parse::<u64>() {
-        Ok(v) if (u64::from(min)..=u64::from(max)).contains(&v) => Ok(v as u32),
-        _ => Err(Invalid::new(format!("must be {min}..{max}{unit}")).line(kw, s)),
-    }
-}
-
-/// A Dynamic VMQ threshold: percent of one CPU, 1..=100.
-pub fn parse_pct(kw: &str, s: &str) -> Result<u32, String> {
-    parse_u32_in(kw, s, 1, 100, " (percent of one CPU)")
-}
-
-/// Shortest and longest Dynamic VMQ sampling interval (ms); the module checks the same.
-pub const VMQ_INTERVAL_MIN_MS: u32 = 100;
-pub const VMQ_INTERVAL_MAX_MS: u32 = 60_000;
-
-/// A Dynamic VMQ sampling interval in milliseconds (`VMQ_INTERVAL_MIN_MS..=MAX`).
-pub fn parse_interval_ms(kw: &str, s: &str) -> Result<u32, String> {
-    parse_u32_in(kw, s, VMQ_INTERVAL_MIN_MS, VMQ_INTERVAL_MAX_MS, " ms")
 }
 
 #[cfg(test)]
@@ -161,35 +136,5 @@ mod tests {
         for bad in ["", "-1", "+1", "1.5", "0x10", " 1"] {
             assert!(parse_u32("x", bad).is_err(), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn vmq_numbers() {
-        assert_eq!(parse_pct("low", "1"), Ok(1));
-        assert_eq!(parse_pct("high", "100"), Ok(100));
-        assert_eq!(
-            parse_pct("low", "0").unwrap_err(),
-            "invalid low \"0\": must be 1..100 (percent of one CPU)"
-        );
-        assert_eq!(
-            parse_pct("vmq-high", "101").unwrap_err(),
-            "invalid vmq-high \"101\": must be 1..100 (percent of one CPU)"
-        );
-        assert_eq!(
-            parse_pct("low", "99999999999999999999999").unwrap_err(),
-            "invalid low \"99999999999999999999999\": must be 1..100 (percent of one CPU)"
-        );
-        assert_eq!(
-            parse_pct("low", "5%").unwrap_err(),
-            "invalid low \"5%\": not a number"
-        );
-        assert_eq!(parse_interval_ms("interval", "100"), Ok(100));
-        assert_eq!(parse_interval_ms("interval", "60000"), Ok(60_000));
-        assert_eq!(
-            parse_interval_ms("interval", "99").unwrap_err(),
-            "invalid interval \"99\": must be 100..60000 ms"
-        );
-        assert!(parse_interval_ms("interval", "60001").is_err());
-        assert!(parse_interval_ms("interval", "1s").is_err());
     }
 }

@@ -20,6 +20,10 @@ pub mod value;
 pub mod view;
 #[path = "../../../vswitch/vlan.rs"]
 pub mod vlan;
+#[cfg(test)]
+#[path = "../../../vswitch/wfq.rs"]
+mod wfq;
+pub mod words;
 
 /// Error of a command: bad command line, from the kernel/netlink layer or from writing the
 /// output.

@@ -7,7 +7,10 @@
 //! (type + payload bytes), with helpers to build and read integers, strings and nested sets,
 //! so commands never see neli types (they read replies through [`crate::view::AttrView`]).
 //! Extended ACK is enabled on the socket, so a kernel error carries its `NL_SET_ERR_MSG`
-//! text in [`Error::Kernel`].
+//! text in [`Error::Kernel`]. When the kernel also points at an attribute of the request
+//! (`NLMSGERR_ATTR_OFFS`, e.g. a value its netlink policy refuses), the text names that
+//! attribute (by the CLI word of [`crate::words`]) and adds what the policy allows
+//! (`NLMSGERR_ATTR_POLICY`): `weight: integer out of range, allowed 1..100`.
 
 use std::cell::Cell;
 use std::fmt;
@@ -21,7 +24,7 @@ use neli::{
         socket::NlFamily,
     },
     genl::{AttrType, Genlmsghdr, GenlmsghdrBuilder, Nlattr, NlattrBuilder, NoUserHeader},
-    nl::{NlPayload, NlmsghdrBuilder},
+    nl::{NlPayload, Nlmsghdr, NlmsghdrBuilder},
     socket::synchronous::NlSocketHandle,
     types::{Buffer, GenlBuffer},
     utils::Groups,
@@ -232,6 +235,37 @@ impl Message {
     }
 }
 
+/// The request message of [`Client::exchange`]: `nlmsghdr` (`NLM_F_REQUEST` | `flags`),
+/// `genlmsghdr`, then `attrs` in order, each padded to 4 bytes (what [`attr_at`] assumes).
+fn request_msg(
+    nl_type: u16,
+    version: u8,
+    cmd: u8,
+    flags: NlmF,
+    seq: u32,
+    pid: u32,
+    attrs: &[Attr],
+) -> Result<Nlmsghdr<u16, GenlMsg>, Error> {
+    let mut buf = GenlBuffer::<u16, Buffer>::new();
+    for a in attrs {
+        buf.push(a.to_nlattr()?);
+    }
+    let genl = GenlmsghdrBuilder::<u8, u16, NoUserHeader>::default()
+        .cmd(cmd)
+        .version(version)
+        .attrs(buf)
+        .build()
+        .map_err(|e| Error::other("cannot encode generic netlink message", e))?;
+    NlmsghdrBuilder::default()
+        .nl_type(nl_type)
+        .nl_flags(NlmF::REQUEST | flags)
+        .nl_seq(seq)
+        .nl_pid(pid)
+        .nl_payload(NlPayload::Payload(genl))
+        .build()
+        .map_err(|e| Error::other("cannot encode netlink message", e))
+}
+
 /// A connected generic netlink socket (neli's synchronous `NlSocketHandle`, blocking, no
 /// helper thread) with extended ACK enabled and the family resolved.
 pub struct Client {
@@ -240,17 +274,22 @@ pub struct Client {
     family_id: u16,
     /// Multicast groups of the family: (name, id).
     mcast_groups: Vec<(String, u32)>,
+    /// Names an attribute of our requests in an error line.
+    attr_name: fn(u16) -> String,
 }
 
 impl Client {
     /// Open a generic netlink socket, enable extended ACK and resolve the vswitch family.
     /// Returns [`Error::NotLoaded`] if the family does not exist.
     pub fn connect() -> Result<Self, Error> {
-        Self::connect_family(uapi::FAMILY_NAME)
+        let mut client = Self::connect_family(uapi::FAMILY_NAME)?;
+        client.attr_name = crate::words::attr_name;
+        Ok(client)
     }
 
     /// Same as [`Client::connect`] for any generic netlink family (tests use "nlctrl").
-    /// A missing family is reported as [`Error::NotLoaded`].
+    /// A missing family is reported as [`Error::NotLoaded`]. Attributes an error points at
+    /// are named by number (`attribute 3`).
     pub fn connect_family(name: &str) -> Result<Self, Error> {
         let sock = NlSocketHandle::connect(NlFamily::Generic, None, Groups::empty())
             .map_err(|e| Error::other("cannot open generic netlink socket", e))?;
@@ -261,6 +300,7 @@ impl Client {
             seq: Cell::new(0),
             family_id: GenlId::Ctrl.into(),
             mcast_groups: Vec::new(),
+            attr_name: numbered,
         };
         // CTRL_CMD_GETFAMILY by name (what neli's NlRouter::resolve_genl_family sends).
         let reply = match client.exchange(
@@ -318,25 +358,8 @@ impl Client {
         flags: NlmF,
         attrs: &[Attr],
     ) -> Result<Vec<Message>, Error> {
-        let mut buf = GenlBuffer::<u16, Buffer>::new();
-        for a in attrs {
-            buf.push(a.to_nlattr()?);
-        }
-        let genl = GenlmsghdrBuilder::<u8, u16, NoUserHeader>::default()
-            .cmd(cmd)
-            .version(version)
-            .attrs(buf)
-            .build()
-            .map_err(|e| Error::other("cannot encode generic netlink message", e))?;
         let seq = self.next_seq();
-        let msg = NlmsghdrBuilder::default()
-            .nl_type(nl_type)
-            .nl_flags(NlmF::REQUEST | flags)
-            .nl_seq(seq)
-            .nl_pid(self.sock.pid())
-            .nl_payload(NlPayload::Payload(genl))
-            .build()
-            .map_err(|e| Error::other("cannot encode netlink message", e))?;
+        let msg = request_msg(nl_type, version, cmd, flags, seq, self.sock.pid(), attrs)?;
         self.sock
             .send(&msg)
             .map_err(|e| Error::other("cannot send netlink request", e))?;
@@ -357,20 +380,28 @@ impl Client {
                 }
                 match m.nl_payload() {
                     NlPayload::Err(e) => {
-                        return Err(Error::Kernel {
-                            errno: e.error().unsigned_abs() as i32,
-                            msg: extack_msg(e.ext_ack()),
-                        })
+                        return Err(self.kernel_error(
+                            nl_type,
+                            cmd,
+                            dump,
+                            attrs,
+                            e.error().unsigned_abs() as i32,
+                            e.ext_ack(),
+                        ))
                     }
                     // A success ACK ends a doit. (It may carry TLVs neli does not decode;
                     // we stop reading this datagram here, so they are simply dropped.)
                     NlPayload::Ack(_) => return Ok(out),
                     NlPayload::DumpExtAck(done) => {
                         if *done.error() != 0 {
-                            return Err(Error::Kernel {
-                                errno: done.error().unsigned_abs() as i32,
-                                msg: extack_msg(done.ext_ack()),
-                            });
+                            return Err(self.kernel_error(
+                                nl_type,
+                                cmd,
+                                dump,
+                                attrs,
+                                done.error().unsigned_abs() as i32,
+                                done.ext_ack(),
+                            ));
                         }
                         return Ok(out);
                     }
@@ -391,6 +422,53 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// [`Error::Kernel`] for a netlink error answering our request `attrs` (command `cmd` to
+    /// `nl_type`): the extack message, prefixed by the attribute it points at and followed
+    /// by what that attribute's policy allows. A kernel that points at an attribute without
+    /// describing its policy (a value with bits outside a policy mask: "reserved bit set")
+    /// is asked for the policy of the command (`CTRL_CMD_GETPOLICY`), for its mask.
+    fn kernel_error(
+        &self,
+        nl_type: u16,
+        cmd: u8,
+        dump: bool,
+        attrs: &[Attr],
+        errno: i32,
+        ext_ack: &GenlBuffer<NlmsgerrAttr, Buffer>,
+    ) -> Error {
+        let ack = ExtAck::from_neli(ext_ack);
+        let path = ack.offset.map(|o| attr_at(attrs, o)).unwrap_or_default();
+        let mut policy = ack.policy.clone();
+        if policy.is_none() && path.len() == 1 && nl_type != u16::from(GenlId::Ctrl) {
+            policy = self
+                .op_attr_policy(cmd, dump, path[0].kind())
+                .filter(|p| p.mask.is_some());
+        }
+        Error::Kernel {
+            errno,
+            msg: explain(ack.msg, errno, &path, policy.as_ref(), self.attr_name),
+        }
+    }
+
+    /// The policy of attribute `kind` in command `cmd` of the family (its doit, or its dumpit
+    /// with `dump`), from nlctrl's policy dump; `None` if the kernel does not say.
+    fn op_attr_policy(&self, cmd: u8, dump: bool, kind: u16) -> Option<AttrPolicy> {
+        let msgs = self
+            .exchange(
+                GenlId::Ctrl.into(),
+                CTRL_VERSION,
+                CTRL_CMD_GETPOLICY,
+                NlmF::DUMP,
+                &[
+                    Attr::u16(CtrlAttr::FamilyId.into(), self.family_id),
+                    Attr::u32(CTRL_ATTR_OP, cmd.into()),
+                ],
+            )
+            .ok()?;
+        let attrs: Vec<Attr> = msgs.into_iter().flat_map(|m| m.attrs).collect();
+        policy_in_dump(&attrs, cmd, dump, kind)
     }
 
     /// A doit request: `NLM_F_REQUEST|NLM_F_ACK`, waits for the reply (if the command sends
@@ -455,13 +533,305 @@ impl Client {
     }
 }
 
-/// `NLMSGERR_ATTR_MSG` of an error/done message, if the kernel set one.
-fn extack_msg(ext_ack: &GenlBuffer<NlmsgerrAttr, Buffer>) -> Option<String> {
-    ext_ack
+/// Attribute names of a family we have no words for: `attribute 3`.
+fn numbered(kind: u16) -> String {
+    format!("attribute {kind}")
+}
+
+/// `NLMSGERR_ATTR_*` (linux/netlink.h `enum nlmsgerr_attrs`), as neli's `NlmsgerrAttr`.
+mod nlmsgerr {
+    pub const MSG: u16 = 1;
+    pub const OFFS: u16 = 2;
+    pub const POLICY: u16 = 4;
+}
+
+/// `NL_POLICY_TYPE_ATTR_*` (linux/netlink.h `enum netlink_policy_type_attr`): one attribute's
+/// policy, in `NLMSGERR_ATTR_POLICY` and in nlctrl's policy dump.
+pub mod policy_attr {
+    pub const TYPE: u16 = 1;
+    pub const MIN_VALUE_S: u16 = 2;
+    pub const MAX_VALUE_S: u16 = 3;
+    pub const MIN_VALUE_U: u16 = 4;
+    pub const MAX_VALUE_U: u16 = 5;
+    pub const MIN_LENGTH: u16 = 6;
+    pub const MAX_LENGTH: u16 = 7;
+    pub const MASK: u16 = 12;
+}
+
+/// `NL_ATTR_TYPE_*` (linux/netlink.h `enum netlink_attribute_type`), the values of
+/// [`policy_attr::TYPE`].
+pub mod attr_type {
+    pub const FLAG: u32 = 1;
+    pub const U8: u32 = 2;
+    pub const U16: u32 = 3;
+    pub const U32: u32 = 4;
+    pub const U64: u32 = 5;
+    pub const S8: u32 = 6;
+    pub const S16: u32 = 7;
+    pub const S32: u32 = 8;
+    pub const S64: u32 = 9;
+}
+
+/// nlctrl's policy dump (linux/genetlink.h): `CTRL_CMD_GETPOLICY` with `CTRL_ATTR_FAMILY_ID`
+/// and `CTRL_ATTR_OP` answers `CTRL_ATTR_OP_POLICY` { cmd { `CTRL_ATTR_POLICY_DO`/`_DUMP`:
+/// policy index } } and, one attribute per message, `CTRL_ATTR_POLICY` { index { attribute
+/// { `NL_POLICY_TYPE_ATTR_*` } } }.
+const CTRL_CMD_GETPOLICY: u8 = 10;
+const CTRL_ATTR_POLICY: u16 = 8;
+const CTRL_ATTR_OP_POLICY: u16 = 9;
+const CTRL_ATTR_OP: u16 = 10;
+const CTRL_ATTR_POLICY_DO: u16 = 1;
+const CTRL_ATTR_POLICY_DUMP: u16 = 2;
+
+/// Bytes before the first attribute of a request: `struct nlmsghdr` and `struct genlmsghdr`.
+pub const REQUEST_ATTRS_OFFSET: usize = 16 + 4;
+/// `NLA_HDRLEN`.
+const NLA_HDRLEN: usize = 4;
+
+/// `NLA_ALIGN`.
+fn nla_align(len: usize) -> usize {
+    (len + 3) & !3
+}
+
+/// What the extended ACK of a netlink error says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExtAck {
+    /// `NLMSGERR_ATTR_MSG`.
+    pub msg: Option<String>,
+    /// `NLMSGERR_ATTR_OFFS`: where the attribute the kernel refused starts in our request,
+    /// in bytes from the start of its `nlmsghdr`.
+    pub offset: Option<usize>,
+    /// `NLMSGERR_ATTR_POLICY`: the policy of that attribute.
+    pub policy: Option<AttrPolicy>,
+}
+
+impl ExtAck {
+    /// From the TLVs after an error (`NLMSGERR_ATTR_*`); unknown ones are ignored.
+    pub fn from_attrs(attrs: &[Attr]) -> Self {
+        let mut ack = ExtAck::default();
+        for a in attrs {
+            match a.kind() {
+                nlmsgerr::MSG => ack.msg = Some(a.as_string()).filter(|s| !s.is_empty()),
+                nlmsgerr::OFFS => ack.offset = a.as_u32().ok().map(|o| o as usize),
+                nlmsgerr::POLICY => {
+                    ack.policy = a.as_nested().ok().map(|p| AttrPolicy::from_attrs(&p))
+                }
+                _ => {}
+            }
+        }
+        ack
+    }
+
+    fn from_neli(ext_ack: &GenlBuffer<NlmsgerrAttr, Buffer>) -> Self {
+        let attrs: Vec<Attr> = ext_ack
+            .iter()
+            .map(|a| Attr {
+                ty: u16::from(*a.nla_type().nla_type()),
+                data: a.payload().as_ref().to_vec(),
+            })
+            .collect();
+        Self::from_attrs(&attrs)
+    }
+}
+
+/// The policy of one attribute as the kernel describes it (`NL_POLICY_TYPE_ATTR_*`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AttrPolicy {
+    /// `NL_ATTR_TYPE_*` ([`attr_type`]).
+    pub ty: Option<u32>,
+    pub min_u: Option<u64>,
+    pub max_u: Option<u64>,
+    pub min_s: Option<i64>,
+    pub max_s: Option<i64>,
+    /// Payload length bounds of strings and binary attributes (bytes; a NUL-terminated
+    /// string's without the NUL).
+    pub min_len: Option<u32>,
+    pub max_len: Option<u32>,
+    /// Bits an integer may have set.
+    pub mask: Option<u64>,
+}
+
+impl AttrPolicy {
+    /// From the `NL_POLICY_TYPE_ATTR_*` attributes of the policy nest.
+    pub fn from_attrs(attrs: &[Attr]) -> Self {
+        let u64_of = |a: &Attr| match a.data.len() {
+            4 => a.as_u32().ok().map(u64::from),
+            _ => a.as_u64().ok(),
+        };
+        let mut p = AttrPolicy::default();
+        for a in attrs {
+            match a.kind() {
+                policy_attr::TYPE => p.ty = a.as_u32().ok(),
+                policy_attr::MIN_VALUE_U => p.min_u = u64_of(a),
+                policy_attr::MAX_VALUE_U => p.max_u = u64_of(a),
+                policy_attr::MIN_VALUE_S => p.min_s = u64_of(a).map(|v| v as i64),
+                policy_attr::MAX_VALUE_S => p.max_s = u64_of(a).map(|v| v as i64),
+                policy_attr::MIN_LENGTH => p.min_len = a.as_u32().ok(),
+                policy_attr::MAX_LENGTH => p.max_len = a.as_u32().ok(),
+                policy_attr::MASK => p.mask = u64_of(a),
+                _ => {}
+            }
+        }
+        p
+    }
+
+    /// Payload size and name of a fixed-size type (integers, flags).
+    fn fixed_size(&self) -> Option<(usize, &'static str)> {
+        Some(match self.ty? {
+            attr_type::FLAG => (0, "flag"),
+            attr_type::U8 => (1, "u8"),
+            attr_type::U16 => (2, "u16"),
+            attr_type::U32 => (4, "u32"),
+            attr_type::U64 => (8, "u64"),
+            attr_type::S8 => (1, "s8"),
+            attr_type::S16 => (2, "s16"),
+            attr_type::S32 => (4, "s32"),
+            attr_type::S64 => (8, "s64"),
+            _ => return None,
+        })
+    }
+
+    /// What the policy allows, for a line `ATTR: MESSAGE, ALLOWED`: `allowed 1..100`,
+    /// `allowed bits 0xfff9`, `at most 15 bytes`; for a `sent` payload of the wrong size for
+    /// the type, `expected u16 (2 bytes)`. `None` if it allows any value of its type.
+    pub fn allowed(&self, sent: Option<&Attr>) -> Option<String> {
+        let fixed = self.fixed_size();
+        if let (Some((size, name)), Some(a)) = (fixed, sent) {
+            if a.data.len() != size {
+                let s = if size == 1 { "" } else { "s" };
+                return Some(format!("expected {name} ({size} byte{s})"));
+            }
+        }
+        if let Some(m) = self.mask {
+            return Some(format!("allowed bits {m:#x}"));
+        }
+        // The full range of the type says nothing (the kernel dumps one for every integer).
+        let bits = fixed.map_or(64, |(size, _)| size as u32 * 8);
+        let (umax, smin, smax) = if bits >= 64 {
+            (u64::MAX, i64::MIN, i64::MAX)
+        } else {
+            (
+                (1u64 << bits) - 1,
+                -(1i64 << (bits - 1)),
+                (1i64 << (bits - 1)) - 1,
+            )
+        };
+        match (self.min_u, self.max_u) {
+            (Some(lo), Some(hi)) if (lo, hi) != (0, umax) => {
+                return Some(format!("allowed {lo}..{hi}"))
+            }
+            _ => {}
+        }
+        match (self.min_s, self.max_s) {
+            (Some(lo), Some(hi)) if (lo, hi) != (smin, smax) => {
+                return Some(format!("allowed {lo}..{hi}"))
+            }
+            _ => {}
+        }
+        match (self.min_len, self.max_len) {
+            (Some(lo), Some(hi)) if lo == hi => Some(format!("expected {lo} bytes")),
+            (Some(lo), Some(hi)) => Some(format!("allowed length {lo}..{hi} bytes")),
+            (None, Some(hi)) => Some(format!("at most {hi} bytes")),
+            (Some(lo), None) => Some(format!("at least {lo} bytes")),
+            (None, None) => None,
+        }
+    }
+}
+
+/// The attribute of a request with attributes `attrs` (encoded as [`Client`] sends them)
+/// at byte `offset` of the message: the top-level attribute, then, if that is nested and
+/// the offset is inside its payload, the nested ones down to the innermost. Empty if the
+/// offset is in no attribute (the headers, or beyond the end).
+pub fn attr_at(attrs: &[Attr], offset: usize) -> Vec<Attr> {
+    let mut path = Vec::new();
+    let mut pos = REQUEST_ATTRS_OFFSET;
+    for a in attrs {
+        let end = pos + nla_align(NLA_HDRLEN + a.data.len());
+        if (pos..end).contains(&offset) {
+            path.push(a.clone());
+            if a.is_nested() && offset >= pos + NLA_HDRLEN {
+                nested_at(&a.data, offset - pos - NLA_HDRLEN, &mut path);
+            }
+            break;
+        }
+        pos = end;
+    }
+    path
+}
+
+/// [`attr_at`] inside the payload `bytes` of a nested attribute (`offset` from its start).
+fn nested_at(bytes: &[u8], offset: usize, path: &mut Vec<Attr>) {
+    let mut pos = 0;
+    while pos + NLA_HDRLEN <= bytes.len() {
+        let len = usize::from(u16::from_ne_bytes([bytes[pos], bytes[pos + 1]]));
+        let ty = u16::from_ne_bytes([bytes[pos + 2], bytes[pos + 3]]);
+        if len < NLA_HDRLEN || pos + len > bytes.len() {
+            return;
+        }
+        let end = pos + nla_align(len);
+        if (pos..end).contains(&offset) {
+            let a = Attr::bytes(ty, &bytes[pos + NLA_HDRLEN..pos + len]);
+            let nested = a.is_nested() && offset >= pos + NLA_HDRLEN;
+            let data = a.data.clone();
+            path.push(a);
+            if nested {
+                nested_at(&data, offset - pos - NLA_HDRLEN, path);
+            }
+            return;
+        }
+        pos = end;
+    }
+}
+
+/// The policy of attribute `kind` in the doit (or with `dump` the dumpit) of command `cmd`,
+/// from the attributes of nlctrl's policy dump of that command.
+pub fn policy_in_dump(attrs: &[Attr], cmd: u8, dump: bool, kind: u16) -> Option<AttrPolicy> {
+    let nested = |a: &Attr| a.as_nested().unwrap_or_default();
+    let which = if dump {
+        CTRL_ATTR_POLICY_DUMP
+    } else {
+        CTRL_ATTR_POLICY_DO
+    };
+    let idx = attrs
         .iter()
-        .find(|a| *a.nla_type().nla_type() == NlmsgerrAttr::Msg)
-        .map(|a| c_string(a.payload().as_ref()))
-        .filter(|s| !s.is_empty())
+        .filter(|a| a.kind() == CTRL_ATTR_OP_POLICY)
+        .flat_map(nested)
+        .filter(|op| op.kind() == u16::from(cmd))
+        .find_map(|op| find(&nested(&op), which).and_then(|i| i.as_u32().ok()))?;
+    attrs
+        .iter()
+        .filter(|a| a.kind() == CTRL_ATTR_POLICY)
+        .flat_map(nested)
+        .filter(|p| u32::from(p.kind()) == idx)
+        .flat_map(|p| nested(&p))
+        .find(|a| a.kind() == kind)
+        .map(|a| AttrPolicy::from_attrs(&nested(&a)))
+}
+
+/// The text of an error: the kernel's message (or the errno's text), prefixed with the
+/// attribute it points at (`path`, named by `name`) and followed by what `policy` allows.
+/// Just the message (possibly none) if it points at no attribute.
+pub fn explain(
+    msg: Option<String>,
+    errno: i32,
+    path: &[Attr],
+    policy: Option<&AttrPolicy>,
+    name: fn(u16) -> String,
+) -> Option<String> {
+    let Some(outer) = path.first() else {
+        return msg;
+    };
+    let mut s = name(outer.kind());
+    for inner in &path[1..] {
+        s.push_str(&format!(" (nested attribute {})", inner.kind()));
+    }
+    s.push_str(": ");
+    s.push_str(&msg.unwrap_or_else(|| errno::text(errno)));
+    if let Some(allowed) = policy.and_then(|p| p.allowed(path.last())) {
+        s.push_str(", ");
+        s.push_str(&allowed);
+    }
+    Some(s)
 }
 
 #[cfg(test)]
@@ -523,6 +893,325 @@ mod tests {
             .is_ok());
     }
 
+    use crate::uapi::{attr, binding_attr};
+
+    /// `SWITCH_SET sw0 weight/interval ...` as sent: the attributes start after the 16-byte
+    /// `nlmsghdr` and 4-byte `genlmsghdr`.
+    fn request() -> Vec<Attr> {
+        vec![
+            Attr::str(attr::SWITCH, "sw0"),       // 20: 4 + 4
+            Attr::u32(attr::VMQ_INTERVAL, 5),     // 28: 4 + 4
+            Attr::u16(attr::GROUP_FWD_MASK, 0x2), // 36: 4 + 2 + 2 padding
+            Attr::str(attr::PORT, "port0"),       // 44: 4 + 6 + 2 padding
+            Attr::nested(
+                attr::IP_ALLOW, // 56: 4 + 8 + 12
+                &[
+                    Attr::bytes(binding_attr::ADDR, [10, 0, 0, 1]), // 60
+                    Attr::bytes(binding_attr::ADDR, [0u8; 8]),      // 68
+                ],
+            )
+            .unwrap(),
+            Attr::u64(attr::RATE_IN, 1), // 80: 4 + 8
+        ] // 92: end
+    }
+
+    fn kinds(path: &[Attr]) -> Vec<u16> {
+        path.iter().map(Attr::kind).collect()
+    }
+
+    #[test]
+    fn offset_to_attribute() {
+        let r = request();
+        assert_eq!(REQUEST_ATTRS_OFFSET, 20);
+        for (offset, want) in [
+            (20, vec![attr::SWITCH]),
+            (27, vec![attr::SWITCH]),
+            (28, vec![attr::VMQ_INTERVAL]),
+            (36, vec![attr::GROUP_FWD_MASK]),
+            (42, vec![attr::GROUP_FWD_MASK]),
+            (44, vec![attr::PORT]),
+            (56, vec![attr::IP_ALLOW]),
+            (60, vec![attr::IP_ALLOW, binding_attr::ADDR]),
+            (80, vec![attr::RATE_IN]),
+            (91, vec![attr::RATE_IN]),
+        ] {
+            assert_eq!(kinds(&attr_at(&r, offset)), want, "offset {offset}");
+        }
+        let inner = attr_at(&r, 68);
+        assert_eq!(inner[1].data, [0u8; 8]);
+        for nowhere in [0, 16, 19, 92, 1000] {
+            assert!(attr_at(&r, nowhere).is_empty(), "offset {nowhere}");
+        }
+        assert!(attr_at(&[], 20).is_empty());
+    }
+
+    /// The offsets [`attr_at`] assumes are where neli puts the attributes.
+    #[test]
+    fn offsets_match_the_encoding() {
+        let r = request();
+        let msg = request_msg(0x20, 1, 4, NlmF::ACK, 7, 0, &r).unwrap();
+        let mut cur = Cursor::new(Vec::new());
+        msg.to_bytes(&mut cur).unwrap();
+        let bytes = cur.into_inner();
+        assert_eq!(bytes.len(), 92);
+        let mut pos = REQUEST_ATTRS_OFFSET;
+        for a in &r {
+            let len = u16::from_ne_bytes([bytes[pos], bytes[pos + 1]]);
+            let ty = u16::from_ne_bytes([bytes[pos + 2], bytes[pos + 3]]);
+            assert_eq!((usize::from(len), ty), (4 + a.data.len(), a.ty));
+            assert_eq!(attr_at(&r, pos), vec![a.clone()]);
+            pos += nla_align(usize::from(len));
+        }
+        assert_eq!(pos, bytes.len());
+    }
+
+    fn policy_nest(fields: &[(u16, u64)], ty: u32) -> Vec<Attr> {
+        let mut v = vec![Attr::u32(policy_attr::TYPE, ty)];
+        for &(k, x) in fields {
+            v.push(match k {
+                policy_attr::MIN_LENGTH | policy_attr::MAX_LENGTH => Attr::u32(k, x as u32),
+                _ => Attr::u64(k, x),
+            });
+        }
+        v
+    }
+
+    fn policy(fields: &[(u16, u64)], ty: u32) -> AttrPolicy {
+        AttrPolicy::from_attrs(&policy_nest(fields, ty))
+    }
+
+    #[test]
+    fn policy_to_text() {
+        use policy_attr::*;
+        let weight = policy(&[(MIN_VALUE_U, 1), (MAX_VALUE_U, 100)], attr_type::U32);
+        assert_eq!(weight.ty, Some(attr_type::U32));
+        assert_eq!((weight.min_u, weight.max_u), (Some(1), Some(100)));
+        assert_eq!(weight.allowed(None).as_deref(), Some("allowed 1..100"));
+        assert_eq!(
+            weight.allowed(Some(&Attr::u32(attr::WEIGHT, 0))).as_deref(),
+            Some("allowed 1..100")
+        );
+        // A payload of the wrong size for the type: the size is the problem, not the value.
+        assert_eq!(
+            weight.allowed(Some(&Attr::u8(attr::WEIGHT, 0))).as_deref(),
+            Some("expected u32 (4 bytes)")
+        );
+        let pvid = policy(&[(MIN_VALUE_U, 1), (MAX_VALUE_U, 4094)], attr_type::U16);
+        assert_eq!(pvid.allowed(None).as_deref(), Some("allowed 1..4094"));
+        assert_eq!(
+            pvid.allowed(Some(&Attr::u8(attr::PVID, 1))).as_deref(),
+            Some("expected u16 (2 bytes)")
+        );
+        let bool8 = policy(&[(MIN_VALUE_U, 0), (MAX_VALUE_U, 1)], attr_type::U8);
+        assert_eq!(
+            bool8.allowed(Some(&Attr::u16(attr::TRUSTED, 1))).as_deref(),
+            Some("expected u8 (1 byte)")
+        );
+        let rate = policy(
+            &[(MIN_VALUE_U, 0), (MAX_VALUE_U, 400_000_000_000)],
+            attr_type::U64,
+        );
+        assert_eq!(
+            rate.allowed(None).as_deref(),
+            Some("allowed 0..400000000000")
+        );
+        let mask = policy(&[(MASK, 0xfff9)], attr_type::U16);
+        assert_eq!(mask.mask, Some(0xfff9));
+        assert_eq!(
+            mask.allowed(Some(&Attr::u16(attr::GROUP_FWD_MASK, 2)))
+                .as_deref(),
+            Some("allowed bits 0xfff9")
+        );
+        // The whole range of the type is no news.
+        for (ty, max) in [
+            (attr_type::U8, 0xff),
+            (attr_type::U16, 0xffff),
+            (attr_type::U32, u32::MAX.into()),
+            (attr_type::U64, u64::MAX),
+        ] {
+            assert_eq!(
+                policy(&[(MIN_VALUE_U, 0), (MAX_VALUE_U, max)], ty).allowed(None),
+                None
+            );
+        }
+        let s16 = policy(
+            &[(MIN_VALUE_S, -5i64 as u64), (MAX_VALUE_S, 5)],
+            attr_type::S16,
+        );
+        assert_eq!(s16.allowed(None).as_deref(), Some("allowed -5..5"));
+        let s8 = policy(
+            &[(MIN_VALUE_S, -128i64 as u64), (MAX_VALUE_S, 127)],
+            attr_type::S8,
+        );
+        assert_eq!(s8.allowed(None), None);
+        // Strings and binary attributes: lengths.
+        let name = policy(&[(MAX_LENGTH, 15)], 12);
+        assert_eq!(
+            name.allowed(Some(&Attr::str(attr::SWITCH, "x"))).as_deref(),
+            Some("at most 15 bytes")
+        );
+        assert_eq!(
+            policy(&[(MIN_LENGTH, 6), (MAX_LENGTH, 6)], 10)
+                .allowed(None)
+                .as_deref(),
+            Some("expected 6 bytes")
+        );
+        assert_eq!(
+            policy(&[(MIN_LENGTH, 4), (MAX_LENGTH, 16)], 10)
+                .allowed(None)
+                .as_deref(),
+            Some("allowed length 4..16 bytes")
+        );
+        assert_eq!(
+            policy(&[(MIN_LENGTH, 4)], 10).allowed(None).as_deref(),
+            Some("at least 4 bytes")
+        );
+        assert_eq!(policy(&[], 13).allowed(None), None);
+        let flag = policy(&[], attr_type::FLAG);
+        assert_eq!(
+            flag.allowed(Some(&Attr::u8(attr::FORCE, 1))).as_deref(),
+            Some("expected flag (0 bytes)")
+        );
+        assert_eq!(AttrPolicy::from_attrs(&[]), AttrPolicy::default());
+    }
+
+    #[test]
+    fn ext_ack_decoding() {
+        use policy_attr::*;
+        let nest = policy_nest(&[(MIN_VALUE_U, 100), (MAX_VALUE_U, 60_000)], attr_type::U32);
+        let ack = ExtAck::from_attrs(&[
+            Attr::str(nlmsgerr::MSG, "integer out of range"),
+            Attr::u32(nlmsgerr::OFFS, 28),
+            Attr::nested(nlmsgerr::POLICY, &nest).unwrap(),
+            Attr::u32(5, 1), // NLMSGERR_ATTR_MISS_TYPE: not ours to read
+        ]);
+        assert_eq!(ack.msg.as_deref(), Some("integer out of range"));
+        assert_eq!(ack.offset, Some(28));
+        assert_eq!(ack.policy, Some(AttrPolicy::from_attrs(&nest)));
+        assert_eq!(ExtAck::from_attrs(&[]), ExtAck::default());
+        assert_eq!(
+            ExtAck::from_attrs(&[Attr::str(nlmsgerr::MSG, "")]).msg,
+            None
+        );
+    }
+
+    #[test]
+    fn error_text_names_the_attribute() {
+        use policy_attr::*;
+        let r = request();
+        let line = |msg: &str, offset: usize, p: Option<AttrPolicy>, errno: i32| {
+            let path = attr_at(&r, offset);
+            Error::Kernel {
+                errno,
+                msg: explain(
+                    Some(msg.into()),
+                    errno,
+                    &path,
+                    p.as_ref(),
+                    crate::words::attr_name,
+                ),
+            }
+            .to_string()
+        };
+        let interval = policy(&[(MIN_VALUE_U, 100), (MAX_VALUE_U, 60_000)], attr_type::U32);
+        assert_eq!(
+            line("integer out of range", 28, Some(interval), libc::ERANGE),
+            "interval: integer out of range, allowed 100..60000 (ERANGE)"
+        );
+        let mask = policy(&[(MASK, 0xfff9)], attr_type::U16);
+        assert_eq!(
+            line("reserved bit set", 36, Some(mask), libc::EINVAL),
+            "group-fwd-mask: reserved bit set, allowed bits 0xfff9 (EINVAL)"
+        );
+        // No policy: just the attribute.
+        assert_eq!(
+            line("vswitch: rate too low", 80, None, libc::ERANGE),
+            "rate-in: vswitch: rate too low (ERANGE)"
+        );
+        // Inside a nested attribute.
+        assert_eq!(
+            line("bad address", 68, None, libc::EINVAL),
+            "ip-allow (nested attribute 1): bad address (EINVAL)"
+        );
+        // Not at an attribute: the message as it is.
+        assert_eq!(
+            line("bad header", 4, None, libc::EINVAL),
+            "bad header (EINVAL)"
+        );
+        // No message: the errno's text.
+        let path = attr_at(&r, 28);
+        assert_eq!(
+            explain(None, libc::ERANGE, &path, None, crate::words::attr_name).as_deref(),
+            Some("interval: Numerical result out of range")
+        );
+        assert_eq!(
+            explain(None, libc::ERANGE, &[], None, crate::words::attr_name),
+            None
+        );
+        // `vswctl raw`: the same table (pvid is pvid), else the UAPI name, else the number.
+        let raw = [
+            Attr::u16(attr::PVID, 5000),
+            Attr::u8(attr::VMQ_BACKEND, 9),
+            Attr::u8(200, 1),
+        ];
+        let name = |offset| {
+            explain(
+                Some("m".into()),
+                0,
+                &attr_at(&raw, offset),
+                None,
+                crate::words::attr_name,
+            )
+        };
+        assert_eq!(name(20).as_deref(), Some("pvid: m"));
+        assert_eq!(name(28).as_deref(), Some("VMQ_BACKEND: m"));
+        assert_eq!(name(36).as_deref(), Some("attribute 200: m"));
+        // Another family: numbers.
+        assert_eq!(
+            explain(Some("m".into()), 0, &attr_at(&raw, 20), None, numbered).as_deref(),
+            Some("attribute 12: m")
+        );
+    }
+
+    #[test]
+    fn policy_of_an_op_in_the_dump() {
+        use policy_attr::*;
+        let mask = policy_nest(&[(MASK, 0xfff9)], attr_type::U16);
+        let weight = policy_nest(&[(MIN_VALUE_U, 1), (MAX_VALUE_U, 100)], attr_type::U32);
+        let op = |cmd: u16, idx: u32| {
+            Attr::nested(
+                CTRL_ATTR_OP_POLICY,
+                &[Attr::nested(cmd, &[Attr::u32(CTRL_ATTR_POLICY_DO, idx)]).unwrap()],
+            )
+            .unwrap()
+        };
+        let pol = |idx: u16, kind: u16, p: &[Attr]| {
+            Attr::nested(
+                CTRL_ATTR_POLICY,
+                &[Attr::nested(idx, &[Attr::nested(kind, p).unwrap()]).unwrap()],
+            )
+            .unwrap()
+        };
+        // As the messages of the dump come: family id, the op, then one attribute each.
+        let dump = vec![
+            Attr::u16(1, 0x20),
+            op(4, 1),
+            pol(0, attr::GROUP_FWD_MASK, &weight),
+            pol(1, attr::WEIGHT, &weight),
+            pol(1, attr::GROUP_FWD_MASK, &mask),
+        ];
+        let p = policy_in_dump(&dump, 4, false, attr::GROUP_FWD_MASK).unwrap();
+        assert_eq!(p.mask, Some(0xfff9));
+        assert_eq!(
+            policy_in_dump(&dump, 4, false, attr::WEIGHT).unwrap().max_u,
+            Some(100)
+        );
+        assert_eq!(policy_in_dump(&dump, 4, false, attr::PVID), None);
+        assert_eq!(policy_in_dump(&dump, 5, false, attr::WEIGHT), None);
+        assert_eq!(policy_in_dump(&dump, 4, true, attr::WEIGHT), None);
+        assert_eq!(policy_in_dump(&[], 4, false, attr::WEIGHT), None);
+    }
+
     /// Live tests against the always-present "nlctrl" family; skipped if the machine has
     /// no generic netlink (e.g. a restricted sandbox).
     fn nlctrl() -> Option<Client> {
@@ -561,6 +1250,33 @@ mod tests {
         let e = c.request(3, &[Attr::u8(1, 1)]).unwrap_err();
         assert!(matches!(&e, Error::Kernel { msg: Some(_), .. }), "{e:?}");
         eprintln!("policy error line: {e}");
+        // It points at the attribute (after a good one) and describes its policy.
+        let e = c
+            .request(3, &[Attr::str(2, "nlctrl"), Attr::u8(1, 1)])
+            .unwrap_err();
+        let Error::Kernel { msg: Some(m), .. } = &e else {
+            panic!("{e:?}")
+        };
+        assert!(m.starts_with("attribute 1: "), "{e}");
+        assert!(m.ends_with(", expected u16 (2 bytes)"), "{e}");
+    }
+
+    /// The policy of one attribute of one command, from nlctrl's policy dump (what names the
+    /// bits of a mask the kernel's error does not describe).
+    #[test]
+    fn live_op_attr_policy() {
+        let Some(c) = nlctrl() else { return };
+        // CTRL_CMD_GETFAMILY: CTRL_ATTR_FAMILY_NAME is a NUL string of at most 15 bytes,
+        // CTRL_ATTR_FAMILY_ID a u16.
+        let Some(name) = c.op_attr_policy(3, false, 2) else {
+            eprintln!("skipping: no CTRL_CMD_GETPOLICY");
+            return;
+        };
+        assert_eq!((name.ty, name.max_len), (Some(12), Some(15)), "{name:?}");
+        assert_eq!(name.allowed(None).as_deref(), Some("at most 15 bytes"));
+        let id = c.op_attr_policy(3, false, 1).unwrap();
+        assert_eq!(id.ty, Some(attr_type::U16), "{id:?}");
+        assert_eq!(c.op_attr_policy(3, false, 200), None);
     }
 
     #[test]

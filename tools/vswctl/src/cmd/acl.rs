@@ -641,7 +641,12 @@ mod tests {
             "\"dport\" given more than once"
         );
         assert!(err("p1 in src-mac 02:00 deny").starts_with("invalid MAC address \"02:00\""));
-        assert!(err("p1 in vlan 4095 deny").starts_with("invalid vlan \"4095\""));
+        assert!(err("p1 in vlan 65536 deny").starts_with("invalid vlan \"65536\""));
+        // In range of a u16 but not a VLAN id: the module's policy refuses it.
+        assert_eq!(
+            add_request(&w("p1 in vlan 4095 deny")).unwrap().attrs[2],
+            Attr::u16(attr::VLAN, 4095)
+        );
         assert_eq!(
             err("p1 in src 10.0.0.256 deny"),
             "invalid src \"10.0.0.256\": \"10.0.0.256\" is not an IPv4 or IPv6 address"

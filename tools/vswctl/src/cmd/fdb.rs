@@ -128,7 +128,14 @@ impl ShowArgs {
         }
         while let Some(kw) = w.next() {
             match kw {
-                "vlan" => set_once(&mut a.vlan, kw, w.parse::<Vid>(kw)?.0)?,
+                // A filter applied here (the module never sees it), so checked here.
+                "vlan" => {
+                    let v = w.value(kw)?;
+                    let vid = args::parse::<Vid>(kw, v)?
+                        .checked()
+                        .map_err(|e| e.line(kw, v))?;
+                    set_once(&mut a.vlan, kw, vid.0)?
+                }
                 "port" | "dev" => set_once(
                     &mut a.port,
                     "port",
@@ -316,10 +323,13 @@ mod tests {
             "missing value for \"port\""
         );
         assert!(err("sw0 nomac port vp1").starts_with("invalid MAC address \"nomac\": "));
-        assert!(err("sw0 02:00:00:00:00:01 vlan 0 port vp1").starts_with("invalid vlan \"0\": "));
+        assert!(err("sw0 02:00:00:00:00:01 vlan x port vp1").starts_with("invalid vlan \"x\": "));
         assert!(
-            err("sw0 02:00:00:00:00:01 vlan 4095 port vp1").starts_with("invalid vlan \"4095\"")
+            err("sw0 02:00:00:00:00:01 vlan 65536 port vp1").starts_with("invalid vlan \"65536\"")
         );
+        // Out of 1..4094: the module's policy refuses it (and names the range).
+        let r = add_request(&w("sw0 02:00:00:00:00:01 vlan 4095 port vp1")).unwrap();
+        assert_eq!(r.attrs[2], Attr::u16(attr::VLAN, 4095));
         assert_eq!(
             err("sw0 02:00:00:00:00:01 port vp1 static"),
             "fdb add: unknown keyword \"static\" (expected vlan or port)"
@@ -342,7 +352,11 @@ mod tests {
             ]
         );
         assert!(flush_request(&w("")).is_err());
-        assert!(flush_request(&w("sw0 vlan 0")).is_err());
+        assert_eq!(
+            flush_request(&w("sw0 vlan 0")).unwrap().attrs[1],
+            Attr::u16(attr::VLAN, 0)
+        );
+        assert!(flush_request(&w("sw0 vlan x")).is_err());
         assert!(flush_request(&w("sw0 static static")).is_err());
         assert!(flush_request(&w("sw0 bogus")).is_err());
     }
@@ -383,7 +397,13 @@ mod tests {
         );
         assert_eq!(ShowArgs::parse(&w("port vp1")).unwrap().switch, None);
         assert!(ShowArgs::parse(&w("sw0 sw1")).is_err());
-        assert!(ShowArgs::parse(&w("sw0 vlan 5000")).is_err());
+        // The vlan filter is applied here, so its range is checked here.
+        assert_eq!(
+            ShowArgs::parse(&w("sw0 vlan 5000")).unwrap_err(),
+            "invalid vlan \"5000\": VLAN id must be in 1..4094"
+        );
+        assert!(ShowArgs::parse(&w("sw0 vlan 0")).is_err());
+        assert!(ShowArgs::parse(&w("sw0 vlan x")).is_err());
         assert_eq!(
             ShowArgs::request("sw0"),
             Request::dump(cmd::FDB_GET, vec![Attr::str(attr::SWITCH, "sw0")])

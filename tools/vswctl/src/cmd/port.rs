@@ -44,10 +44,6 @@ pub const DEL_USAGE: &str = "PORT";
 pub const SHOW_USAGE: &str = "[PORT] [switch SW] | PORT irqs (interrupts of a VF port) | \
      PORT bindings (IP source guard bindings)";
 
-/// Range of `port set PORT weight N` (the module checks the same).
-pub const WEIGHT_MIN: u32 = 1;
-pub const WEIGHT_MAX: u32 = 100;
-
 /// The keyword part of `port add` / `port set`.
 #[derive(Debug, Default)]
 struct Opts {
@@ -66,7 +62,7 @@ struct Opts {
     rate_out: Option<u64>,
     /// Token bucket size in bytes, 0 = default.
     burst: Option<u32>,
-    /// Uplink bandwidth weight, 1..=100.
+    /// Uplink bandwidth weight (1..=`wfq::MAX_WEIGHT`, the module's policy checks it).
     weight: Option<u32>,
     security: SecurityOpts,
 }
@@ -99,11 +95,7 @@ fn parse_opts(what: &str, w: &mut Words<'_>, add: bool) -> Result<Opts, String> 
             "rate-in" if !add => set_once(&mut o.rate_in, kw, w.parse::<Rate>(kw)?.0)?,
             "rate-out" if !add => set_once(&mut o.rate_out, kw, w.parse::<Rate>(kw)?.0)?,
             "burst" if !add => set_once(&mut o.burst, kw, w.parse::<Size>(kw)?.0)?,
-            "weight" if !add => set_once(
-                &mut o.weight,
-                kw,
-                args::parse_u32_in(kw, w.value(kw)?, WEIGHT_MIN, WEIGHT_MAX, "")?,
-            )?,
+            "weight" if !add => set_once(&mut o.weight, kw, args::parse_u32(kw, w.value(kw)?)?)?,
             _ => {
                 let expected = if add {
                     "switch, vf, mac, mtu, mode, pvid, vlans, native, mac-spoof, dhcp-guard, \
@@ -651,6 +643,12 @@ mod tests {
         );
     }
 
+    /// The help's weight range is the module's (`wfq.rs`, which its policy uses).
+    #[test]
+    fn weight_range_in_help() {
+        assert!(SET_USAGE.contains(&format!("[weight 1..{}]", crate::wfq::MAX_WEIGHT)));
+    }
+
     #[test]
     fn add_trunk() {
         let r = add_request(&w("vp2 switch sw0 mode trunk vlans 10,20,30-32 native 1")).unwrap();
@@ -693,11 +691,17 @@ mod tests {
             err("vp1 switch sw0 mode trunk native 3"),
             "mode trunk needs \"vlans LIST\""
         );
-        assert!(err("vp1 switch sw0 mode access pvid 0").starts_with("invalid pvid \"0\": "));
-        assert!(err("vp1 switch sw0 mode access pvid 4095").starts_with("invalid pvid \"4095\": "));
+        assert!(
+            err("vp1 switch sw0 mode access pvid 65536").starts_with("invalid pvid \"65536\": ")
+        );
         assert!(err("vp1 switch sw0 mode access pvid x").contains("not a number"));
         assert!(err("vp1 switch sw0 mode trunk vlans 1,4095").starts_with("invalid VLAN list"));
-        assert!(err("vp1 switch sw0 mode trunk vlans 1 native 4095").starts_with("invalid native"));
+        assert!(err("vp1 switch sw0 mode trunk vlans 1 native x").starts_with("invalid native"));
+        // VLAN ids out of 1..4094 are the module's to refuse (its policy names the range).
+        let r = add_request(&w("vp1 switch sw0 mode access pvid 4095")).unwrap();
+        assert_eq!(r.attrs[3], Attr::u16(attr::PVID, 4095));
+        let r = add_request(&w("vp1 switch sw0 mode trunk vlans 1 native 4095")).unwrap();
+        assert_eq!(r.attrs[4], Attr::u16(attr::NATIVE, 4095));
         assert!(err("vp1 switch sw0 mac 02:00").starts_with("invalid MAC address \"02:00\": "));
         assert!(err("vp1 switch sw0 mtu big").starts_with("invalid mtu \"big\""));
         assert_eq!(
@@ -773,7 +777,7 @@ mod tests {
             err("vf1 switch sw0 vf 1 mode access"),
             "mode access needs \"pvid VID\""
         );
-        assert!(err("vf1 switch sw0 vf 1 pvid 4095").starts_with("invalid pvid"));
+        assert!(err("vf1 switch sw0 vf 1 pvid x").starts_with("invalid pvid"));
         // Without `vf`, a bare pvid still needs `mode access`; `port set` has no `vf`.
         assert!(err("vp1 switch sw0 pvid 10").contains("needs \"mode access\""));
         assert!(set_request(&w("vf1 vf 1"))
@@ -858,12 +862,13 @@ mod tests {
             err("p1 rate-in 1mbit rate-in 2mbit"),
             "\"rate-in\" given more than once"
         );
-        assert_eq!(err("p1 weight 0"), "invalid weight \"0\": must be 1..100");
-        assert_eq!(
-            err("p1 weight 101"),
-            "invalid weight \"101\": must be 1..100"
-        );
         assert_eq!(err("p1 weight x"), "invalid weight \"x\": not a number");
+        assert_eq!(err("p1 weight -1"), "invalid weight \"-1\": not a number");
+        // Out of the module's range: its policy refuses it (and names the range).
+        for v in [0, 101] {
+            let r = set_request(&w(&format!("p1 weight {v}"))).unwrap();
+            assert_eq!(r.attrs[1], Attr::u32(attr::WEIGHT, v));
+        }
         assert!(err("p1 burst 8g").contains("unknown unit \"g\""));
         assert!(err("p1").contains("rate-in, rate-out, burst, weight, mac-spoof"));
         assert!(err("p1 colour red").contains(

@@ -109,9 +109,11 @@ fn vmq_setting(kw: &str, after_vmq: bool) -> Option<&'static str> {
 fn parse_vmq_setting(o: &mut VmqOpts, name: &str, kw: &str, v: &str) -> Result<(), String> {
     let dup = format!("vmq-{name}");
     match name {
-        "low" => set_once(&mut o.low, &dup, args::parse_pct(kw, v)?),
-        "high" => set_once(&mut o.high, &dup, args::parse_pct(kw, v)?),
-        "interval" => set_once(&mut o.interval, &dup, args::parse_interval_ms(kw, v)?),
+        // The ranges are the module's (its netlink policy refuses a value out of range and
+        // names the range); here only what fits the attribute.
+        "low" => set_once(&mut o.low, &dup, args::parse_u32(kw, v)?),
+        "high" => set_once(&mut o.high, &dup, args::parse_u32(kw, v)?),
+        "interval" => set_once(&mut o.interval, &dup, args::parse_u32(kw, v)?),
         "base-cpu" => set_once(&mut o.base_cpu, &dup, args::parse_u32(kw, v)?),
         "max-cpus" => set_once(&mut o.max_cpus, &dup, args::parse_u32(kw, v)?),
         "max-queues" => set_once(&mut o.max_queues, &dup, args::parse_u32(kw, v)?),
@@ -727,12 +729,10 @@ mod tests {
                 Attr::u8(attr::VMQ_MODE, vmq_mode::STATIC),
             ]
         );
+        // Bits the switch never forwards are the module's to refuse (its policy mask).
+        let r = set_request(&w("sw0 group-fwd-mask 0x4")).unwrap();
+        assert_eq!(r.attrs[1..], [Attr::u16(attr::GROUP_FWD_MASK, 4)]);
         let err = |s: &str| set_request(&w(s)).unwrap_err();
-        assert_eq!(
-            err("sw0 group-fwd-mask 0x4"),
-            "invalid group-fwd-mask \"0x4\": bits 1 and 2 (0x6) cannot be set: PAUSE \
-             (01:80:c2:00:00:01) and slow protocols (01:80:c2:00:00:02) are never forwarded"
-        );
         assert_eq!(
             err("sw0 group-fwd-mask 0x10000"),
             "invalid group-fwd-mask \"0x10000\": out of range (max 0xffff)"
@@ -869,12 +869,12 @@ mod tests {
         );
         assert_eq!(err("sw0 vmq dynamic low"), "missing value for \"low\"");
         assert_eq!(
-            err("sw0 vmq dynamic low 0"),
-            "invalid low \"0\": must be 1..100 (percent of one CPU)"
+            err("sw0 vmq dynamic low 5%"),
+            "invalid low \"5%\": not a number"
         );
         assert_eq!(
-            err("sw0 vmq-high 101"),
-            "invalid vmq-high \"101\": must be 1..100 (percent of one CPU)"
+            err("sw0 vmq-high 4294967296"),
+            "invalid vmq-high \"4294967296\": out of range (max 4294967295)"
         );
         assert_eq!(
             err("sw0 vmq dynamic low 50 high 40"),
@@ -882,12 +882,8 @@ mod tests {
         );
         assert!(err("sw0 vmq-low 40 vmq-high 40").contains("must be below"));
         assert_eq!(
-            err("sw0 vmq dynamic interval 50"),
-            "invalid interval \"50\": must be 100..60000 ms"
-        );
-        assert_eq!(
-            err("sw0 vmq-interval 60001"),
-            "invalid vmq-interval \"60001\": must be 100..60000 ms"
+            err("sw0 vmq dynamic interval 1s"),
+            "invalid interval \"1s\": not a number"
         );
         assert_eq!(
             err("sw0 vmq-base-cpu x"),

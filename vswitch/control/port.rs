@@ -1,26 +1,152 @@
 // SPDX-License-Identifier: GPL-2.0
-//! Ports of a switch as configured: vPort netdevs and VF-backed ports, added, changed and
-//! deleted as transactions (see `control.rs`).
+//! vPorts: their settings, ids, and adding, changing and deleting them as transactions.
 
-use crate::control::{fail, name_of, CfgResult, Fail, PortCfg, PortCtl, Switches, VfPort, GFP_REQ};
+use super::*;
+use crate::kvec::vec_remove;
+use crate::kvec::vec_retain;
 use crate::mac::Mac;
-use crate::irq_remap::{self, VfCfg};
 use crate::name::Name;
-use crate::portpolicy::{self, AclCfg, PortPolicy};
-use crate::switch::{PortCore, Stats};
-use crate::errno::eopnotsupp;
 use crate::net::{dev_by_name, Net, Vport};
 use crate::pci::random_mac;
+use crate::portpolicy::{AclCfg, PortPolicy};
+use crate::portpolicy;
+use crate::stats::Stats;
+use crate::switch::PortCore;
+use crate::switch::Slot;
 use crate::sync::rtnl::Held;
-use crate::kvec::vec_remove;
 use crate::vlan::VlanMode;
 use crate::vmq::NO_CPU;
 use core::sync::atomic::{AtomicU32, Ordering};
+use kernel::alloc::KVec;
 use kernel::sync::Arc;
 use kernel::{c_str, prelude::*};
 
+/// Settings of `port add` / `port set`.
+#[derive(Default)]
+pub(crate) struct PortCfg {
+    pub(crate) mac: Option<[u8; 6]>,
+    pub(crate) mtu: Option<u32>,
+    pub(crate) vlan: Option<VlanMode>,
+    /// VF index: a VF-backed port.
+    pub(crate) vf: Option<u32>,
+    /// Rate limits: bits/s (0 removes), and the bucket size.
+    pub(crate) rate_in: Option<u64>,
+    pub(crate) rate_out: Option<u64>,
+    pub(crate) burst: Option<u32>,
+    /// Bandwidth weight on the uplink, 1..=100.
+    pub(crate) weight: Option<u32>,
+    /// Port protections: `(guard::* flag bit, on)` pairs to change.
+    pub(crate) guards: KVec<(u32, bool)>,
+    /// Static IP source guard bindings (replace the current ones).
+    pub(crate) ip_allow: Option<KVec<crate::frame::Ip>>,
+    /// Most learned FDB entries (0: no limit).
+    pub(crate) mac_max: Option<u32>,
+    /// Most flooded frames per second (0: no limit).
+    pub(crate) storm_limit: Option<u32>,
+}
+
+impl PortCfg {
+    /// Whether it sets anything a VF port cannot have (VF traffic does not cross the switch;
+    /// its MAC spoof checking is the VF's own, through the PF).
+    pub(crate) fn has_switch_only_guards(&self) -> bool {
+        self.guards.iter().any(|(b, _)| *b != crate::guard::MAC_SPOOF_OK)
+            || self.ip_allow.is_some()
+            || self.mac_max.is_some()
+            || self.storm_limit.is_some()
+    }
+
+    /// Applies the guard settings that cannot fail to `g` (the static bindings are applied
+    /// by the caller, which can fail).
+    pub(crate) fn apply_guards(&self, g: &crate::portguard::PortGuard) {
+        for (bit, on) in self.guards.iter() {
+            g.set_flag(*bit, *on);
+        }
+        if let Some(m) = self.mac_max {
+            g.mac_max.store(m, Ordering::Relaxed);
+        }
+        if let Some(pps) = self.storm_limit {
+            g.set_storm(pps);
+        }
+    }
+}
+
+/// Port ids of one switch: the uplink is 0, ports get the lowest free id from 1 (the port
+/// table is indexed by id). A freed id is given out again only after an RCU grace period, so
+/// a frame still being switched with the old port's id cannot teach the FDB an entry that
+/// would then point at the new port.
+pub(crate) struct Ids {
+    /// Ids in use (not sorted).
+    used: KVec<u32>,
+    /// Freed ids with the grace-period cookie of their release.
+    freed: KVec<(u32, crate::sync::rcu::GpCookie)>,
+}
+
+impl Ids {
+    pub(super) fn new() -> Self {
+        Ids { used: KVec::new(), freed: KVec::new() }
+    }
+
+    /// Takes an id (room for it is reserved here, so `commit` cannot fail).
+    pub(crate) fn alloc(&mut self) -> CfgResult<u32> {
+        self.used.reserve(1, GFP_REQ)?;
+        let mut id = 1;
+        while self.used.contains(&id) || self.freed.iter().any(|(f, c)| *f == id && !c.passed()) {
+            id += 1;
+        }
+        if id as usize >= crate::fdbtable::MAX_PORT_IDS {
+            return fail(ENOSPC, c_str!("vswitch: too many ports on this switch (4095)"));
+        }
+        let _ = self.used.push(id, GFP_REQ);
+        if let Some(i) = self.freed.iter().position(|(f, _)| *f == id) {
+            let _ = vec_remove(&mut self.freed, i);
+        }
+        Ok(id)
+    }
+
+    /// Gives `id` back (it is reused after a grace period).
+    pub(crate) fn free(&mut self, id: u32) {
+        if let Some(i) = self.used.iter().position(|u| *u == id) {
+            let _ = vec_remove(&mut self.used, i);
+        }
+        // Without room to remember it, the id is simply not reused.
+        // Ids whose grace period passed are as good as never used: forget them.
+        vec_retain(&mut self.freed, |(_, c)| !c.passed());
+        let _ = self.freed.push((id, crate::sync::rcu::GpCookie::now()), GFP_REQ);
+    }
+}
+
+/// Configuration of a vPort.
+pub(crate) struct PortCtl {
+    pub(crate) id: u32,
+    /// The port's name in the switch (kept when the netdev is renamed or moved).
+    pub(crate) name: Name,
+    pub(crate) vport: Vport<PortCore>,
+    pub(crate) stats: Arc<Stats>,
+    pub(crate) vlan: VlanMode,
+    /// Steering CPU (VMQ software backend).
+    pub(crate) steer: Arc<AtomicU32>,
+    /// ACLs and rate limits (shared with the fast path).
+    pub(crate) policy: Arc<PortPolicy>,
+    /// ACL configuration.
+    pub(crate) acl: AclCfg,
+}
+
+impl PortCtl {
+    pub(crate) fn slot(&self) -> Slot {
+        Slot {
+            id: self.id,
+            dev: self.vport.handle(),
+            vlan: self.vlan.clone(),
+            stats: self.stats.clone(),
+            is_uplink: false,
+            steer: Some(self.steer.clone()),
+            policy: Some(self.policy.clone()),
+        }
+    }
+}
+
 impl Switches {
-    fn name_taken(&self, name: &str) -> bool {
+    pub(super) fn name_taken(&self, name: &str) -> bool {
         self.port_idx(name).is_ok() || self.vf_port_idx(name).is_ok()
     }
 
@@ -93,65 +219,6 @@ impl Switches {
                 Err(e)
             }
         }
-    }
-
-    fn vf_port_add(&mut self, rtnl: Held<'_>, i: usize, n: Name, index: u32, cfg: PortCfg) -> CfgResult {
-        let vcfg = vf_cfg(&cfg, None)?;
-        let sw = &mut self.list[i];
-        let Some(pf) = sw.pf() else {
-            return fail(eopnotsupp(), c_str!("vswitch: VF ports need an uplink that is an SR-IOV PF"));
-        };
-        if index >= pf.num_vfs() {
-            return fail(ERANGE, c_str!("vswitch: no such VF: the index must be below the VFs enabled (switch set SW sriov N)"));
-        }
-        if sw.vf_ports.iter().any(|p| p.index == index) {
-            return fail(EBUSY, c_str!("vswitch: this VF already backs a port"));
-        }
-        let Some(vf) = pf.vf(index) else { return fail(ENODEV, c_str!("vswitch: VF device not found")) };
-        let steer = Arc::new(AtomicU32::new(NO_CPU), GFP_REQ)?;
-        let stats = Arc::new(Stats::new()?, GFP_REQ)?;
-        sw.vf_ports.reserve(1, GFP_REQ)?;
-        let id = sw.ids.alloc()?;
-        let Some(u) = &sw.uplink else {
-            sw.ids.free(id);
-            return fail(ENODEV, c_str!("vswitch: no uplink"));
-        };
-        if let Err((e, m)) = irq_remap::apply(rtnl, &u.link.dev(), index, &vcfg) {
-            // The VF may be half programmed: put it back to its defaults.
-            irq_remap::reset(rtnl, &u.link.dev(), index);
-            sw.ids.free(id);
-            return fail(e, m);
-        }
-        let _ = sw.vf_ports.push(VfPort { id, name: n, index, pci: vf, cfg: vcfg, steer, stats }, GFP_REQ);
-        sw.vmq_sync(rtnl);
-        Ok(())
-    }
-
-    fn vf_port_set(&mut self, rtnl: Held<'_>, i: usize, j: usize, cfg: PortCfg) -> CfgResult {
-        let sw = &mut self.list[i];
-        let old = sw.vf_ports[j].cfg;
-        let vcfg = vf_cfg(&cfg, Some(old))?;
-        let Some(u) = &sw.uplink else { return fail(ENODEV, c_str!("vswitch: no uplink")) };
-        let index = sw.vf_ports[j].index;
-        if let Err((e, m)) = irq_remap::apply(rtnl, &u.link.dev(), index, &vcfg) {
-            // Back to what it was.
-            let _ = irq_remap::apply(rtnl, &u.link.dev(), index, &old);
-            return fail(e, m);
-        }
-        sw.vf_ports[j].cfg = vcfg;
-        sw.vmq_sync(rtnl);
-        Ok(())
-    }
-
-    fn vf_port_del(&mut self, rtnl: Held<'_>, i: usize, j: usize) -> CfgResult {
-        let sw = &mut self.list[i];
-        let Some(p) = vec_remove(&mut sw.vf_ports, j) else { return fail(ENOENT, c_str!("vswitch: no such port")) };
-        if let Some(u) = &sw.uplink {
-            irq_remap::reset(rtnl, &u.link.dev(), p.index);
-        }
-        sw.ids.free(p.id);
-        sw.vmq_sync(rtnl);
-        Ok(())
     }
 
     pub(crate) fn port_set(&mut self, rtnl: Held<'_>, name: &str, cfg: PortCfg) -> CfgResult {
@@ -248,7 +315,7 @@ impl Switches {
 }
 
 /// Sets the rate limits `cfg` asks for (a burst alone applies to both directions).
-fn apply_rates(policy: &PortPolicy, cfg: &PortCfg) {
+pub(super) fn apply_rates(policy: &PortPolicy, cfg: &PortCfg) {
     for (dir, r) in [(portpolicy::IN, cfg.rate_in), (portpolicy::OUT, cfg.rate_out)] {
         let bps = match (r, cfg.burst) {
             (Some(b), _) => b,
@@ -257,41 +324,4 @@ fn apply_rates(policy: &PortPolicy, cfg: &PortCfg) {
         };
         policy.rate[dir].set(bps, cfg.burst);
     }
-}
-
-fn vf_cfg(cfg: &PortCfg, base: Option<VfCfg>) -> CfgResult<VfCfg> {
-    if cfg.has_switch_only_guards() {
-        return fail(
-            eopnotsupp(),
-            c_str!("vswitch: VF traffic does not cross the switch: only mac-spoof (the VF's spoof checking) applies to VF ports"),
-        );
-    }
-    if cfg.rate_in.is_some() || cfg.rate_out.is_some() || cfg.burst.is_some() {
-        return fail(eopnotsupp(), c_str!("vswitch: rate limits on VF ports are not supported"));
-    }
-    if cfg.weight.is_some() {
-        return fail(eopnotsupp(), c_str!("vswitch: VF traffic bypasses the switch: no bandwidth weight on VF ports"));
-    }
-    if cfg.mtu.is_some() {
-        return fail(EINVAL, c_str!("vswitch: the MTU of a VF port is set on the VF's netdev"));
-    }
-    let pvid = match &cfg.vlan {
-        None => base.and_then(|b| b.pvid),
-        Some(VlanMode::Access { pvid }) => Some(*pvid),
-        Some(VlanMode::Trunk { .. }) => {
-            return fail(EINVAL, c_str!("vswitch: a VF port supports access mode only (one port VLAN)"))
-        }
-    };
-    let mac = match (cfg.mac, base) {
-        (Some(m), _) => m,
-        (None, Some(b)) => b.mac,
-        (None, None) => random_mac(),
-    };
-    let spoof_ok = cfg.guards.iter().rev().find(|(b, _)| *b == crate::guard::MAC_SPOOF_OK).map(|(_, on)| *on);
-    let spoofchk = match (spoof_ok, base) {
-        (Some(ok), _) => !ok,
-        (None, Some(b)) => b.spoofchk,
-        (None, None) => true,
-    };
-    Ok(VfCfg { mac, pvid, spoofchk })
 }

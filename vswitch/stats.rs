@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Named per-CPU counters of ports and switches (from the port device's point of view: a
+//! frame the switch sends to a vPort is that vPort's "rx").
+
+use crate::percpu::Counters;
+use crate::uapi::stats as attr;
+use kernel::error::Result;
+
+/// One counter.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(usize)]
+pub(crate) enum Counter {
+    RxPackets,
+    RxBytes,
+    TxPackets,
+    TxBytes,
+    RxDropped,
+    TxDropped,
+    /// Frames not allowed in (or out of) a VLAN of the port.
+    DropVlan,
+    /// Learning refused (FDB full).
+    LearnRefused,
+    /// Frames for a port that is down.
+    DropDown,
+    /// Frames too short or badly formed.
+    DropMalformed,
+    /// Frames flooded (unknown unicast, broadcast, multicast).
+    Flooded,
+    /// Unicast frames from the uplink delivered to this vPort (VMQ load sampling).
+    VmqPackets,
+    /// Nanoseconds those frames spent in the switch's receive path.
+    VmqNs,
+    /// Frames denied by an ACL.
+    DropAcl,
+    /// Frames dropped by a rate limit.
+    DropRate,
+    /// Port protections (see `uapi::stats`).
+    DropSpoof,
+    DropVlanTag,
+    DropLinkLocal,
+    DropDhcpGuard,
+    DropRouterGuard,
+    DropIpGuard,
+    DropStorm,
+    LearnRefusedMacMax,
+}
+
+/// How many counters there are.
+const N: usize = Counter::LearnRefusedMacMax as usize + 1;
+
+impl Counter {
+    /// Every counter with its `VSWITCH_STATS_*` attribute (`None`: internal, not reported).
+    pub(crate) const REPORTED: [(Counter, Option<u16>); N] = [
+        (Counter::RxPackets, Some(attr::RX_PACKETS)),
+        (Counter::RxBytes, Some(attr::RX_BYTES)),
+        (Counter::TxPackets, Some(attr::TX_PACKETS)),
+        (Counter::TxBytes, Some(attr::TX_BYTES)),
+        (Counter::RxDropped, Some(attr::RX_DROPPED)),
+        (Counter::TxDropped, Some(attr::TX_DROPPED)),
+        (Counter::DropVlan, Some(attr::DROP_VLAN)),
+        (Counter::LearnRefused, Some(attr::LEARN_REFUSED)),
+        (Counter::DropDown, Some(attr::DROP_DOWN)),
+        (Counter::DropMalformed, Some(attr::DROP_MALFORMED)),
+        (Counter::Flooded, Some(attr::FLOODED)),
+        (Counter::VmqPackets, None),
+        (Counter::VmqNs, None),
+        (Counter::DropAcl, Some(attr::DROP_ACL)),
+        (Counter::DropRate, Some(attr::DROP_RATE)),
+        (Counter::DropSpoof, Some(attr::DROP_SPOOF)),
+        (Counter::DropVlanTag, Some(attr::DROP_VLAN_TAG)),
+        (Counter::DropLinkLocal, Some(attr::DROP_LINK_LOCAL)),
+        (Counter::DropDhcpGuard, Some(attr::DROP_DHCP_GUARD)),
+        (Counter::DropRouterGuard, Some(attr::DROP_ROUTER_GUARD)),
+        (Counter::DropIpGuard, Some(attr::DROP_IP_GUARD)),
+        (Counter::DropStorm, Some(attr::DROP_STORM)),
+        (Counter::LearnRefusedMacMax, Some(attr::LEARN_REFUSED_MAC_MAX)),
+    ];
+}
+
+// Every counter is listed once, in order (the table above is indexed by the enum).
+const _: () = {
+    let mut i = 0;
+    while i < N {
+        assert!(Counter::REPORTED[i].0 as usize == i);
+        i += 1;
+    }
+};
+
+/// The per-CPU counters of a port or a switch.
+pub(crate) struct Stats(Counters<N>);
+
+impl Stats {
+    /// Zeroed counters.
+    pub(crate) fn new() -> Result<Self> {
+        Ok(Stats(Counters::new()?))
+    }
+
+    /// Adds `v` to `c` on this CPU (packet paths: softirq or BH disabled).
+    #[inline]
+    pub(crate) fn add(&self, c: Counter, v: u64) {
+        self.0.add(c as usize, v)
+    }
+
+    /// Counts one frame of `len` bytes in `packets`/`bytes`.
+    #[inline]
+    pub(crate) fn frame(&self, packets: Counter, bytes: Counter, len: u64) {
+        self.0.add(packets as usize, 1);
+        self.0.add(bytes as usize, len);
+    }
+
+    /// The sum of `c` over all CPUs.
+    pub(crate) fn sum(&self, c: Counter) -> u64 {
+        self.0.sum(c as usize)
+    }
+}

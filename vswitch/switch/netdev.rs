@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+//! The netdev callbacks that feed the switch: a vPort's transmit path (with rate-in
+//! shaping) and an uplink's rx_handler.
+
+use super::{SwitchCore, UPLINK_ID};
+use crate::net::skb::Skb;
+use crate::net::{NetDevice, Stats64, Tx, UplinkOps, VportOps};
+use crate::portpolicy::{self, PortPolicy};
+use crate::stats::{Counter, Stats};
+use kernel::sync::Arc;
+
+/// The object behind a vPort netdev (its private data).
+pub(crate) struct PortCore {
+    pub(crate) id: u32,
+    pub(crate) switch: Arc<SwitchCore>,
+    pub(crate) stats: Arc<Stats>,
+    pub(crate) policy: Arc<PortPolicy>,
+}
+
+impl VportOps for PortCore {
+    fn xmit(&self, tx: &Tx<'_>, skb: Skb) {
+        // The host or VM sent it: the vPort device "transmits". A rate-in limit shapes it
+        // like a slower NIC: the frame goes, and the queues pause until the bucket refills.
+        let len = skb.len();
+        let (ok, wait) = self.policy.rate[portpolicy::IN].shape(len);
+        if !ok {
+            self.stats.add(Counter::DropRate, 1);
+            self.stats.add(Counter::TxDropped, 1);
+            tx.pause(wait.max(1));
+            return;
+        }
+        self.stats.frame(Counter::TxPackets, Counter::TxBytes, u64::from(len));
+        self.switch.forward(self.id, skb);
+        if wait > 0 {
+            tx.pause(wait);
+        }
+    }
+
+    fn set_up(&self, dev: &NetDevice, up: bool) {
+        // Carrier follows admin state (a vPort always belongs to a switch).
+        crate::net::vport::set_carrier(dev, up);
+    }
+
+    fn stats(&self, st: &mut Stats64) {
+        fill_stats64(&self.stats, st);
+    }
+}
+
+fn fill_stats64(s: &Stats, st: &mut Stats64) {
+    st.rx_packets = s.sum(Counter::RxPackets);
+    st.rx_bytes = s.sum(Counter::RxBytes);
+    st.tx_packets = s.sum(Counter::TxPackets);
+    st.tx_bytes = s.sum(Counter::TxBytes);
+    st.rx_dropped = s.sum(Counter::RxDropped);
+    st.tx_dropped = s.sum(Counter::TxDropped);
+}
+
+/// rx_handler data of an uplink.
+pub(crate) struct UplinkRx {
+    pub(crate) switch: Arc<SwitchCore>,
+    pub(crate) stats: Arc<Stats>,
+}
+
+impl UplinkOps for UplinkRx {
+    fn rx(&self, _dev: &NetDevice, skb: Skb) {
+        self.stats.frame(Counter::RxPackets, Counter::RxBytes, u64::from(skb.len()));
+        self.switch.forward(UPLINK_ID, skb);
+    }
+}
+
