@@ -10,7 +10,7 @@ ktap_begin 9
 load_module
 dmesg_mark
 NICSIM=${VSWITCH_NICSIM:-$REPO/testnic/nicsim.ko}
-LINE=50  # Mbit/s
+LINE=20  # Mbit/s (low, so that the two senders keep their classes backlogged even when TCG starves them)
 
 cleanup() {
     vswctl switch del -f qw 2>/dev/null

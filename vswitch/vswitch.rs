@@ -76,7 +76,7 @@ struct VswitchModule {
     genl: Option<crate::net::genl::Registration<netlink::VswitchFamily>>,
     pernet: Option<crate::net::pernet::Registration<registry::Namespaces>>,
     notifier: Option<crate::net::Notifier<registry::Events>>,
-    qdisc: Option<crate::net::qdisc::Registration<wfq::Wfq>>,
+    qdisc: Option<crate::net::qdisc::Registration<wfq_qdisc::WfqQdisc>>,
 }
 
 impl kernel::Module for VswitchModule {
@@ -87,7 +87,7 @@ impl kernel::Module for VswitchModule {
         // On failure `m` drops, undoing what was registered so far.
         m.notifier = Some(crate::net::Notifier::register()?);
         m.pernet = Some(crate::net::pernet::Registration::register()?);
-        m.qdisc = Some(crate::net::qdisc::Registration::register()?);
+        m.qdisc = Some(crate::net::qdisc::Registration::register(&wfq_qdisc::VSWITCH_QDISC)?);
         m.genl = Some(crate::net::genl::Registration::register(module)?);
         pr_info!("vswitch {} loaded (genl family {})\n", uapi::VERSION, uapi::FAMILY_NAME);
         Ok(m)

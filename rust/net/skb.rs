@@ -104,14 +104,13 @@ impl Skb {
         unsafe { bindings::vsw_skb_deliver_rx(raw, dev.as_ptr()) == 0 }
     }
 
-    /// Transmits the frame on `dev` (the uplink). `false` if it was dropped.
     /// Tags the frame for the `vswitch` qdisc: source port `id` (0: none) and its bandwidth
-    /// `weight` (see `qdisc.rs`); kept in the qdisc's part of the control buffer.
+    /// `weight` (see `qdisc/packet.rs`); kept in the qdisc's part of the control buffer.
     pub fn set_wfq_class(&mut self, id: u32, weight: u32) {
-        // SAFETY: we own the skb; the helper writes 12 bytes of its control buffer.
-        unsafe { bindings::vsw_skb_set_wfq_class(self.as_ptr(), id, weight) }
+        crate::net::qdisc::ClassTag { id, weight }.write(self);
     }
 
+    /// Transmits the frame on `dev` (the uplink). `false` if it was dropped.
     pub fn deliver_xmit(self, dev: &NetDevice) -> bool {
         let raw = self.into_raw();
         // SAFETY: we give up `raw`; `dev` is a valid device (NetDevice invariant).

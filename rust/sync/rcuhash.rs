@@ -29,6 +29,12 @@ pub fn hz() -> u64 {
     unsafe { bindings::vsw_hz() as u64 }
 }
 
+/// Whole seconds in `j` jiffies.
+pub fn jiffies_to_secs(j: u64) -> u64 {
+    // `max(1)`: HZ is never 0, and saying so spares the division its panic path.
+    j / hz().max(1)
+}
+
 /// A random 64-bit value (e.g. a hash key).
 pub fn random_u64() -> u64 {
     // SAFETY: no preconditions.

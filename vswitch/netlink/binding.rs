@@ -6,7 +6,7 @@ use crate::guard;
 use crate::registry;
 use crate::errno::eopnotsupp;
 use crate::net::genl::Request;
-use crate::sync::rcuhash::{hz, jiffies64};
+use crate::sync::rcuhash::{jiffies64, jiffies_to_secs};
 use crate::uapi::{attr, binding_attr, binding_source, cmd};
 use kernel::{c_str, prelude::*};
 
@@ -39,7 +39,7 @@ pub(super) fn get(req: &Request<'_>) -> Result {
                 },
             )?;
             if let Some(e) = x.expires {
-                msg.put_u32(binding_attr::EXPIRES, (e.saturating_sub(now) / hz()) as u32)?;
+                msg.put_u32(binding_attr::EXPIRES, jiffies_to_secs(e.saturating_sub(now)) as u32)?;
             }
             msg.nest_end(n);
         }

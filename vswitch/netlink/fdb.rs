@@ -7,7 +7,7 @@ use super::switch::sws;
 use crate::control::{CfgResult, Fail, SwitchCtl};
 use crate::registry;
 use crate::net::genl::{Dump, Request, Writer};
-use crate::sync::rcuhash::{hz, jiffies64, Cursor};
+use crate::sync::rcuhash::{jiffies64, jiffies_to_secs, Cursor};
 use crate::sync::rtnl::Held;
 use crate::uapi::{attr, cmd};
 use crate::fdb;
@@ -65,7 +65,7 @@ fn fill_fdb(m: &Writer, h: Held<'_>, sw: &SwitchCtl, k: &crate::fdbtable::FdbKey
     if e.is_static {
         m.put_flag(attr::STATIC)?;
     }
-    m.put_u32(attr::AGE, (fdb::age(e, now) / hz()) as u32)
+    m.put_u32(attr::AGE, jiffies_to_secs(fdb::age(e, now)) as u32)
 }
 
 /// The FDB of a switch: resumes where the last message stopped (bucket and position, in
