@@ -12,10 +12,11 @@
 //! affinity and effective CPU. The vectors are steered by VMQ (`vmq/`), the one place that
 //! decides a port's CPU.
 
-use crate::pci::{self, vf, PciDev, Text};
+use crate::irq;
 use crate::net::NetDevice;
+use crate::pci::{vf, PciDev};
 use crate::sync::rtnl::Held;
-use crate::net::vmq::irq_set_cpu;
+use crate::text::Text;
 use core::sync::atomic::{AtomicBool, Ordering};
 use kernel::{c_str, prelude::*};
 
@@ -83,29 +84,40 @@ fn is_ir(name: &str) -> bool {
     name.starts_with("INTEL-IR") || name.starts_with("AMD-IR") || name.starts_with("IR-")
 }
 
-/// Walks `irq`'s hierarchy.
-pub(crate) fn irq_info(irq: u32) -> IrqInfo {
-    let chip = pci::irq_chip_name(irq);
+/// Walks the hierarchy of `irq`, a vector of `dev` (its vectors are locked meanwhile; one
+/// gone since it was listed is reported without its chain).
+pub(crate) fn irq_info(dev: &PciDev, irq: u32) -> IrqInfo {
+    let mut chip = Text::empty();
     let mut domains = [Text::empty(); MAX_LEVELS];
     let mut n = 0;
     let mut hwirq = 0;
     let mut remapped = false;
     let mut irte = None;
-    while n < MAX_LEVELS {
-        let Some((name, hw)) = pci::irq_level(irq, n as u32) else { break };
-        if n == 0 {
-            hwirq = hw;
-        }
-        if name.as_str().starts_with("INTEL-IR") {
-            remapped = true;
-            irte = u32::try_from(hw >> 16).ok();
-        } else if is_ir(name.as_str()) {
-            remapped = true;
-        }
-        domains[n] = name;
-        n += 1;
+    if let Some(mut msix) = dev.msix() {
+        msix.for_each(|d| {
+            if d.irq() != irq {
+                return;
+            }
+            chip = d.chip_name().map_or(Text::empty(), Text::copy);
+            let mut level = Some(d);
+            while let Some(l) = level.filter(|_| n < MAX_LEVELS) {
+                let name = Text::copy(l.domain_name().unwrap_or(c_str!("?")));
+                if n == 0 {
+                    hwirq = l.hwirq();
+                }
+                if name.as_str().starts_with("INTEL-IR") {
+                    remapped = true;
+                    irte = u32::try_from(l.hwirq() >> 16).ok();
+                } else if is_ir(name.as_str()) {
+                    remapped = true;
+                }
+                domains[n] = name;
+                n += 1;
+                level = l.parent();
+            }
+        });
     }
-    let eff = pci::irq_mask(irq, true);
+    let eff = irq::mask(irq, true);
     IrqInfo {
         irq,
         hwirq,
@@ -114,9 +126,9 @@ pub(crate) fn irq_info(irq: u32) -> IrqInfo {
         ndomains: n,
         remapped,
         irte,
-        affinity: pci::irq_mask(irq, false),
+        affinity: irq::mask(irq, false),
         cpu: (eff != 0).then(|| eff.trailing_zeros()),
-        active: pci::irq_has_action(irq),
+        active: irq::has_action(irq),
     }
 }
 
@@ -141,12 +153,12 @@ pub(crate) fn warn_not_remapped(dev: &PciDev) {
 pub(crate) fn steer(dev: &PciDev, cpu: u32) -> usize {
     let mut irqs = [0u32; MAX_VECTORS];
     let n = vectors(dev, &mut irqs);
-    irqs[..n].iter().filter(|irq| irq_set_cpu(**irq, cpu).is_ok()).count()
+    irqs[..n].iter().filter(|i| irq::set_cpu(**i, cpu).is_ok()).count()
 }
 
 /// Whether every MSI-X vector of `dev` is effectively on `cpu`.
 pub(crate) fn all_on(dev: &PciDev, cpu: u32) -> bool {
     let mut irqs = [0u32; MAX_VECTORS];
     let n = vectors(dev, &mut irqs);
-    irqs[..n].iter().all(|irq| pci::irq_mask(*irq, true) == 1u64 << cpu.min(63))
+    irqs[..n].iter().all(|i| irq::mask(*i, true) == 1u64 << cpu.min(63))
 }

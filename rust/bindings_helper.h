@@ -14,6 +14,11 @@
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
 #include <linux/pci.h>
+#include <linux/msi.h>
+#include <linux/llist.h>
+#include <linux/smp.h>
+#include <linux/topology.h>
+#include <net/netdev_rx_queue.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/net_namespace.h>

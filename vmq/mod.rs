@@ -27,14 +27,15 @@ pub(crate) mod policy;
 use crate::irq_remap;
 use crate::stats::{Counter, Stats};
 use crate::pci::PciDev;
-use crate::net::NetDevice;
+use crate::net::{rxqueue, NetDevice};
 use crate::sync::rtnl::Held;
-use crate::net::vmq as hw;
+use crate::{cpu, ethtool, irq, time};
 use crate::uapi;
 use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL_ACCOUNT, KVec};
 use kernel::{c_str, prelude::*};
 use kernel::sync::Arc;
+use kernel::types::ARef;
 use policy::{Config, Cpu, Move, Queue, MAX_CPUS, MAX_QUEUES};
 
 /// "No steering CPU" in a vPort's steering cell.
@@ -191,7 +192,7 @@ pub(crate) struct PortInfo {
     pub(crate) steer: Arc<AtomicU32>,
     pub(crate) stats: Arc<Stats>,
     /// VF-backed port: its VF, whose MSI-X vectors VMQ steers.
-    pub(crate) vf: Option<PciDev>,
+    pub(crate) vf: Option<ARef<PciDev>>,
 }
 
 /// A vPort's queue.
@@ -213,7 +214,7 @@ pub(crate) struct Assign {
     pub(crate) load: u32,
     steer: Arc<AtomicU32>,
     stats: Arc<Stats>,
-    pub(crate) vf: Option<PciDev>,
+    pub(crate) vf: Option<ARef<PciDev>>,
 }
 
 impl Assign {
@@ -258,7 +259,7 @@ pub(crate) struct Vmq {
 fn allowed(s: &Settings, out: &mut [Cpu; MAX_CPUS]) -> usize {
     let mut online = [Cpu { id: 0, node: 0, core: 0 }; MAX_CPUS];
     let mut n = 0;
-    hw::for_each_online_cpu(|c| {
+    cpu::for_each_online(|c| {
         if n < MAX_CPUS && (c.id as usize) < MAX_CPUS {
             online[n] = Cpu { id: c.id, node: c.node, core: c.core };
             n += 1;
@@ -320,7 +321,7 @@ impl Vmq {
         if let Some(a) = crate::kvec::vec_remove(&mut self.assigns, i) {
             a.steer.store(NO_CPU, Ordering::Relaxed);
             if let (Some(loc), Some(dev)) = (a.loc, uplink) {
-                let _ = hw::filter_delete(rtnl, dev, loc);
+                let _ = ethtool::delete(rtnl, dev, loc);
             }
         }
     }
@@ -342,7 +343,7 @@ impl Vmq {
     pub(crate) fn sync(&mut self, rtnl: Held<'_>, uplink: Option<&NetDevice>, ports: &[PortInfo]) {
         let backend = match (self.settings.mode, uplink) {
             (Mode::Off, _) | (_, None) => Backend::None,
-            (_, Some(dev)) => match hw::rx_rings(rtnl, dev) {
+            (_, Some(dev)) => match ethtool::rx_rings(rtnl, dev) {
                 Ok(n) if n >= 2 => {
                     self.rings = n;
                     Backend::Hardware
@@ -433,7 +434,7 @@ impl Vmq {
             Backend::Hardware => {
                 let Some(dev) = uplink else { return };
                 let limit = self.queue_limit();
-                let default_irq = hw::rxq_irq(rtnl, dev, 0);
+                let default_irq = rxqueue::irq(rtnl, dev, 0);
                 for i in 0..self.assigns.len() {
                     if self.assigns[i].vf.is_some() {
                         continue;
@@ -443,8 +444,8 @@ impl Vmq {
                         let free = (1..self.rings).find(|q| !self.assigns.iter().any(|a| a.queue == Some(*q)));
                         if let (true, Some(q)) = (used < limit, free) {
                             let a = &self.assigns[i];
-                            if let Ok(loc) = hw::filter_insert(rtnl, dev, &a.mac, a.vid, q) {
-                                let irq = hw::rxq_irq(rtnl, dev, q);
+                            if let Ok(loc) = ethtool::insert(rtnl, dev, &a.mac, a.vid, q) {
+                                let irq = rxqueue::irq(rtnl, dev, q);
                                 let home = policy::home_cpu(ids, (q - 1) as usize);
                                 let a = &mut self.assigns[i];
                                 a.queue = Some(q);
@@ -454,7 +455,7 @@ impl Vmq {
                                 a.since_move = 0;
                                 if let Some(irq) = irq {
                                     if home != policy::NO_CPU {
-                                        let _ = hw::irq_set_cpu(irq, home);
+                                        let _ = irq::set_cpu(irq, home);
                                     }
                                 }
                             }
@@ -464,7 +465,7 @@ impl Vmq {
                     if a.queue.is_none() {
                         a.irq = default_irq;
                     }
-                    a.cpu = a.irq.and_then(hw::irq_effective_cpu).unwrap_or(NO_CPU);
+                    a.cpu = a.irq.and_then(irq::effective_cpu).unwrap_or(NO_CPU);
                 }
             }
             Backend::Software => {
@@ -538,8 +539,8 @@ impl Vmq {
             match backend {
                 Backend::Hardware => {
                     if let Some(irq) = a.irq {
-                        let _ = hw::irq_set_cpu(irq, a.home);
-                        a.cpu = hw::irq_effective_cpu(irq).unwrap_or(a.home);
+                        let _ = irq::set_cpu(irq, a.home);
+                        a.cpu = irq::effective_cpu(irq).unwrap_or(a.home);
                     }
                 }
                 Backend::Software => {
@@ -562,7 +563,7 @@ impl Vmq {
             return;
         }
         self.elapsed_ms = 0;
-        let now = hw::now_ns();
+        let now = time::now_ns();
         let dt = now.saturating_sub(self.last_sample).max(1);
         let first = self.last_sample == 0;
         self.last_sample = now;
@@ -584,7 +585,7 @@ impl Vmq {
                 }
             } else if self.backend == Backend::Hardware {
                 // Someone (irqbalance, /proc/irq) may have moved it.
-                if let Some(c) = a.irq.and_then(hw::irq_effective_cpu) {
+                if let Some(c) = a.irq.and_then(irq::effective_cpu) {
                     a.cpu = c;
                 }
             }
@@ -618,7 +619,7 @@ impl Vmq {
             let ok = match (&a.vf, self.backend) {
                 (Some(vf), _) => irq_remap::steer(vf, mv.to) > 0,
                 (None, b) => match b {
-                Backend::Hardware => a.irq.is_some_and(|irq| hw::irq_set_cpu(irq, mv.to).is_ok()),
+                Backend::Hardware => a.irq.is_some_and(|irq| irq::set_cpu(irq, mv.to).is_ok()),
                 Backend::Software => {
                     a.steer.store(mv.to, Ordering::Relaxed);
                     true
@@ -630,7 +631,7 @@ impl Vmq {
                 continue;
             }
             a.cpu = match self.backend {
-                Backend::Hardware if a.vf.is_none() => a.irq.and_then(hw::irq_effective_cpu).unwrap_or(mv.to),
+                Backend::Hardware if a.vf.is_none() => a.irq.and_then(irq::effective_cpu).unwrap_or(mv.to),
                 _ => mv.to,
             };
             a.moves += 1;

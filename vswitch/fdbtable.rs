@@ -8,7 +8,8 @@
 use crate::fdb::{self, Entry, HashKey, Learn};
 use crate::mac::Mac;
 use crate::sync::rcu::{self, RcuBox, RcuPtr};
-use crate::sync::rcuhash::{hz, jiffies64, random_u64, Cursor, RcuHash};
+use crate::sync::rcuhash::{random_u64, Cursor, RcuHash};
+use crate::time::{hz, jiffies64};
 use crate::sync::workqueue::{DelayedWorkFn, DelayedWorkRef};
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use kernel::alloc::{flags::GFP_ATOMIC, Flags, KVVec};

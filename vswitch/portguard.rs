@@ -9,7 +9,7 @@ use crate::mac::Mac;
 use crate::portpolicy::Rate;
 use crate::sync::bhlock::BhLock;
 use crate::sync::rcu::{self, RcuBox, RcuPtr};
-use crate::sync::rcuhash::{hz, jiffies64};
+use crate::time::{hz, jiffies64};
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use kernel::alloc::flags::GFP_ATOMIC;
 use kernel::prelude::*;

@@ -11,7 +11,7 @@ use crate::sync::rcu::{self, RcuBox, RcuPtr};
 use crate::net::skb::Skb;
 use crate::view::View;
 use kernel::str::CStr;
-use crate::net::vmq::now_ns;
+use crate::time::now_ns;
 use crate::tb;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL_ACCOUNT, KBox, KVec};

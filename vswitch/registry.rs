@@ -18,6 +18,7 @@ use crate::name::Name;
 use crate::netlink::events;
 use crate::net::{is_vport, Net, NetDevice, NetKey, NetPtr, NetdevEvent, NotifierOps};
 use crate::pci::PciDev;
+use kernel::types::ARef;
 use crate::net::pernet::PernetOps;
 use crate::sync::rtnl::{Held, Rtnl, RtnlCallback, RtnlCell};
 use crate::kvec::{vec_pop, vec_remove, vec_retain};
@@ -44,7 +45,7 @@ impl NetEntry {
 pub(crate) struct Registry {
     nets: KVec<NetEntry>,
     /// PFs whose VFs are to be disabled once RTNL is released (PF drivers take RTNL).
-    sriov_off: KVec<PciDev>,
+    sriov_off: KVec<ARef<PciDev>>,
 }
 
 static REGISTRY: RtnlCell<Registry> = RtnlCell::new(Registry { nets: KVec::new(), sriov_off: KVec::new() });
@@ -169,7 +170,7 @@ fn with_callback(rtnl: &mut RtnlCallback, f: impl FnOnce(&mut Registry, Held<'_>
 
 /// Disables the VFs of `pfs` (the switches that enabled them are gone or let their uplink
 /// go). Called without RTNL.
-fn sriov_off(pfs: KVec<PciDev>) {
+fn sriov_off(pfs: KVec<ARef<PciDev>>) {
     for pf in pfs.iter() {
         if let Err(e) = pf.sriov_configure(0) {
             pr_warn!("vswitch: {}: disabling VFs failed ({:?})\n", pf.name(), e);

@@ -2,8 +2,8 @@
 //! vswitch: a Hyper-V style virtual switch for Linux (crate root of `vswitch.ko`).
 //!
 //! Modules: the `rust/` foundation (`bindings`, and safe abstractions by subsystem: `net`,
-//! `sync`, `pci`, `percpu`, `errno`, `kvec`; the only place with code the compiler cannot
-//! check), `uapi` (the netlink UAPI shared with `vswctl`),
+//! `sync`, `pci`, `irq`, `cpu`, `percpu`, `ethtool`, `time`, `text`, `errno`, `kvec`; the
+//! only place with code the compiler cannot check), `uapi` (the netlink UAPI shared with `vswctl`),
 //! `switch` (the data path), `control` (switches and ports as configured, transactional
 //! changes), `registry` (per-namespace switches, netdevice and namespace events), `netlink`
 //! (the generic netlink family), `vmq` and `irq_remap` (receive scaling and SR-IOV).
@@ -16,8 +16,17 @@ use kernel::prelude::*;
 #[path = "../rust/bindings.rs"]
 mod bindings;
 #[allow(dead_code, unreachable_pub)]
+#[path = "../rust/cpu.rs"]
+mod cpu;
+#[allow(dead_code, unreachable_pub)]
 #[path = "../rust/errno.rs"]
 mod errno;
+#[allow(dead_code, unreachable_pub)]
+#[path = "../rust/ethtool/mod.rs"]
+mod ethtool;
+#[allow(dead_code, unreachable_pub)]
+#[path = "../rust/irq.rs"]
+mod irq;
 #[allow(dead_code, unreachable_pub)]
 #[path = "../rust/kvec.rs"]
 mod kvec;
@@ -33,6 +42,12 @@ mod percpu;
 #[allow(dead_code, unreachable_pub)]
 #[path = "../rust/sync/mod.rs"]
 mod sync;
+#[allow(dead_code, unreachable_pub)]
+#[path = "../rust/text.rs"]
+mod text;
+#[allow(dead_code, unreachable_pub)]
+#[path = "../rust/time.rs"]
+mod time;
 
 #[path = "../vmq/mod.rs"]
 mod vmq;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vswitch C helpers: per-CPU memory and CPU topology. */
+/* vswitch C helpers: per-CPU memory, cpumasks and CPU topology (macros and inlines). */
 #include <linux/percpu.h>
 #include <linux/cpumask.h>
 #include <linux/topology.h>
@@ -15,41 +15,37 @@ void *vsw_this_cpu_ptr(void *p)
 	return this_cpu_ptr(p);
 }
 
-void *vsw_per_cpu_ptr(void *p, int cpu)
+void *vsw_per_cpu_ptr(void *p, unsigned int cpu)
 {
 	return per_cpu_ptr(p, cpu);
 }
 
-int vsw_next_possible_cpu(int prev)
+unsigned int vsw_cpumask_next(int n, const struct cpumask *m)
 {
-	int cpu = cpumask_next(prev, cpu_possible_mask);
-
-	return cpu < nr_cpu_ids ? cpu : -1;
+	return cpumask_next(n, m);
 }
 
-int vsw_next_online_cpu(int prev)
+bool vsw_cpumask_test_cpu(unsigned int cpu, const struct cpumask *m)
 {
-	unsigned int cpu = cpumask_next(prev, cpu_online_mask);
-
-	return cpu < nr_cpu_ids ? (int)cpu : -1;
+	return cpumask_test_cpu(cpu, m);
 }
 
-int vsw_cpu_online(int cpu)
+const struct cpumask *vsw_cpumask_of(unsigned int cpu)
 {
-	return cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu);
+	return cpumask_of(cpu);
 }
 
-int vsw_cpu_node(int cpu)
+const struct cpumask *vsw_cpu_sibling_mask(unsigned int cpu)
+{
+	return topology_sibling_cpumask(cpu);
+}
+
+int vsw_cpu_to_node(unsigned int cpu)
 {
 	return cpu_to_node(cpu);
 }
 
-int vsw_cpu_core(int cpu)
-{
-	return cpumask_first(topology_sibling_cpumask(cpu));
-}
-
-int vsw_smp_processor_id(void)
+unsigned int vsw_smp_processor_id(void)
 {
 	return raw_smp_processor_id();
 }

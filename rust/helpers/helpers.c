@@ -14,7 +14,6 @@
 #include "netdev.c"
 #include "genl.c"
 #include "steer.c"
-#include "vmq.c"
 #include "pci.c"
 #include "irq.c"
 #include "sched.c"

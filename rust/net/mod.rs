@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 //! Networking: devices and namespaces, vPorts the module registers, uplinks it attaches, the
 //! netdevice notifier, socket buffers, generic netlink, per-namespace lifecycle, the qdisc,
-//! and what VMQ needs of NICs.
+//! receive queues, and the VMQ software backend's cross-CPU delivery.
 
 pub mod device;
+pub mod driver;
 pub mod genl;
 pub mod notifier;
 pub mod pernet;
 pub mod qdisc;
+pub mod rxqueue;
 pub mod skb;
+pub mod steer;
 pub mod uplink;
-pub mod vmq;
 pub mod vport;
 
 pub use device::{dev_by_name, Net, NetDevice, NetKey, NetPtr};

@@ -17,24 +17,6 @@ use kernel::alloc::{KBox, KVVec};
 use kernel::error::Result;
 use kernel::types::Opaque;
 
-/// Current time in jiffies (64-bit, never wraps in practice).
-pub fn jiffies64() -> u64 {
-    // SAFETY: reading the jiffies counter has no preconditions.
-    unsafe { bindings::vsw_jiffies64() }
-}
-
-/// Ticks per second.
-pub fn hz() -> u64 {
-    // SAFETY: constant.
-    unsafe { bindings::vsw_hz() as u64 }
-}
-
-/// Whole seconds in `j` jiffies.
-pub fn jiffies_to_secs(j: u64) -> u64 {
-    // `max(1)`: HZ is never 0, and saying so spares the division its panic path.
-    j / hz().max(1)
-}
-
 /// A random 64-bit value (e.g. a hash key).
 pub fn random_u64() -> u64 {
     // SAFETY: no preconditions.

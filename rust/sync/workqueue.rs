@@ -17,7 +17,7 @@ use kernel::types::Opaque;
 
 /// Jiffies for `ms` milliseconds, rounded up (at least 1 for a non-zero `ms`).
 pub fn ms_to_jiffies(ms: u64) -> u64 {
-    let hz = crate::sync::rcuhash::hz();
+    let hz = crate::time::hz();
     (ms.saturating_mul(hz)).div_ceil(1000)
 }
 

@@ -27,6 +27,7 @@ use super::*;
 use crate::errno::eopnotsupp;
 use crate::name::Name;
 use crate::pci::PciDev;
+use kernel::types::ARef;
 use kernel::alloc::{flags::GFP_KERNEL_ACCOUNT, Flags, KVec};
 use kernel::c_str;
 
@@ -67,7 +68,7 @@ pub(crate) struct Switches {
     pub(crate) list: KVec<SwitchCtl>,
     /// PFs whose VFs a switch enabled and no longer owns: disabled once RTNL is released (PF
     /// drivers take RTNL while changing VFs).
-    pub(crate) sriov_off: KVec<PciDev>,
+    pub(crate) sriov_off: KVec<ARef<PciDev>>,
 }
 
 impl Switches {

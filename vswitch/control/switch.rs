@@ -10,6 +10,7 @@ use crate::name::Name;
 use crate::net::Net;
 use crate::net::qdisc;
 use crate::pci::PciDev;
+use kernel::types::ARef;
 use crate::switch::{PortTable, Slot, SwitchCore, UPLINK_ID};
 use crate::sync::rcu::RcuBox;
 use crate::sync::rtnl::Held;
@@ -44,7 +45,7 @@ pub(crate) struct SwitchCtl {
     /// VF-backed vPorts.
     pub(crate) vf_ports: KVec<VfPort>,
     /// VFs this switch enabled on its uplink (disabled again when it lets the uplink go).
-    pub(crate) sriov_owned: Option<PciDev>,
+    pub(crate) sriov_owned: Option<ARef<PciDev>>,
     /// The `vswitch` qdisc this switch made its uplink's root (detached when dropped).
     pub(crate) qdisc: Option<qdisc::Attachment>,
     pub(crate) ids: Ids,
@@ -160,7 +161,7 @@ impl SwitchCtl {
     }
 
     /// Takes the switch apart (cannot fail): VF ports, VMQ, qdisc, uplink, ports, ager.
-    pub(super) fn teardown(&mut self, rtnl: Held<'_>, sriov_off: &mut KVec<PciDev>) {
+    pub(super) fn teardown(&mut self, rtnl: Held<'_>, sriov_off: &mut KVec<ARef<PciDev>>) {
         self.unhook_uplink(rtnl);
         // Nobody forwards any more once the empty table is published.
         self.core.publish(None);
@@ -176,7 +177,7 @@ impl SwitchCtl {
     /// Settles the switch after devices changed under it (a notifier event): an uplink that
     /// left (unregistered, or moved to another namespace) is detached, ports whose netdev is
     /// being unregistered are removed, and VMQ follows MAC changes. Reports what it did.
-    pub(crate) fn settle(&mut self, rtnl: Held<'_>, net: Net<'_>, sriov_off: &mut KVec<PciDev>, mut removed: impl FnMut(&Name)) -> bool {
+    pub(crate) fn settle(&mut self, rtnl: Held<'_>, net: Net<'_>, sriov_off: &mut KVec<ARef<PciDev>>, mut removed: impl FnMut(&Name)) -> bool {
         let mut uplink_gone = false;
         if let Some(u) = &self.uplink {
             let d = u.link.dev();

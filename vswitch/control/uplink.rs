@@ -6,6 +6,7 @@ use super::*;
 use crate::net::qdisc;
 use crate::net::{dev_by_name, Net, NetDevice, Uplink};
 use crate::pci::PciDev;
+use kernel::types::ARef;
 use crate::stats::Stats;
 use crate::switch::{PortTable, Slot, SwitchCore, UplinkRx, UPLINK_ID};
 use crate::sync::rcu::RcuBox;
@@ -63,7 +64,7 @@ impl SwitchCtl {
 
     /// After a table without `old` is published: lets it (and its qdisc) go; VFs this switch
     /// enabled on it go to `sriov_off`.
-    pub(super) fn release_uplink(&mut self, old: Option<UplinkCtl>, old_q: Option<qdisc::Attachment>, sriov_off: &mut KVec<PciDev>) {
+    pub(super) fn release_uplink(&mut self, old: Option<UplinkCtl>, old_q: Option<qdisc::Attachment>, sriov_off: &mut KVec<ARef<PciDev>>) {
         drop(old_q);
         drop(old);
         self.core.fdb.flush_port(UPLINK_ID);
@@ -82,7 +83,7 @@ impl SwitchCtl {
         new: Option<UplinkCtl>,
         t: Option<KBox<RcuBox<PortTable>>>,
         q: Option<qdisc::Attachment>,
-        sriov_off: &mut KVec<PciDev>,
+        sriov_off: &mut KVec<ARef<PciDev>>,
     ) {
         self.unhook_uplink(rtnl);
         let old_q = core::mem::replace(&mut self.qdisc, q);

@@ -8,6 +8,7 @@ use crate::irq_remap::{self, VfCfg};
 use crate::kvec::vec_remove;
 use crate::name::Name;
 use crate::pci::PciDev;
+use kernel::types::ARef;
 use crate::pci::random_mac;
 use crate::stats::Stats;
 use crate::sync::rtnl::Held;
@@ -23,7 +24,7 @@ pub(crate) struct VfPort {
     pub(crate) id: u32,
     pub(crate) name: Name,
     pub(crate) index: u32,
-    pub(crate) pci: PciDev,
+    pub(crate) pci: ARef<PciDev>,
     pub(crate) cfg: VfCfg,
     pub(crate) steer: Arc<AtomicU32>,
     pub(crate) stats: Arc<Stats>,
@@ -44,9 +45,9 @@ impl SwitchCtl {
     }
 
     /// The uplink's PCI device, if it is an SR-IOV PF.
-    pub(crate) fn pf(&self) -> Option<PciDev> {
+    pub(crate) fn pf(&self, rtnl: Held<'_>) -> Option<ARef<PciDev>> {
         let u = self.uplink.as_ref()?;
-        PciDev::of_netdev(u.link.dev()).filter(|p| p.total_vfs() > 0)
+        PciDev::of_netdev(rtnl, u.link.dev()).filter(|p| p.total_vfs() > 0)
     }
 
     pub(crate) fn vf_port_by_id(&self, id: u32) -> Option<&VfPort> {
@@ -58,7 +59,7 @@ impl Switches {
     pub(super) fn vf_port_add(&mut self, rtnl: Held<'_>, i: usize, n: Name, index: u32, cfg: PortCfg) -> CfgResult {
         let vcfg = vf_cfg(&cfg, None)?;
         let sw = &mut self.list[i];
-        let Some(pf) = sw.pf() else {
+        let Some(pf) = sw.pf(rtnl) else {
             return fail(eopnotsupp(), c_str!("vswitch: VF ports need an uplink that is an SR-IOV PF"));
         };
         if index >= pf.num_vfs() {
@@ -115,10 +116,10 @@ impl Switches {
     }
 
     /// Checks a `switch set SW sriov N` before RTNL is dropped to apply it; returns the PF.
-    pub(crate) fn sriov_check(&self, name: &str, n: u32) -> CfgResult<PciDev> {
+    pub(crate) fn sriov_check(&self, rtnl: Held<'_>, name: &str, n: u32) -> CfgResult<ARef<PciDev>> {
         let sw = &self.list[self.switch_idx(name)?];
         let Some(u) = &sw.uplink else { return fail(EINVAL, c_str!("vswitch: sriov needs an uplink")) };
-        let Some(pf) = PciDev::of_netdev(u.link.dev()) else {
+        let Some(pf) = PciDev::of_netdev(rtnl, u.link.dev()) else {
             return fail(eopnotsupp(), c_str!("vswitch: the uplink is not a PCI device (no SR-IOV)"));
         };
         let total = pf.total_vfs();
@@ -135,11 +136,11 @@ impl Switches {
     }
 
     /// Records that switch `name` enabled VFs on `pf` (or disabled them: `n` 0).
-    pub(crate) fn sriov_done(&mut self, name: &str, pf: &PciDev, n: u32) {
+    pub(crate) fn sriov_done(&mut self, rtnl: Held<'_>, name: &str, pf: &PciDev, n: u32) {
         if let Ok(i) = self.switch_idx(name) {
             let sw = &mut self.list[i];
-            if sw.pf().is_some_and(|p| p.same(pf)) {
-                sw.sriov_owned = (n > 0).then(|| pf.clone());
+            if sw.pf(rtnl).is_some_and(|p| p.same(pf)) {
+                sw.sriov_owned = (n > 0).then(|| ARef::from(pf));
             }
         }
     }

@@ -6,7 +6,7 @@ use crate::guard;
 use crate::registry;
 use crate::errno::eopnotsupp;
 use crate::net::genl::Request;
-use crate::sync::rcuhash::{jiffies64, jiffies_to_secs};
+use crate::time::{jiffies64, jiffies_to_secs};
 use crate::uapi::{attr, binding_attr, binding_source, cmd};
 use kernel::{c_str, prelude::*};
 

@@ -35,12 +35,12 @@ fn port_irqs_of(req: &Request<'_>, reg: &mut Registry, net: Net<'_>, name: &str)
     msg.put_str(attr::PORT, p.name.as_str())?;
     msg.put_str(attr::PCI, p.pci.name())?;
     if let Some(d) = p.pci.driver() {
-        msg.put_str(attr::DRIVER, d)?;
+        msg.put_str(attr::DRIVER, d.as_str())?;
     }
     msg.put_u8(attr::MSIX, p.pci.msix_enabled() as u8)?;
     let mut any_remapped = false;
     for irq in irqs[..n].iter() {
-        let info = irq_remap::irq_info(*irq);
+        let info = irq_remap::irq_info(&p.pci, *irq);
         any_remapped |= info.remapped;
         let nest = msg.nest_start(attr::IRQ_ENTRY)?;
         msg.put_u32(irq_attr::IRQ, info.irq)?;

@@ -213,7 +213,7 @@ pub(crate) fn fill_vf_port(msg: &Writer, held: Held<'_>, sw: &SwitchCtl, p: &VfP
     msg.put_u32(attr::VF, p.index)?;
     msg.put_str(attr::PCI, p.pci.name())?;
     if let Some(d) = p.pci.driver() {
-        msg.put_str(attr::DRIVER, d)?;
+        msg.put_str(attr::DRIVER, d.as_str())?;
     }
     if let Some(dev) = p.pci.netdev(held) {
         msg.put_str(attr::VF_DEV, dev.name(held))?;

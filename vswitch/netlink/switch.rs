@@ -59,12 +59,12 @@ pub(super) fn sws<'a>(reg: &'a mut Registry, net: Net<'_>) -> CfgResult<&'a mut 
 /// `sriov N` of `switch add/set`: checked under RTNL, applied without it (the PF driver
 /// takes RTNL and VF drivers register netdevs), then recorded.
 fn apply_sriov(net: Net<'_>, name: &str, n: u32) -> CfgResult {
-    let pf = registry::with(|reg, _| sws(reg, net)?.sriov_check(name, n))?;
+    let pf = registry::with(|reg, h| sws(reg, net)?.sriov_check(h, name, n))?;
     match pf.sriov_configure(n) {
         Ok(got) => {
             registry::with(|reg, h| -> CfgResult {
                 let s = sws(reg, net)?;
-                s.sriov_done(name, &pf, got);
+                s.sriov_done(h, name, &pf, got);
                 if let Some(sw) = s.switch(name) {
                     events::switch_event(h, net, cmd::SWITCH_SET, sw);
                 }
@@ -194,7 +194,7 @@ pub(crate) fn fill_switch(msg: &Writer, sw: &SwitchCtl, h: Held<'_>) -> Result {
     }
     msg.put_u64(attr::MOVES, v.moves)?;
     msg.put_u16(attr::GROUP_FWD_MASK, sw.core.group_fwd.load(Ordering::Relaxed) as u16)?;
-    if let Some(pf) = sw.pf() {
+    if let Some(pf) = sw.pf(h) {
         msg.put_u32(attr::SRIOV, pf.num_vfs())?;
         msg.put_u32(attr::SRIOV_TOTAL, pf.total_vfs())?;
     }

@@ -14,10 +14,10 @@ pub(crate) use netdev::{PortCore, UplinkRx};
 pub(crate) use table::{PortTable, Slot, UPLINK_ID};
 
 use crate::fdbtable::Fdb;
-use crate::net::vmq::Steer;
+use crate::net::steer::Steer;
 use crate::stats::Stats;
 use crate::sync::rcu::{RcuBox, RcuPtr};
-use crate::sync::rcuhash::hz;
+use crate::time::hz;
 use crate::sync::workqueue::DelayedWork;
 use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use kernel::alloc::Flags;

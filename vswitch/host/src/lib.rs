@@ -36,3 +36,6 @@ pub mod tb;
 
 #[path = "../../wfq.rs"]
 pub mod wfq;
+
+#[path = "../../../rust/ethtool/loc.rs"]
+pub mod ethtool_loc;
