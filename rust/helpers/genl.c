@@ -55,8 +55,3 @@ void vsw_nla_nest_end(struct sk_buff *skb, struct nlattr *start)
 {
 	nla_nest_end(skb, start);
 }
-
-struct net *vsw_genl_info_net(const struct genl_info *info)
-{
-	return genl_info_net(info);
-}

@@ -7,11 +7,6 @@
 #include <net/net_namespace.h>
 #include <linux/error-injection.h>
 
-void *vsw_netdev_priv(const struct net_device *dev)
-{
-	return netdev_priv(dev);
-}
-
 void vsw_dev_net_set(struct net_device *dev, struct net *net)
 {
 	dev_net_set(dev, net);
@@ -37,16 +32,6 @@ void vsw_eth_hw_addr_set(struct net_device *dev, const u8 *addr)
 	eth_hw_addr_set(dev, addr);
 }
 
-int vsw_netif_running(const struct net_device *dev)
-{
-	return netif_running(dev);
-}
-
-int vsw_netif_carrier_ok(const struct net_device *dev)
-{
-	return netif_carrier_ok(dev);
-}
-
 void vsw_netif_tx_start_all(struct net_device *dev)
 {
 	netif_tx_start_all_queues(dev);
@@ -62,11 +47,6 @@ void vsw_netif_tx_wake_all(struct net_device *dev)
 	netif_tx_wake_all_queues(dev);
 }
 
-void *vsw_rx_handler_data(const struct sk_buff *skb)
-{
-	return rcu_dereference(skb->dev->rx_handler_data);
-}
-
 struct net_device *vsw_netdev_notifier_dev(void *ptr)
 {
 	return netdev_notifier_info_to_dev(ptr);
@@ -75,11 +55,6 @@ struct net_device *vsw_netdev_notifier_dev(void *ptr)
 int vsw_net_alive(const struct net *net)
 {
 	return check_net(net);
-}
-
-struct net *vsw_dev_net(const struct net_device *dev)
-{
-	return dev_net(dev);
 }
 
 int vsw_dev_change_net_namespace(struct net_device *dev, struct net *net, const char *pat)

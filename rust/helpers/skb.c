@@ -37,24 +37,14 @@ struct sk_buff *vsw_skb_vlan_normalize(struct sk_buff *skb)
 	return skb;
 }
 
-int vsw_skb_vlan_tag_present(const struct sk_buff *skb)
+u32 vsw_skb_vlan_all(const struct sk_buff *skb)
 {
-	return skb_vlan_tag_present(skb);
-}
-
-u16 vsw_skb_vlan_proto(const struct sk_buff *skb)
-{
-	return ntohs(skb->vlan_proto);
+	return skb->vlan_all;
 }
 
 const void *vsw_skb_mac_read(const struct sk_buff *skb, int off, int len, void *buf)
 {
 	return skb_header_pointer(skb, skb_mac_offset(skb) + off, len, buf);
-}
-
-u16 vsw_skb_vlan_id(const struct sk_buff *skb)
-{
-	return skb_vlan_tag_get_id(skb);
 }
 
 void vsw_skb_vlan_set(struct sk_buff *skb, u16 vid)
@@ -65,11 +55,6 @@ void vsw_skb_vlan_set(struct sk_buff *skb, u16 vid)
 void vsw_skb_vlan_clear(struct sk_buff *skb)
 {
 	__vlan_hwaccel_clear_tag(skb);
-}
-
-unsigned int vsw_skb_len(const struct sk_buff *skb)
-{
-	return skb->len + skb->mac_len;
 }
 
 struct net_device *vsw_skb_dev(const struct sk_buff *skb)

@@ -151,13 +151,18 @@ impl NetDevice {
     }
     /// Administratively up (`IFF_UP`, running).
     pub fn running(&self) -> bool {
-        // SAFETY: valid device (invariant).
-        unsafe { bindings::vsw_netif_running(self.as_ptr()) != 0 }
+        self.state_bit(bindings::netdev_state_t___LINK_STATE_START)
     }
     /// Carrier up.
     pub fn carrier(&self) -> bool {
-        // SAFETY: valid device (invariant).
-        unsafe { bindings::vsw_netif_carrier_ok(self.as_ptr()) != 0 }
+        !self.state_bit(bindings::netdev_state_t___LINK_STATE_NOCARRIER)
+    }
+    /// `test_bit(bit, &dev->state)`: the link state bits, changed atomically by the core.
+    fn state_bit(&self, bit: bindings::netdev_state_t) -> bool {
+        // SAFETY: valid device (invariant); `state` is an aligned `unsigned long` that the
+        // core only changes with atomic bit operations, so an atomic load sees a whole value.
+        let state = unsafe { core::sync::atomic::AtomicUsize::from_ptr(core::ptr::addr_of_mut!((*self.as_ptr()).state).cast()) };
+        state.load(core::sync::atomic::Ordering::Relaxed) & (1 << bit) != 0
     }
     /// Same device?
     pub fn same(&self, other: &NetDevice) -> bool {
@@ -182,7 +187,7 @@ impl NetDevice {
     pub fn net(&self) -> Net<'_> {
         // SAFETY: valid device (invariant); a device's namespace outlives the device's
         // presence in it, and callers use it under RTNL or within the borrow.
-        unsafe { Net::from_raw(bindings::vsw_dev_net(self.as_ptr())) }
+        unsafe { Net::from_raw(core::ptr::read_volatile(core::ptr::addr_of!((*self.as_ptr()).nd_net.net))) }
     }
     /// Registered and not being unregistered (`NETREG_REGISTERED`).
     pub fn registered(&self, _rtnl: Held<'_>) -> bool {

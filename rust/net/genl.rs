@@ -385,8 +385,9 @@ impl<'a> Request<'a> {
 
     /// The network namespace of the requesting socket.
     pub fn net(&self) -> crate::net::Net<'a> {
-        // SAFETY: `info` is valid (invariant); the namespace outlives the request.
-        unsafe { crate::net::Net::from_raw(bindings::vsw_genl_info_net(self.info)) }
+        // SAFETY: `info` is valid (invariant); `genl_info_net`: its `_net`, set by the core
+        // before the handler runs; the namespace outlives the request.
+        unsafe { crate::net::Net::from_raw((*self.info)._net.net) }
     }
 
     /// Starts a reply to this request with command `cmd` (room for a default-size message).

@@ -4,6 +4,9 @@
 use crate::bindings;
 use crate::net::NetDevice;
 
+/// The VID bits of a TCI.
+const VLAN_VID_MASK: u16 = bindings::VLAN_VID_MASK as u16;
+
 /// An Ethernet address.
 pub type EthAddr = [u8; 6];
 
@@ -76,8 +79,9 @@ impl Skb {
 
     /// Frame length including the Ethernet header.
     pub fn len(&self) -> u32 {
-        // SAFETY: `self.0` is valid (invariant).
-        unsafe { bindings::vsw_skb_len(self.0) }
+        // SAFETY: `self.0` is valid (invariant); we own the skb, so nobody changes it meanwhile.
+        // `data` is past the Ethernet header (`mac_len` bytes) the switch pulled.
+        unsafe { (*self.0).len + u32::from((*self.0).mac_len) }
     }
 
     /// Makes the skb exclusively ours (unshares a shared skb, e.g. from pktgen).
@@ -166,10 +170,10 @@ impl Skb {
     /// The VLAN tag the sender's stack or the NIC moved out of the frame: (TPID, VID).
     pub fn offloaded_tag(&self) -> Option<(u16, u16)> {
         // SAFETY: the skb is valid (invariant).
-        unsafe {
-            (bindings::vsw_skb_vlan_tag_present(self.0) != 0)
-                .then(|| (bindings::vsw_skb_vlan_proto(self.0), bindings::vsw_skb_vlan_id(self.0)))
-        }
+        let all = unsafe { bindings::vsw_skb_vlan_all(self.0) };
+        // `vlan_all` overlays { __be16 vlan_proto; u16 vlan_tci }; 0: no tag (skb_vlan_tag_present).
+        let b = all.to_ne_bytes();
+        (all != 0).then(|| (u16::from_be_bytes([b[0], b[1]]), u16::from_ne_bytes([b[2], b[3]]) & VLAN_VID_MASK))
     }
 
     /// Frees the frame, telling the drop monitor why.

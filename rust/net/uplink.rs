@@ -40,8 +40,10 @@ impl<T: UplinkOps> Uplink<T> {
             if bindings::vsw_skb_is_loopback(skb) != 0 {
                 return bindings::rx_handler_result_RX_HANDLER_PASS;
             }
-            let dev = NetDevice::from_raw(bindings::vsw_skb_dev(skb));
-            let data = bindings::vsw_rx_handler_data(skb);
+            let raw = bindings::vsw_skb_dev(skb);
+            let dev = NetDevice::from_raw(raw);
+            // rcu_dereference(dev->rx_handler_data): set before the handler, under RCU here.
+            let data = core::ptr::read_volatile(core::ptr::addr_of!((*raw).rx_handler_data));
             let ops = <Arc<T> as ForeignOwnable>::borrow(data);
             if let Some(skb) = Skb::from_raw(skb).and_then(Skb::unshare).and_then(Skb::normalize) {
                 ops.rx(dev, skb);

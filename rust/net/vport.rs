@@ -117,7 +117,13 @@ static VPORT_OPS: NetdevOps = NetdevOps({
 /// that is not freed during `'a`.
 unsafe fn vport_priv<'a>(dev: *mut bindings::net_device) -> &'a VportPriv {
     // SAFETY: by the function contract.
-    unsafe { &*(bindings::vsw_netdev_priv(dev) as *const VportPriv) }
+    unsafe { &*netdev_priv(dev).cast::<VportPriv>() }
+}
+
+/// `netdev_priv`: the private area follows the `net_device`, aligned to `NETDEV_ALIGN`.
+fn netdev_priv(dev: *mut bindings::net_device) -> *mut u8 {
+    const OFFSET: usize = core::mem::size_of::<bindings::net_device>().next_multiple_of(bindings::NETDEV_ALIGN as usize);
+    dev.cast::<u8>().wrapping_add(OFFSET)
 }
 
 /// # Safety
@@ -352,7 +358,7 @@ impl<T: VportOps> Vport<T> {
         // SAFETY: `dev` is a fresh, unregistered device that we own, with a private area of
         // `VportPriv`'s size (zeroed, suitably aligned: NETDEV_ALIGN); RTNL is held.
         let ret = unsafe {
-            let p = bindings::vsw_netdev_priv(dev) as *mut VportPriv;
+            let p = netdev_priv(dev).cast::<VportPriv>();
             (*p).ops = foreign;
             core::ptr::addr_of_mut!((*p).vt).write(&Self::VTABLE);
             (*p).dev = dev;
