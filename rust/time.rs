@@ -5,8 +5,11 @@ use crate::bindings;
 
 /// Current time in jiffies (64-bit, never wraps in practice).
 pub fn jiffies64() -> u64 {
-    // SAFETY: reading the jiffies counter has no preconditions.
-    unsafe { bindings::vsw_jiffies64() }
+    // `get_jiffies_64` on a 64-bit kernel: one volatile read of the counter the timer
+    // interrupt advances (a 64-bit load cannot tear there; 32-bit needs the seqlock).
+    const _: () = assert!(usize::BITS == 64, "jiffies64: 64-bit kernels only");
+    // SAFETY: `jiffies_64` is a valid, aligned kernel variable for the kernel's lifetime.
+    unsafe { core::ptr::read_volatile(&raw const bindings::jiffies_64) }
 }
 
 /// Ticks per second (`HZ`).

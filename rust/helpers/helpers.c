@@ -7,7 +7,6 @@
  * one's safety contract. Like the kernel's own rust/helpers/, no logic lives here.
  */
 
-#include "time.c"
 #include "cpu.c"
 #include "sync.c"
 #include "skb.c"
