@@ -27,8 +27,7 @@ impl Slot {
     /// Drops a frame that entered through this port, counting why (`counter`, and the
     /// port's receive drops).
     fn drop_in(&self, skb: Skb, counter: Counter, reason: DropReason) {
-        self.stats.add(counter, 1);
-        self.stats.add(Counter::RxDropped, 1);
+        self.stats.count2(counter, Counter::RxDropped);
         skb.drop_with(reason);
     }
 
@@ -43,13 +42,11 @@ impl Slot {
         match v {
             Verdict::Pass => true,
             Verdict::DenyAcl => {
-                self.stats.add(Counter::DropAcl, 1);
-                self.stats.add(dropped, 1);
+                self.stats.count2(Counter::DropAcl, dropped);
                 false
             }
             Verdict::DropRate => {
-                self.stats.add(Counter::DropRate, 1);
-                self.stats.add(dropped, 1);
+                self.stats.count2(Counter::DropRate, dropped);
                 false
             }
         }
@@ -252,8 +249,7 @@ impl Outgoing<'_> {
     fn deliver(&mut self, d: &Slot, mut skb: Skb, steer: Option<&Steer>) {
         let dev: &NetDevice = &d.dev;
         if !dev.running() {
-            d.stats.add(Counter::DropDown, 1);
-            d.stats.add(Counter::TxDropped, 1);
+            d.stats.count2(Counter::DropDown, Counter::TxDropped);
             return skb.drop_with(DropReason::DevReady);
         }
         // The destination port's "out" policy (toward the port).

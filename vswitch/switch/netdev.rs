@@ -24,8 +24,7 @@ impl VportOps for PortCore {
         let len = skb.len();
         let (ok, wait) = self.policy.rate[portpolicy::IN].shape(len);
         if !ok {
-            self.stats.add(Counter::DropRate, 1);
-            self.stats.add(Counter::TxDropped, 1);
+            self.stats.count2(Counter::DropRate, Counter::TxDropped);
             tx.pause(wait.max(1));
             return;
         }
