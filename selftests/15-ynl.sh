@@ -250,7 +250,8 @@ errs = []
 def policy():
     """The running module's policy (nlctrl getpolicy) has the spec's types, lengths, ranges
     and operations."""
-    ctrl = YnlFamily(nlctrl, schema)
+    # process_unknown: 6.12's ynl.py cannot decode the pad attributes that u64 ranges bring
+    ctrl = YnlFamily(nlctrl, schema, process_unknown=True)
     fam = YnlFamily(spec_path, schema)
     dump = ctrl.dump('getpolicy', {'family-name': spec['name']})
     pol = {m['policy']['attr-id']: m['policy'] for m in dump if 'policy' in m and m['policy']['policy-id'] == 0}
@@ -314,6 +315,8 @@ def bounds(sw, port):
         'vmq-base-cpu': ('switch-set', {'switch': sw}),
         'vmq-max-cpus': ('switch-set', {'switch': sw}),
         'vmq-max-queues': ('switch-set', {'switch': sw}),
+        'vmq-skip-smt': ('switch-set', {'switch': sw}),
+        'vmq-software': ('switch-set', {'switch': sw}),
         'mtu': ('port-set', {'port': port}),
         'pvid': ('port-set', {'port': port, 'vlan-mode': 'access'}),
         'native': ('port-set', {'port': port, 'vlan-mode': 'trunk', 'vlans': bytes(bitmap)}),
