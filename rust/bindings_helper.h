@@ -9,6 +9,7 @@
 #include <linux/skbuff.h>
 #include <linux/if_vlan.h>
 #include <linux/rtnetlink.h>
+#include <net/rtnetlink.h>
 #include <linux/ethtool.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>

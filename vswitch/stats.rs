@@ -77,6 +77,74 @@ impl Counter {
     ];
 }
 
+impl Counter {
+    /// The counter's name in `ethtool -S` (the key `vswctl -j -s` prints it under).
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            Counter::RxPackets => "rx_packets",
+            Counter::RxBytes => "rx_bytes",
+            Counter::TxPackets => "tx_packets",
+            Counter::TxBytes => "tx_bytes",
+            Counter::RxDropped => "rx_dropped",
+            Counter::TxDropped => "tx_dropped",
+            Counter::DropVlan => "drop_vlan",
+            Counter::LearnRefused => "learn_refused",
+            Counter::DropDown => "drop_down",
+            Counter::DropMalformed => "drop_malformed",
+            Counter::Flooded => "flooded",
+            Counter::VmqPackets => "vmq_packets",
+            Counter::VmqNs => "vmq_ns",
+            Counter::DropAcl => "drop_acl",
+            Counter::DropRate => "drop_rate",
+            Counter::DropSpoof => "drop_spoof",
+            Counter::DropVlanTag => "drop_vlan_tag",
+            Counter::DropLinkLocal => "drop_link_local",
+            Counter::DropDhcpGuard => "drop_dhcp_guard",
+            Counter::DropRouterGuard => "drop_router_guard",
+            Counter::DropIpGuard => "drop_ip_guard",
+            Counter::DropStorm => "drop_storm",
+            Counter::LearnRefusedMacMax => "learn_refused_mac_max",
+        }
+    }
+}
+
+/// How many counters are reported.
+const N_REPORTED: usize = {
+    let (mut i, mut n) = (0, 0);
+    while i < N {
+        if Counter::REPORTED[i].1.is_some() {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+};
+
+/// The reported counters in `REPORTED` order: what `ethtool -S` shows of a port.
+const REPORTED_ONLY: [Counter; N_REPORTED] = {
+    let mut out = [Counter::RxPackets; N_REPORTED];
+    let (mut i, mut j) = (0, 0);
+    while i < N {
+        if Counter::REPORTED[i].1.is_some() {
+            out[j] = Counter::REPORTED[i].0;
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+};
+
+/// The names of [`REPORTED_ONLY`], in the same order.
+pub(crate) const REPORTED_NAMES: [&str; N_REPORTED] = {
+    let mut out = [""; N_REPORTED];
+    let mut i = 0;
+    while i < N_REPORTED {
+        out[i] = REPORTED_ONLY[i].name();
+        i += 1;
+    }
+    out
+};
+
 // Every counter is listed once, in order (the table above is indexed by the enum).
 const _: () = {
     let mut i = 0;
@@ -116,5 +184,13 @@ impl Stats {
     /// The sum of `c` over all CPUs.
     pub(crate) fn sum(&self, c: Counter) -> u64 {
         self.0.sum(c as usize)
+    }
+
+    /// The sums of the counters named by [`REPORTED_NAMES`], in that order (as many as fit
+    /// in `out`).
+    pub(crate) fn reported(&self, out: &mut [u64]) {
+        for (v, c) in out.iter_mut().zip(REPORTED_ONLY) {
+            *v = self.sum(c);
+        }
     }
 }

@@ -17,6 +17,9 @@ pub const FAMILY_VERSION: u8 = 1;
 pub const VERSION: &str = "0.1.0";
 /// Multicast group carrying switch, port and FDB events (`vswctl monitor`).
 pub const MCGRP_EVENTS: &str = "events";
+/// Link kind of vPort netdevs (`IFLA_INFO_KIND`: `ip -d link show`, `ip link del`); also the
+/// driver name `ethtool -i` reports.
+pub const LINK_KIND: &str = "vswitch";
 /// Longest switch name (bytes, without NUL).
 pub const NAME_MAX: usize = 15;
 /// Default FDB ageing time (seconds).
@@ -142,6 +145,17 @@ pub mod binding_source {
     pub const DHCP: u8 = 2;
     /// Learned from a DHCPv6 Reply the port received from a trusted port.
     pub const DHCPV6: u8 = 3;
+}
+
+/// Attributes of a vPort nested in `IFLA_INFO_DATA` of kind `LINK_KIND` (`ip -d link show`
+/// prints only the kind; `ip -d -j link show` has it as `info_kind`).
+pub mod link_attr {
+    pub const UNSPEC: u16 = 0;
+    /// NUL-terminated string: the switch the vPort belongs to.
+    pub const SWITCH: u16 = 1;
+    /// NUL-terminated string: the port's name in the switch (kept when the netdev is renamed).
+    pub const PORT: u16 = 2;
+    pub const MAX: u16 = PORT;
 }
 
 /// Values of `attr::DIR` (ACL and QoS direction, from the port's point of view of the switch).

@@ -91,6 +91,7 @@ struct VswitchModule {
     genl: Option<crate::net::genl::Registration<netlink::VswitchFamily>>,
     pernet: Option<crate::net::pernet::Registration<registry::Namespaces>>,
     notifier: Option<crate::net::Notifier<registry::Events>>,
+    link: Option<crate::net::rtnl_link::Registration<crate::net::vport::VportKind>>,
     qdisc: Option<crate::net::qdisc::Registration<wfq_qdisc::WfqQdisc>>,
 }
 
@@ -98,10 +99,12 @@ impl kernel::Module for VswitchModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
         crate::sync::rcu::init();
         registry::init();
-        let mut m = VswitchModule { genl: None, pernet: None, notifier: None, qdisc: None };
+        let mut m = VswitchModule { genl: None, pernet: None, notifier: None, link: None, qdisc: None };
         // On failure `m` drops, undoing what was registered so far.
         m.notifier = Some(crate::net::Notifier::register()?);
         m.pernet = Some(crate::net::pernet::Registration::register()?);
+        // The vPort link kind before anything can create a vPort.
+        m.link = Some(crate::net::rtnl_link::Registration::register(&crate::net::VPORT_LINK)?);
         m.qdisc = Some(crate::net::qdisc::Registration::register(&wfq_qdisc::VSWITCH_QDISC)?);
         m.genl = Some(crate::net::genl::Registration::register(module)?);
         pr_info!("vswitch {} loaded (genl family {})\n", uapi::VERSION, uapi::FAMILY_NAME);
@@ -113,12 +116,16 @@ impl Drop for VswitchModule {
     fn drop(&mut self) {
         // No new requests (and no events: the family is gone), then no balancer, then every
         // switch of every namespace torn down by the pernet exit, VFs they enabled disabled,
-        // the qdisc kind and its instances gone, no more netdevice events, and last every
-        // value still waiting for a grace period freed (their drop code is ours).
+        // the vPort link kind gone (unregistering it deletes devices of the kind: there are
+        // none left, every vPort went with its switch; one that were left would go through
+        // the notifier like any deleted vPort), the qdisc kind and its instances gone, no
+        // more netdevice events, and last every value still waiting for a grace period
+        // freed (their drop code is ours).
         drop(self.genl.take());
         registry::close();
         drop(self.pernet.take());
         registry::finish();
+        drop(self.link.take());
         drop(self.qdisc.take());
         drop(self.notifier.take());
         crate::sync::rcu::drain();

@@ -2,9 +2,15 @@
 //! vPort netdevs: Ethernet devices the module registers, whose transmit path feeds the switch
 //! ([`VportOps`]), with a pacer that can pause the device's own transmit queues (rate-in
 //! shaping) from that transmit path only.
+//!
+//! vPorts are first-class links: their link kind ([`VPORT_LINK`], `vswitch`) makes
+//! `ip -d link show` name the kind and the vPort's attributes and lets `ip link del` delete
+//! one (the owner sees it go through the netdevice notifier, as when its namespace exits);
+//! their ethtool operations (`vport_ethtool.rs`) report the driver and the owner's counters.
 
 use crate::bindings;
 use crate::net::device::{Net, NetDevice};
+use crate::net::rtnl_link::{self, InfoMsg};
 use crate::net::skb::{EthAddr, Skb};
 use crate::sync::rtnl::Held;
 use core::marker::PhantomData;
@@ -12,6 +18,7 @@ use kernel::error::{code::*, Error, Result};
 use kernel::ffi::{c_int, c_void};
 use kernel::sync::Arc;
 use kernel::types::{ARef, ForeignOwnable, Opaque};
+use kernel::{c_str, str::CStr};
 
 fn check(ret: c_int) -> Result {
     if ret < 0 {
@@ -71,22 +78,44 @@ pub trait VportOps: Send + Sync + 'static {
     fn set_up(&self, dev: &NetDevice, up: bool);
     /// Counters.
     fn stats(&self, st: &mut Stats64);
+
+    /// The driver name and version `ethtool -i` reports (each at most 31 bytes).
+    const DRIVER: &'static str;
+    /// See [`VportOps::DRIVER`].
+    const VERSION: &'static str;
+    /// Names of the counters `ethtool -S` shows (each at most 31 bytes), in the order
+    /// [`VportOps::counters`] fills them.
+    const COUNTERS: &'static [&'static str];
+    /// The current values of [`VportOps::COUNTERS`] (`out` has one slot per name).
+    fn counters(&self, out: &mut [u64]);
+
+    /// The room the attributes [`VportOps::fill_info`] puts need
+    /// ([`rtnl_link::str_attr_size`]...).
+    fn info_size(&self) -> usize;
+    /// The vPort's attributes in `ip -d link show` (`IFLA_INFO_DATA` of kind `vswitch`).
+    fn fill_info(&self, msg: &mut InfoMsg<'_>) -> Result;
 }
 
 /// How the vPort callbacks reach the `T: VportOps` of a device: one table per `T`.
-struct VportVtable {
+pub(super) struct VportVtable {
     xmit: unsafe fn(*const c_void, &Tx<'_>, Skb),
     set_up: unsafe fn(*const c_void, &NetDevice, bool),
     stats: unsafe fn(*const c_void, &mut Stats64),
     release: unsafe fn(*const c_void),
+    pub(super) counters: unsafe fn(*const c_void, &mut [u64]),
+    info_size: unsafe fn(*const c_void) -> usize,
+    fill_info: unsafe fn(*const c_void, &mut InfoMsg<'_>) -> Result,
+    pub(super) driver: &'static str,
+    pub(super) version: &'static str,
+    pub(super) counter_names: &'static [&'static str],
 }
 
 /// Private area of a vPort netdev: the foreign-owned `Arc<T>`, `T`'s table, and the pacer's
 /// hrtimer (which wakes `dev`).
 #[repr(C)]
-struct VportPriv {
-    ops: *const c_void,
-    vt: &'static VportVtable,
+pub(super) struct VportPriv {
+    pub(super) ops: *const c_void,
+    pub(super) vt: &'static VportVtable,
     dev: *mut bindings::net_device,
     pacer: Opaque<bindings::hrtimer>,
 }
@@ -115,7 +144,7 @@ static VPORT_OPS: NetdevOps = NetdevOps({
 /// # Safety
 /// `dev` must be a vPort (`netdev_ops` is `VPORT_OPS`, private area set by `Vport::register`)
 /// that is not freed during `'a`.
-unsafe fn vport_priv<'a>(dev: *mut bindings::net_device) -> &'a VportPriv {
+pub(super) unsafe fn vport_priv<'a>(dev: *mut bindings::net_device) -> &'a VportPriv {
     // SAFETY: by the function contract.
     unsafe { &*netdev_priv(dev).cast::<VportPriv>() }
 }
@@ -185,6 +214,41 @@ unsafe extern "C" fn vport_setup(dev: *mut bindings::net_device) {
         d.hw_features = VPORT_FEATURES;
         d.vlan_features = VPORT_FEATURES & !bit(bindings::NETIF_F_HW_VLAN_CTAG_TX_BIT);
         d.needs_free_netdev = true;
+        // A link of kind `vswitch` (`ip -d link`, `ip link del`) with its ethtool
+        // operations; both are statics of this module, as `netdev_ops` are.
+        d.rtnl_link_ops = VPORT_LINK.as_ptr();
+        d.ethtool_ops = super::vport_ethtool::ops();
+    }
+}
+
+/// The link kind of vPorts (`ip -d link show` says `vswitch`); registered by the module
+/// before it creates vPorts, unregistered after its teardown removed them.
+pub static VPORT_LINK: rtnl_link::Vtable<VportKind> = rtnl_link::create_link_ops();
+
+/// The `vswitch` link kind: every device of it is a vPort (only `vport_setup` gives a device
+/// these ops, and `Vport::register` sets up the private area before registering it).
+pub struct VportKind;
+
+#[kernel::prelude::vtable]
+impl rtnl_link::Operations for VportKind {
+    const KIND: &'static CStr = c_str!("vswitch");
+    const CREATE_REFUSED: &'static CStr = c_str!("vswitch: vPorts are created and changed with 'vswctl port add/set', not 'ip link add'");
+
+    fn info_size(dev: &NetDevice) -> usize {
+        // SAFETY: a device of this kind is a registered vPort (see `VportKind`), alive for
+        // the call; its private area's `Arc` lives until its destructor.
+        unsafe {
+            let p = vport_priv(dev.as_ptr());
+            (p.vt.info_size)(p.ops)
+        }
+    }
+
+    fn fill_info(dev: &NetDevice, msg: &mut InfoMsg<'_>) -> Result {
+        // SAFETY: as in `info_size`.
+        unsafe {
+            let p = vport_priv(dev.as_ptr());
+            (p.vt.fill_info)(p.ops, msg)
+        }
     }
 }
 
@@ -292,6 +356,12 @@ impl<T: VportOps> Vport<T> {
         set_up: Self::set_up,
         stats: Self::stats,
         release: Self::release,
+        counters: Self::counters,
+        info_size: Self::info_size,
+        fill_info: Self::fill_info,
+        driver: T::DRIVER,
+        version: T::VERSION,
+        counter_names: T::COUNTERS,
     };
 
     /// # Safety
@@ -317,6 +387,24 @@ impl<T: VportOps> Vport<T> {
     unsafe fn stats(ops: *const c_void, st: &mut Stats64) {
         // SAFETY: as in `xmit`.
         unsafe { Self::borrow(ops) }.stats(st)
+    }
+/// # Safety
+/// `ops` is the private area's `Arc<T>` (alive until the destructor).
+    unsafe fn counters(ops: *const c_void, out: &mut [u64]) {
+        // SAFETY: as in `xmit`.
+        unsafe { Self::borrow(ops) }.counters(out)
+    }
+/// # Safety
+/// `ops` is the private area's `Arc<T>` (alive until the destructor).
+    unsafe fn info_size(ops: *const c_void) -> usize {
+        // SAFETY: as in `xmit`.
+        unsafe { Self::borrow(ops) }.info_size()
+    }
+/// # Safety
+/// `ops` is the private area's `Arc<T>` (alive until the destructor).
+    unsafe fn fill_info(ops: *const c_void, msg: &mut InfoMsg<'_>) -> Result {
+        // SAFETY: as in `xmit`.
+        unsafe { Self::borrow(ops) }.fill_info(msg)
     }
 /// # Safety
 /// `ops` is the private area's `Arc<T>`, given up once, when no callback can run.

@@ -180,7 +180,14 @@ impl Switches {
         let id = sw.ids.alloc()?;
         let r = (|| {
             let core = Arc::new(
-                PortCore { id, switch: sw.core.clone(), stats: stats.clone(), policy: policy.clone() },
+                PortCore {
+                    id,
+                    switch: sw.core.clone(),
+                    stats: stats.clone(),
+                    policy: policy.clone(),
+                    name: n,
+                    switch_name: sw.name,
+                },
                 GFP_REQ,
             )?;
             let vport = match Vport::register(rtnl, net, name, Some(mac), cfg.mtu, core) {

@@ -4,9 +4,13 @@
 
 use super::{SwitchCore, UPLINK_ID};
 use crate::net::skb::Skb;
+use crate::name::Name;
+use crate::net::rtnl_link::{str_attr_size, InfoMsg};
 use crate::net::{NetDevice, Stats64, Tx, UplinkOps, VportOps};
 use crate::portpolicy::{self, PortPolicy};
-use crate::stats::{Counter, Stats};
+use crate::stats::{Counter, Stats, REPORTED_NAMES};
+use crate::uapi::{self, link_attr};
+use kernel::prelude::*;
 use kernel::sync::Arc;
 
 /// The object behind a vPort netdev (its private data).
@@ -15,6 +19,9 @@ pub(crate) struct PortCore {
     pub(crate) switch: Arc<SwitchCore>,
     pub(crate) stats: Arc<Stats>,
     pub(crate) policy: Arc<PortPolicy>,
+    /// The port's name in the switch and the switch's (neither changes; `ip -d link show`).
+    pub(crate) name: Name,
+    pub(crate) switch_name: Name,
 }
 
 impl VportOps for PortCore {
@@ -42,6 +49,23 @@ impl VportOps for PortCore {
 
     fn stats(&self, st: &mut Stats64) {
         fill_stats64(&self.stats, st);
+    }
+
+    const DRIVER: &'static str = uapi::LINK_KIND;
+    const VERSION: &'static str = uapi::VERSION;
+    const COUNTERS: &'static [&'static str] = &REPORTED_NAMES;
+
+    fn counters(&self, out: &mut [u64]) {
+        self.stats.reported(out);
+    }
+
+    fn info_size(&self) -> usize {
+        str_attr_size(self.switch_name.as_str()) + str_attr_size(self.name.as_str())
+    }
+
+    fn fill_info(&self, msg: &mut InfoMsg<'_>) -> Result {
+        msg.put_str(link_attr::SWITCH, self.switch_name.as_str())?;
+        msg.put_str(link_attr::PORT, self.name.as_str())
     }
 }
 

@@ -82,12 +82,19 @@ fn binding_enums_match() {
 }
 
 #[test]
+fn link_attrs_match() {
+    assert_eq!(c_enum(&header(), "vswitch_link_attr"), prefixed(rs_mod("link_attr"), "VSWITCH_LINK_ATTR_"));
+    assert_eq!(c_define(&header(), "VSWITCH_LINK_KIND"), format!("\"{}\"", uapi::LINK_KIND));
+}
+
+#[test]
 fn max_is_the_highest_number() {
     assert_eq!(rs_mod("cmd").values().max().copied(), Some(uapi::cmd::MAX as i64));
     assert_eq!(rs_mod("attr").values().max().copied(), Some(uapi::attr::MAX as i64));
     assert_eq!(rs_mod("stats").values().max().copied(), Some(uapi::stats::MAX as i64));
     assert_eq!(rs_mod("irq_attr").values().max().copied(), Some(uapi::irq_attr::MAX as i64));
     assert_eq!(rs_mod("binding_attr").values().max().copied(), Some(uapi::binding_attr::MAX as i64));
+    assert_eq!(rs_mod("link_attr").values().max().copied(), Some(uapi::link_attr::MAX as i64));
 }
 
 #[test]
