@@ -11,7 +11,7 @@ MODULE  := $(REPO)/vswitch.ko
 # distribution's headers package provides it). Not given: the project's test kernel, built
 # on demand (scripts/kernel); `make install` then builds for the running kernel.
 ifeq ($(filter command line environment,$(origin KDIR)),)
-KDIR         := $(shell $(REPO)/scripts/kernel --dir)
+KDIR          = $(shell $(REPO)/scripts/kernel --dir)
 INSTALL_KDIR := /lib/modules/$(shell uname -r)/build
 TESTKERNEL   := 1
 else
