@@ -62,6 +62,7 @@ mod fdbtable;
 mod frame;
 mod guard;
 mod mac;
+mod modinfo;
 mod name;
 mod netlink;
 mod portguard;
@@ -82,7 +83,10 @@ module! {
     author: "vswitch developers",
     description: "Hyper-V style virtual switch with VMQ, Dynamic VMQ and SR-IOV vPorts",
     license: "GPL",
-    alias: ["net-pf-16-proto-16-family-vswitch"],
+    // The generic netlink family (`vswctl` autoloads the module) and the qdisc (`tc qdisc add
+    // ... vswitch` requests "net-sch-vswitch", as MODULE_ALIAS_NET_SCH does in C). The module's
+    // version entry is in `modinfo` (the macro has no field for it).
+    alias: ["net-pf-16-proto-16-family-vswitch", "net-sch-vswitch"],
 }
 
 /// The module's registrations, in the order they are made; `Drop` undoes them in the order
