@@ -6,6 +6,9 @@ export PATH := $(HOME)/.cargo/bin:/opt/vswitch/venv/bin:$(PATH)
 REPO    := $(CURDIR)
 KDIR    := $(shell $(REPO)/scripts/kernel --dir)
 VSWCTL  := $(REPO)/target/release/vswctl
+# vswctl's man pages and shell completions (written by `make tool`), laid out as under
+# /usr/share: man/man8/vswctl*.8, bash-completion/completions/vswctl, zsh/site-functions/_vswctl.
+VSWCTL_SHARE := $(REPO)/target/share
 MODULE  := $(REPO)/vswitch.ko
 
 .PHONY: all setup kernel module tool host-test test test-debug run bench clean help
@@ -19,7 +22,7 @@ help:
 	@echo "make test-debug  the selftests on a debug kernel (KASAN, kmemleak, lockdep, PROVE_RCU)"
 	@echo "make module   build vswitch.ko against the test kernel (builds the kernel if needed);"
 	@echo "              CLIPPY=1 lints it with clippy (as CI does)"
-	@echo "make tool     build vswctl"
+	@echo "make tool     build vswctl, its man pages and shell completions (target/share)"
 	@echo "make setup    install packages and tools (idempotent)"
 
 setup:
@@ -33,6 +36,7 @@ module: kernel
 
 tool: setup
 	@cargo build --release --locked -q -p vswctl
+	@rm -rf $(VSWCTL_SHARE) && $(VSWCTL) generate $(VSWCTL_SHARE) >/dev/null
 
 host-test: setup
 	@cargo test --locked --workspace
