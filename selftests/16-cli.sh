@@ -11,7 +11,7 @@ tmp=$(mktemp -d)
 cleanup() {
     [ -n "${mon:-}" ] && kill "$mon" 2>/dev/null
     local s
-    for s in cli0 cli1 cli2 help; do vswctl switch del -f "$s" 2>/dev/null; done
+    for s in cli0 cli1 cli2; do vswctl switch del -f "$s" 2>/dev/null; done
     rm -rf "$tmp"
     true
 }
