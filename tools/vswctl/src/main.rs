@@ -783,6 +783,23 @@ mod tests {
         );
     }
 
+    /// Help is wrapped to the terminal's width (clap's `wrap_help`: the width of the
+    /// terminal, or `COLUMNS`), the long syntax lines included.
+    #[test]
+    fn help_wraps() {
+        let mut root = Cli::command().term_width(50);
+        root.build();
+        let add = root
+            .find_subcommand_mut("switch")
+            .and_then(|s| s.find_subcommand_mut("add"))
+            .unwrap();
+        let help = add.render_help().to_string();
+        assert!(help.contains("uplink"));
+        for l in help.lines() {
+            assert!(l.chars().count() <= 50, "{l:?}");
+        }
+    }
+
     #[test]
     fn raw_hidden_from_main_help() {
         let help = Cli::command().render_help().to_string();
