@@ -5,6 +5,9 @@ export PATH := $(HOME)/.cargo/bin:/opt/vswitch/venv/bin:$(PATH)
 
 REPO    := $(CURDIR)
 VSWCTL  := $(REPO)/target/release/vswctl
+# vswctl's man pages and shell completions (written by `make tool`), laid out as under
+# /usr/share: man/man8/vswctl*.8, bash-completion/completions/vswctl, zsh/site-functions/_vswctl.
+VSWCTL_SHARE := $(REPO)/target/share
 MODULE  := $(REPO)/vswitch.ko
 
 # KDIR: a kernel build tree (CONFIG_RUST, >= 6.12, `make modules_prepare` done, as a
@@ -36,7 +39,7 @@ help:
 	@echo "make module   build vswitch.ko against the test kernel (builds the kernel if needed);"
 	@echo "              CLIPPY=1 lints it with clippy (as CI does);"
 	@echo "              KDIR=/path/to/kernel/build: against that kernel (docs/install.md)"
-	@echo "make tool     build vswctl"
+	@echo "make tool     build vswctl, its man pages and shell completions (target/share)"
 	@echo "make install  module (modules_install), vswctl, man pages, completions, systemd unit;"
 	@echo "              KDIR (default: the running kernel's), DESTDIR, PREFIX (/usr/local)"
 	@echo "make setup    install packages and tools (idempotent)"
@@ -57,6 +60,7 @@ endif
 
 tool: setup
 	@cargo build --release --locked -q -p vswctl
+	@rm -rf $(VSWCTL_SHARE) && $(VSWCTL) generate $(VSWCTL_SHARE) >/dev/null
 
 install:
 	@KDIR="$(INSTALL_KDIR)" PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" \

@@ -14,7 +14,7 @@ test_unload() {
 test_tool_without_module() {
     local out rc
     out=$(vswctl version 2>&1); rc=$?
-    if [ $rc -eq 1 ] && [ "$out" = 'vswctl: vswitch module not loaded (generic netlink family "vswitch" not found)' ]; then
+    if [ $rc -eq 1 ] && [ "$out" = 'vswctl: vswitch module not loaded (generic netlink family "vswitch" not found); load it with: modprobe vswitch' ]; then
         ok "without the module vswctl says so in one line, exit 1"
     else
         not_ok "without the module vswctl says so in one line, exit 1" "rc=$rc $out"

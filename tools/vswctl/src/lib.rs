@@ -8,8 +8,11 @@ use std::fmt;
 use std::io;
 
 pub mod args;
+pub mod argv;
+pub mod batch;
 pub mod cmd;
 pub mod errno;
+pub mod generate;
 #[path = "../../../vswitch/mac.rs"]
 pub mod mac;
 pub mod netlink;
@@ -33,6 +36,25 @@ pub enum Error {
     Usage(String),
     Netlink(netlink::Error),
     Io(io::Error),
+    /// Input the command reads (a batch file) cannot be read, already worded.
+    Input(String),
+}
+
+/// Exit status of a command line whose syntax is wrong (as clap's own errors) or that
+/// could not be run at all (no module, unreadable batch file): `ip`'s 1.
+pub const EXIT_USAGE: u8 = 1;
+/// Exit status of a request the kernel refused: `ip`'s 2.
+pub const EXIT_KERNEL: u8 = 2;
+
+impl Error {
+    /// The exit status this error ends `vswctl` with: [`EXIT_KERNEL`] for an error the
+    /// kernel answered, [`EXIT_USAGE`] for everything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Netlink(netlink::Error::Kernel { .. }) => EXIT_KERNEL,
+            _ => EXIT_USAGE,
+        }
+    }
 }
 
 impl From<netlink::Error> for Error {
@@ -53,6 +75,7 @@ impl fmt::Display for Error {
             Error::Usage(s) => f.write_str(s),
             Error::Netlink(e) => write!(f, "{e}"),
             Error::Io(e) => write!(f, "cannot write output: {e}"),
+            Error::Input(s) => f.write_str(s),
         }
     }
 }

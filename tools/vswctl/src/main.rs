@@ -1,34 +1,61 @@
 // SPDX-License-Identifier: GPL-2.0
 //! `vswctl`: userspace control tool of the vswitch kernel module.
 //!
-//! iproute2-style: `vswctl [-j] [-s] OBJECT COMMAND [ARGS]`. This file is only the clap
-//! tree and the dispatch; the commands, the netlink client and the output live in the
-//! library (`src/lib.rs`).
+//! iproute2-style: `vswctl [-j] [-p] [-s [-s]] [-t] OBJECT COMMAND [ARGS]`, or
+//! `vswctl [OPTIONS] -batch FILE [-force]`. This file is only the clap tree and the
+//! dispatch; the command-line habits (abbreviations, `help`, single-dash options) are in
+//! `argv.rs`, the batch loop in `batch.rs`, the commands, the netlink client and the output
+//! in the library (`src/lib.rs`).
 #![forbid(unsafe_code)]
 
 use std::io;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{ArgAction, CommandFactory, Parser, Subcommand};
 
-use vswctl::{cmd, netlink, output::Output, Error};
+use vswctl::{argv, batch, cmd, generate, netlink, output::Output, Error, EXIT_USAGE};
+
+/// The end of `vswctl --help` and of the man page.
+const AFTER_HELP: &str = "\
+Object and command words may be abbreviated to any unambiguous prefix: \
+\"vswctl s sh\" is \"vswctl switch show\", \"vswctl p a\" is \"vswctl port add\". \
+The word \"help\" anywhere prints the usage of that command and runs nothing. \
+Options may also be written as iproute2 does: -json, -pretty, -stats, -timestamp, -batch, -force.
+
+Exit status: 0 success; 1 usage or syntax error, or the command could not be run (module not \
+loaded, unreadable batch file); 2 the kernel refused the request.";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "vswctl",
     version,
     about = "Control the vswitch kernel module",
+    after_help = AFTER_HELP,
     propagate_version = true
 )]
 struct Cli {
     /// Output JSON
     #[arg(short = 'j', long = "json", global = true)]
     json: bool,
-    /// Show statistics
-    #[arg(short = 's', long = "stats", global = true)]
-    stats: bool,
+    /// Output JSON indented over several lines (with -j)
+    #[arg(short = 'p', long = "pretty", global = true)]
+    pretty: bool,
+    /// Show statistics; twice (-s -s) for every counter, zeros included
+    #[arg(short = 's', long = "stats", global = true, action = ArgAction::Count)]
+    stats: u8,
+    /// monitor: print the time each event was received
+    #[arg(short = 't', long = "timestamp", global = true)]
+    timestamp: bool,
+    /// Run the commands of FILE (- for stdin), one per line; words are quoted as in a
+    /// shell, # starts a comment
+    #[arg(short = 'b', long = "batch", value_name = "FILE")]
+    batch: Option<String>,
+    /// With -batch: run every line even after a failure (the exit status still says so)
+    #[arg(long = "force", requires = "batch")]
+    force: bool,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,7 +72,7 @@ enum Command {
         #[command(subcommand)]
         action: Option<PortAction>,
     },
-    /// Forwarding database: add, del, show (default: show)
+    /// Forwarding database: add, del, show, flush (default: show)
     Fdb {
         #[command(subcommand)]
         action: Option<FdbAction>,
@@ -55,7 +82,7 @@ enum Command {
         #[command(subcommand)]
         action: Option<VmqAction>,
     },
-    /// Port ACLs (per direction, rules by prio): add, del, default, show (default: show)
+    /// Port ACLs (per direction, rules by prio): add, del, default, show, flush (default: show)
     Acl {
         #[command(subcommand)]
         action: Option<AclAction>,
@@ -64,6 +91,12 @@ enum Command {
     Monitor {
         #[arg(value_name = "OBJECT", help = cmd::monitor::USAGE)]
         args: Vec<String>,
+    },
+    /// Write the man pages and shell completions under DIR (run by `make tool`)
+    #[command(hide = true)]
+    Generate {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
     },
     #[command(hide = true, about = cmd::raw::ABOUT, long_about = cmd::raw::LONG_ABOUT)]
     Raw {
@@ -196,14 +229,28 @@ enum AclAction {
         #[arg(value_name = "ARGS", help = cmd::acl::SHOW_USAGE)]
         args: Vec<String>,
     },
+    /// Delete every rule of a port's ACL (one direction or both); defaults stay
+    Flush {
+        #[arg(value_name = "ARGS", help = cmd::acl_flush::FLUSH_USAGE)]
+        args: Vec<String>,
+    },
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
     let out = Output {
         json: cli.json,
-        stats: cli.stats,
+        stats: cli.stats > 0,
+        details: cli.stats > 1,
+        pretty: cli.pretty,
+        timestamp: cli.timestamp,
     };
-    match cli.command {
+    let Some(command) = cli.command else {
+        return Err(Error::Usage(
+            "missing object (version, switch, port, fdb, vmq, acl or monitor); try \"vswctl help\""
+                .into(),
+        ));
+    };
+    match command {
         Command::Version => cmd::version::run(&out),
         Command::Switch { action } => match action.unwrap_or(SwitchAction::Show { args: vec![] }) {
             SwitchAction::Add { args } => cmd::run_change(cmd::switch::add_request(&args)),
@@ -233,63 +280,125 @@ fn run(cli: Cli) -> Result<(), Error> {
             AclAction::Del { args } => cmd::run_change(cmd::acl::del_request(&args)),
             AclAction::Default { args } => cmd::run_change(cmd::acl::default_request(&args)),
             AclAction::Show { args } => cmd::acl::show(&out, &args),
+            AclAction::Flush { args } => cmd::acl_flush::run(&args),
         },
         Command::Monitor { args } => cmd::monitor::run(&out, &args),
         Command::Raw { dump, cmd, attrs } => cmd::raw::run(&out, cmd, &attrs, dump),
+        Command::Generate { dir } => {
+            for f in generate::write_all(&Cli::command(), &dir)? {
+                out.line(f.display().to_string())?;
+            }
+            Ok(())
+        }
     }
 }
 
-/// `vswctl -batch FILE` (or `-b FILE`, `-` for stdin): one command per line, as in
-/// `ip -batch`; `#` starts a comment. Stops at the first failing line.
-fn batch(path: &str) -> Result<(), Error> {
-    use std::io::BufRead;
-    let input: Box<dyn BufRead> = if path == "-" {
-        Box::new(io::BufReader::new(io::stdin()))
-    } else {
-        Box::new(io::BufReader::new(std::fs::File::open(path)?))
+/// Parse and run one command line (`argv[0]` the program name); returns its exit status,
+/// having printed any error. `line`: the batch line it came from (errors name it; a
+/// nested `-batch` is refused).
+fn run_argv(argv: &[String], line: Option<usize>) -> u8 {
+    let prefix = match line {
+        Some(n) => format!("vswctl: line {n}: "),
+        None => "vswctl: ".to_string(),
     };
-    for (n, line) in input.lines().enumerate() {
-        let line = line?;
-        let words: Vec<&str> = line.split('#').next().unwrap_or("").split_whitespace().collect();
-        if words.is_empty() {
-            continue;
+    let cli = match parse(argv) {
+        Ok(Some(cli)) => cli,
+        Ok(None) => return 0,
+        Err(e) => {
+            eprintln!("{prefix}{e}");
+            return EXIT_USAGE;
         }
-        let cli = match Cli::try_parse_from(std::iter::once("vswctl").chain(words.iter().copied())) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("vswctl: line {}: {}", n + 1, e.to_string().lines().next().unwrap_or(""));
-                return Err(Error::Usage(format!("batch stopped at line {}", n + 1)));
-            }
-        };
-        if let Err(e) = run(cli) {
-            eprintln!("vswctl: line {}: {e}", n + 1);
-            return Err(Error::Usage(format!("batch stopped at line {}", n + 1)));
+    };
+    if let Some(path) = &cli.batch {
+        if line.is_some() {
+            eprintln!("{prefix}-batch cannot be used inside a batch");
+            return EXIT_USAGE;
+        }
+        if cli.command.is_some() {
+            eprintln!("{prefix}-batch takes no command (the commands are in the file)");
+            return EXIT_USAGE;
+        }
+        return run_batch(&argv[0], path, &cli);
+    }
+    match run(cli) {
+        Ok(()) => 0,
+        // Reader went away (`vswctl ... | head`): not an error worth a message.
+        Err(Error::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("{prefix}{e}");
+            e.exit_code()
         }
     }
-    Ok(())
+}
+
+/// `argv` as clap sees it after the iproute2 habits; `None` when help or the version was
+/// asked for (and printed). A syntax error is returned as clap's text without its
+/// `error: ` prefix and usage footer (one line, as every other error of the tool).
+fn parse(argv: &[String]) -> Result<Option<Cli>, String> {
+    use clap::error::ErrorKind;
+    let argv = argv::normalize(&Cli::command(), argv)?;
+    match Cli::try_parse_from(&argv) {
+        Ok(cli) => Ok(Some(cli)),
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            // stdout gone is no reason to fail a help request.
+            let _ = e.print();
+            Ok(None)
+        }
+        Err(e) => Err(clap_error_line(&e)),
+    }
+}
+
+/// A clap error as one line: its first paragraph without `error: `, plus clap's tip if
+/// it has one (`tip: a similar subcommand exists: 'show'`), without the usage footer.
+fn clap_error_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let first: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.is_empty() && !l.starts_with("Usage:"))
+        .collect();
+    let mut msg = first.join(" ");
+    if let Some(rest) = msg.strip_prefix("error: ") {
+        msg = rest.to_string();
+    }
+    if msg.is_empty() {
+        msg = "invalid command line".to_string();
+    }
+    if let Some(tip) = text.lines().find_map(|l| l.trim().strip_prefix("tip: ")) {
+        msg.push_str(&format!(" ({tip})"));
+    }
+    msg.push_str("; try \"help\"");
+    msg
+}
+
+/// `-batch FILE`: every line run as `vswctl [GLOBAL OPTIONS] LINE`.
+fn run_batch(prog: &str, path: &str, cli: &Cli) -> u8 {
+    let input = match batch::open(path) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("vswctl: {e}");
+            return e.exit_code();
+        }
+    };
+    let mut head = vec![prog.to_string()];
+    head.extend(cli.json.then(|| "-j".to_string()));
+    head.extend(cli.pretty.then(|| "-p".to_string()));
+    head.extend((0..cli.stats).map(|_| "-s".to_string()));
+    head.extend(cli.timestamp.then(|| "-t".to_string()));
+    let outcome = batch::run(input, cli.force, |n, words| {
+        let mut argv = head.clone();
+        argv.extend(words.iter().cloned());
+        run_argv(&argv, Some(n))
+    });
+    if outcome.failed > 0 && cli.force {
+        eprintln!("vswctl: batch: {} line(s) failed", outcome.failed);
+    }
+    outcome.status
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().collect();
-    if args.len() == 3 && matches!(args[1].as_str(), "-b" | "-batch" | "--batch") {
-        return match batch(&args[2]) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("vswctl: {e}");
-                ExitCode::FAILURE
-            }
-        };
-    }
-    let cli = Cli::parse();
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        // Reader went away (`vswctl ... | head`): not an error worth a message.
-        Err(Error::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("vswctl: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    let argv: Vec<String> = std::env::args().collect();
+    ExitCode::from(run_argv(&argv, None))
 }
 
 #[cfg(test)]
@@ -305,15 +414,15 @@ mod tests {
     #[test]
     fn global_flags_anywhere() {
         let c = Cli::try_parse_from(["vswctl", "-j", "version"]).unwrap();
-        assert!(c.json && !c.stats);
+        assert!(c.json && c.stats == 0);
         let c = Cli::try_parse_from(["vswctl", "version", "--json", "-s"]).unwrap();
-        assert!(c.json && c.stats);
+        assert!(c.json && c.stats == 1);
     }
 
     #[test]
     fn raw_args() {
         let c = Cli::try_parse_from(["vswctl", "raw", "1", "1:u32:5", "2:hex:"]).unwrap();
-        match c.command {
+        match c.command.unwrap() {
             Command::Raw { dump, cmd, attrs } => {
                 assert!(!dump);
                 assert_eq!(cmd, 1);
@@ -327,7 +436,7 @@ mod tests {
     }
 
     fn words(c: Cli) -> (String, Vec<String>) {
-        match c.command {
+        match c.command.unwrap() {
             Command::Switch { action } => match action {
                 Some(SwitchAction::Add { args }) => ("switch add".into(), args),
                 Some(SwitchAction::Set { args }) => ("switch set".into(), args),
@@ -358,6 +467,7 @@ mod tests {
                 Some(AclAction::Del { args }) => ("acl del".into(), args),
                 Some(AclAction::Default { args }) => ("acl default".into(), args),
                 Some(AclAction::Show { args }) => ("acl show".into(), args),
+                Some(AclAction::Flush { args }) => ("acl flush".into(), args),
                 None => ("acl".into(), vec![]),
             },
             Command::Monitor { args } => ("monitor".into(), args),
@@ -368,7 +478,7 @@ mod tests {
     fn parse(argv: &str) -> (bool, bool, String, Vec<String>) {
         let c = Cli::try_parse_from(std::iter::once("vswctl").chain(argv.split_whitespace()))
             .unwrap_or_else(|e| panic!("{argv}: {e}"));
-        let (j, s) = (c.json, c.stats);
+        let (j, s) = (c.json, c.stats > 0);
         let (what, args) = words(c);
         (j, s, what, args)
     }
@@ -497,7 +607,7 @@ mod tests {
             cmd::bindings::request(&args).unwrap().cmd,
             vswctl::uapi::cmd::BINDING_GET
         );
-        assert!(Cli::try_parse_from(["vswctl", "acl", "flush"]).is_err());
+        assert!(Cli::try_parse_from(["vswctl", "acl", "move"]).is_err());
         assert!(Cli::try_parse_from(["vswctl", "vmq", "move"]).is_err());
         assert!(Cli::try_parse_from(["vswctl", "switch", "frob"]).is_err());
     }
@@ -556,6 +666,137 @@ mod tests {
                 Err(Error::Usage(m)) => assert!(!m.is_empty()),
                 other => panic!("{argv}: {other:?}"),
             }
+        }
+    }
+
+    fn argv(s: &str) -> Vec<String> {
+        std::iter::once("vswctl")
+            .chain(s.split_whitespace())
+            .map(String::from)
+            .collect()
+    }
+
+    /// Exit status 1 for every usage or syntax error, clap's and the tool's own alike; 0
+    /// for help. (No module is loaded where unit tests run: a command that went as far as
+    /// the kernel would exit 1 with "module not loaded", so 0 also proves `help` acted not.)
+    #[test]
+    fn exit_codes() {
+        for bad in [
+            "switch frob",
+            "bogus",
+            "switch add",
+            "port add vp1 switch sw0 mode access",
+            "v",
+            "switch s",
+            "-b",
+            "--force switch show",
+            "-b x switch show",
+            "-b /nonexistent/batch/file",
+            "raw 256",
+            "",
+        ] {
+            assert_eq!(run_argv(&argv(bad), None), 1, "{bad}");
+        }
+        for help in [
+            "help",
+            "switch add help",
+            "sw a sw0 uplink help",
+            "p help",
+            "acl flush help",
+            "monitor help",
+            "switch help",
+            "--help",
+            "-help",
+            "port add --help",
+            "-V",
+            "-Version",
+        ] {
+            assert_eq!(run_argv(&argv(help), None), 0, "{help}");
+        }
+        let refused = Error::Netlink(netlink::Error::Kernel {
+            errno: libc::EEXIST,
+            msg: None,
+        });
+        assert_eq!(refused.exit_code(), 2);
+        assert_eq!(Error::Netlink(netlink::Error::NotLoaded).exit_code(), 1);
+        assert_eq!(Error::Usage(String::new()).exit_code(), 1);
+    }
+
+    #[test]
+    fn clap_errors_in_one_line() {
+        let line = |s: &str| clap_error_line(&Cli::try_parse_from(argv(s)).unwrap_err());
+        let l = line("switch frob");
+        assert!(l.starts_with("unrecognized subcommand 'frob'"), "{l}");
+        assert!(!l.contains('\n') && !l.contains("Usage"), "{l}");
+        let l = line("--force switch show");
+        assert!(l.contains("--batch <FILE>"), "{l}");
+        assert!(l.ends_with("; try \"help\""), "{l}");
+    }
+
+    /// The iproute2 spellings reach the same flags.
+    #[test]
+    fn iproute2_options() {
+        let cli = |s: &str| {
+            let a = argv::normalize(&Cli::command(), &argv(s)).unwrap();
+            Cli::try_parse_from(a).unwrap()
+        };
+        let c = cli("-json -pretty -stats -s monitor -timestamp");
+        assert!(c.json && c.pretty && c.timestamp);
+        assert_eq!(c.stats, 2);
+        let c = cli("-j -p -s -s -t mon");
+        assert!(c.json && c.pretty && c.timestamp && c.stats == 2);
+        let c = cli("-batch - -force");
+        assert_eq!((c.batch.as_deref(), c.force), (Some("-"), true));
+        let c = cli("-b /tmp/x -j");
+        assert_eq!(c.batch.as_deref(), Some("/tmp/x"));
+        assert!(c.command.is_none() && c.json);
+        // Abbreviations reach the right command.
+        let (_, _, what, args) = {
+            let c = cli("p a vp1 switch sw0");
+            let j = c.json;
+            let (w, a) = words(c);
+            (j, false, w, a)
+        };
+        assert_eq!((what.as_str(), args.len()), ("port add", 3));
+        assert_eq!(words(cli("sw sh sw0")).0, "switch show");
+        assert_eq!(words(cli("a fl p1")).0, "acl flush");
+        assert_eq!(words(cli("f fl sw0")).0, "fdb flush");
+        assert_eq!(words(cli("a def p1 in deny")).0, "acl default");
+        assert_eq!(words(cli("vm")).0, "vmq");
+        assert_eq!(words(cli("m -t")).0, "monitor");
+    }
+
+    /// The shortest forms the documentation lists are what the tool accepts.
+    #[test]
+    fn documented_shortest_forms() {
+        let forms = argv::shortest_forms(&Cli::command());
+        let doc = include_str!("../../../docs/cli.md");
+        let missing: Vec<String> = forms
+            .iter()
+            .map(|(full, short)| format!("| `{full}` | `{short}` |"))
+            .filter(|row| !doc.contains(row.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "docs/cli.md lacks the rows:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    /// Help is wrapped to the terminal's width (clap's `wrap_help`: the width of the
+    /// terminal, or `COLUMNS`), the long syntax lines included.
+    #[test]
+    fn help_wraps() {
+        let mut root = Cli::command().term_width(50);
+        root.build();
+        let add = root
+            .find_subcommand_mut("switch")
+            .and_then(|s| s.find_subcommand_mut("add"))
+            .unwrap();
+        let help = add.render_help().to_string();
+        assert!(help.contains("uplink"));
+        for l in help.lines() {
+            assert!(l.chars().count() <= 50, "{l:?}");
         }
     }
 

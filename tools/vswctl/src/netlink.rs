@@ -43,6 +43,9 @@ pub const NLA_TYPE_MASK: u16 = !(NLA_F_NESTED | NLA_F_NET_BYTEORDER);
 /// Largest attribute payload (`nla_len` is a u16 and includes the 4-byte header).
 pub const MAX_ATTR_PAYLOAD: usize = u16::MAX as usize - 4;
 
+/// The kernel module that registers the family (what `modprobe` loads).
+pub const MODULE_NAME: &str = "vswitch";
+
 /// The genl message type as neli sees it: u8 command, u16 attribute types, no user header.
 type GenlMsg = Genlmsghdr<u8, u16, NoUserHeader>;
 /// Version of the nlctrl protocol we speak (`genl ctrl` uses 2).
@@ -71,8 +74,10 @@ impl fmt::Display for Error {
         match self {
             Error::NotLoaded => write!(
                 f,
-                "vswitch module not loaded (generic netlink family \"{}\" not found)",
-                uapi::FAMILY_NAME
+                "vswitch module not loaded (generic netlink family \"{}\" not found); \
+                 load it with: modprobe {}",
+                uapi::FAMILY_NAME,
+                MODULE_NAME
             ),
             Error::Kernel { errno: e, msg } => {
                 let text = msg.clone().unwrap_or_else(|| errno::text(*e));
@@ -366,7 +371,11 @@ impl Client {
 
         let dump = flags.contains(NlmF::DUMP);
         let mut out = Vec::new();
+        let mut warning = None;
         loop {
+            if !dump {
+                warning = self.peek_ack_warning(seq).or(warning);
+            }
             // Payloads are received as raw Buffer and decoded below, so that an error
             // message (which echoes our request) never fails to parse.
             let (msgs, _groups) = self
@@ -391,7 +400,13 @@ impl Client {
                     }
                     // A success ACK ends a doit. (It may carry TLVs neli does not decode;
                     // we stop reading this datagram here, so they are simply dropped.)
-                    NlPayload::Ack(_) => return Ok(out),
+                    NlPayload::Ack(_) => {
+                        if let Some(w) = warning {
+                            // Done, but the kernel had something to say: as `ip` does.
+                            eprintln!("Warning: {w}");
+                        }
+                        return Ok(out);
+                    }
                     NlPayload::DumpExtAck(done) => {
                         if *done.error() != 0 {
                             return Err(self.kernel_error(
@@ -422,6 +437,16 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// The warning of a success ACK to `seq` in the next datagram, read without taking the
+    /// datagram off the socket (neli then receives it as usual).
+    fn peek_ack_warning(&self, seq: u32) -> Option<String> {
+        use nix::sys::socket::{recv, MsgFlags};
+        use std::os::fd::AsRawFd;
+        let mut buf = vec![0u8; 32 * 1024];
+        let n = recv(self.sock.as_raw_fd(), &mut buf, MsgFlags::MSG_PEEK).ok()?;
+        ack_warning(&buf[..n.min(buf.len())], seq)
     }
 
     /// [`Error::Kernel`] for a netlink error answering our request `attrs` (command `cmd` to
@@ -632,6 +657,52 @@ impl ExtAck {
             .collect();
         Self::from_attrs(&attrs)
     }
+}
+
+/// `NLMSG_ERROR`, and the flags of an error/ACK message (linux/netlink.h).
+const NLMSG_ERROR: u16 = 2;
+const NLM_F_CAPPED: u16 = 0x100;
+const NLM_F_ACK_TLVS: u16 = 0x200;
+/// `struct nlmsghdr`.
+const NLMSG_HDRLEN: usize = 16;
+
+/// The extack message of a *success* ACK to request `seq` in one received datagram: a
+/// warning the kernel attached to a request it carried out (`NL_SET_ERR_MSG` on a
+/// handler that returned 0), as `ip` prints with "Warning: ". neli decodes only the
+/// header of an ACK, so the raw datagram is read here.
+pub fn ack_warning(datagram: &[u8], seq: u32) -> Option<String> {
+    let u16_at = |b: &[u8], o: usize| b.get(o..o + 2).map(|x| u16::from_ne_bytes([x[0], x[1]]));
+    let u32_at = |b: &[u8], o: usize| {
+        b.get(o..o + 4)
+            .map(|x| u32::from_ne_bytes([x[0], x[1], x[2], x[3]]))
+    };
+    let mut rest = datagram;
+    while rest.len() >= NLMSG_HDRLEN {
+        let len = u32_at(rest, 0)? as usize;
+        if len < NLMSG_HDRLEN || len > rest.len() {
+            return None;
+        }
+        let (msg, next) = rest.split_at(len);
+        rest = next.get(nla_align(len) - len..).unwrap_or(&[]);
+        let (ty, flags, mseq) = (u16_at(msg, 4)?, u16_at(msg, 6)?, u32_at(msg, 8)?);
+        if ty != NLMSG_ERROR || mseq != seq || flags & NLM_F_ACK_TLVS == 0 {
+            continue;
+        }
+        let payload = &msg[NLMSG_HDRLEN..];
+        if u32_at(payload, 0)? != 0 {
+            return None; // an error, not a warning: decoded by neli
+        }
+        // The echoed request: its header only when capped, else the whole message.
+        let echoed = if flags & NLM_F_CAPPED != 0 {
+            NLMSG_HDRLEN
+        } else {
+            u32_at(payload, 4)? as usize
+        };
+        let tlvs = payload.get(4 + nla_align(echoed)..)?;
+        let attrs = parse_attrs(tlvs).ok()?;
+        return ExtAck::from_attrs(&attrs).msg;
+    }
+    None
 }
 
 /// The policy of one attribute as the kernel describes it (`NL_POLICY_TYPE_ATTR_*`).
@@ -880,8 +951,70 @@ mod tests {
         assert_eq!(e.to_string(), "bad port name (EINVAL)");
         assert_eq!(
             Error::NotLoaded.to_string(),
-            "vswitch module not loaded (generic netlink family \"vswitch\" not found)"
+            "vswitch module not loaded (generic netlink family \"vswitch\" not found); \
+             load it with: modprobe vswitch"
         );
+    }
+
+    /// A success ACK as the kernel builds it (`netlink_ack`): header, error 0, the echoed
+    /// request (capped: its header only), then `NLMSGERR_ATTR_MSG`.
+    fn ack(seq: u32, error: i32, capped: bool, msg: Option<&str>) -> Vec<u8> {
+        let request_len: u32 = if capped { 16 } else { 24 };
+        let mut body = error.to_ne_bytes().to_vec();
+        body.extend(request_len.to_ne_bytes());
+        body.extend([0u8; 12]);
+        if !capped {
+            body.extend([0u8; 8]);
+        }
+        let mut flags = 0u16;
+        if capped {
+            flags |= NLM_F_CAPPED;
+        }
+        if let Some(m) = msg {
+            flags |= NLM_F_ACK_TLVS;
+            let mut v = m.as_bytes().to_vec();
+            v.push(0);
+            body.extend(((4 + v.len()) as u16).to_ne_bytes());
+            body.extend(nlmsgerr::MSG.to_ne_bytes());
+            body.extend(&v);
+            body.resize(nla_align(body.len()), 0);
+        }
+        let mut m = ((16 + body.len()) as u32).to_ne_bytes().to_vec();
+        m.extend(NLMSG_ERROR.to_ne_bytes());
+        m.extend(flags.to_ne_bytes());
+        m.extend(seq.to_ne_bytes());
+        m.extend(0u32.to_ne_bytes());
+        m.extend(body);
+        m
+    }
+
+    #[test]
+    fn success_ack_warnings() {
+        let w = ack(7, 0, true, Some("uplink has no VMQ: software queues"));
+        assert_eq!(
+            ack_warning(&w, 7).as_deref(),
+            Some("uplink has no VMQ: software queues")
+        );
+        // The whole request echoed (not capped).
+        assert_eq!(
+            ack_warning(&ack(7, 0, false, Some("x")), 7).as_deref(),
+            Some("x")
+        );
+        // Another request's ACK, a plain ACK, an error: no warning.
+        assert_eq!(ack_warning(&w, 8), None);
+        assert_eq!(ack_warning(&ack(7, 0, true, None), 7), None);
+        assert_eq!(ack_warning(&ack(7, -22, true, Some("bad")), 7), None);
+        // After a reply message in the same datagram.
+        let mut d = vec![
+            20, 0, 0, 0, 0x20, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4,
+        ];
+        d.extend(&w);
+        assert!(ack_warning(&d, 7).is_some());
+        // Truncated or garbage: nothing, no panic.
+        for n in 0..w.len() {
+            let _ = ack_warning(&w[..n], 7);
+        }
+        assert_eq!(ack_warning(&[0xff; 40], 7), None);
     }
 
     #[test]

@@ -12,6 +12,12 @@ pub struct Output {
     pub json: bool,
     /// `-s/--stats`: also print statistics (used by `show` commands).
     pub stats: bool,
+    /// `-s -s`: more detail in the statistics (every counter, zeros included).
+    pub details: bool,
+    /// `-p/--pretty`: JSON indented over several lines.
+    pub pretty: bool,
+    /// `-t/--timestamp`: `monitor` prefixes each event with the time it was received.
+    pub timestamp: bool,
 }
 
 impl Output {
@@ -26,10 +32,19 @@ impl Output {
         io::stdout().lock().flush()
     }
 
-    /// Print a value as one line of compact JSON.
+    /// Print a value as JSON: one compact line, or indented with `-p`.
     pub fn json<T: Serialize>(&self, v: &T) -> io::Result<()> {
-        let s = to_json(v)?;
+        let s = if self.pretty {
+            serde_json::to_string_pretty(v).map_err(io::Error::other)?
+        } else {
+            to_json(v)?
+        };
         self.line(s)
+    }
+
+    /// The statistics level of text output: 0 none, 1 `-s`, 2 `-s -s`.
+    pub fn stats_level(&self) -> u8 {
+        u8::from(self.stats) + u8::from(self.stats && self.details)
     }
 }
 
@@ -75,6 +90,33 @@ pub fn columns(rows: &[Vec<String>]) -> Vec<String> {
         .collect()
 }
 
+/// `time` as UTC `YYYY-MM-DDTHH:MM:SS.uuuuuuZ` (the `monitor -t` stamp; no time zone
+/// database needed, and sortable).
+pub fn utc_timestamp(time: std::time::SystemTime) -> String {
+    let d = time
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = d.as_secs();
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's days_from_civil, inverted).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:06}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60,
+        d.subsec_micros()
+    )
+}
+
 /// Compact JSON text of a value.
 pub fn to_json<T: Serialize>(v: &T) -> io::Result<String> {
     serde_json::to_string(v).map_err(io::Error::other)
@@ -83,6 +125,30 @@ pub fn to_json<T: Serialize>(v: &T) -> io::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let t = |s: u64, us: u32| {
+            utc_timestamp(UNIX_EPOCH + Duration::from_secs(s) + Duration::from_micros(us.into()))
+        };
+        assert_eq!(t(0, 0), "1970-01-01T00:00:00.000000Z");
+        assert_eq!(t(951_782_400, 5), "2000-02-29T00:00:00.000005Z");
+        assert_eq!(t(1_700_000_000, 123_456), "2023-11-14T22:13:20.123456Z");
+        assert_eq!(t(4_102_444_799, 0), "2099-12-31T23:59:59.000000Z");
+    }
+
+    #[test]
+    fn levels_and_pretty() {
+        let mut o = Output::default();
+        assert_eq!(o.stats_level(), 0);
+        o.details = true;
+        assert_eq!(o.stats_level(), 0);
+        o.stats = true;
+        assert_eq!(o.stats_level(), 2);
+        o.details = false;
+        assert_eq!(o.stats_level(), 1);
+    }
 
     #[test]
     fn tables() {

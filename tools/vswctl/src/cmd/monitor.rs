@@ -247,6 +247,23 @@ impl Event {
     }
 }
 
+/// An event's text line, after `[TIME] ` with `-t` (as `ip -ts monitor`).
+pub fn stamped_line(ev: &Event, stamp: Option<String>) -> String {
+    match stamp {
+        Some(t) => format!("[{t}] {}", ev.text_line()),
+        None => ev.text_line(),
+    }
+}
+
+/// An event's JSON object, with a `timestamp` key (last) with `-t`.
+pub fn stamped_json(ev: &Event, stamp: Option<String>) -> std::io::Result<serde_json::Value> {
+    let mut v = serde_json::to_value(ev).map_err(std::io::Error::other)?;
+    if let (Some(t), Some(obj)) = (stamp, v.as_object_mut()) {
+        obj.insert("timestamp".into(), t.into());
+    }
+    Ok(v)
+}
+
 /// Print the events until killed (or stdout goes away).
 pub fn run(out: &Output, words: &[String]) -> Result<(), Error> {
     let filter = Filter::parse(words).map_err(Error::Usage)?;
@@ -282,10 +299,14 @@ pub fn run(out: &Output, words: &[String]) -> Result<(), Error> {
             if !filter.keeps(&ev) {
                 continue;
             }
+            // Stamped when read: the event carries no time of its own.
+            let stamp = out
+                .timestamp
+                .then(|| crate::output::utc_timestamp(std::time::SystemTime::now()));
             if out.json {
-                out.json(&ev)?;
+                out.json(&stamped_json(&ev, stamp)?)?;
             } else {
-                out.line(ev.text_line())?;
+                out.line(stamped_line(&ev, stamp))?;
             }
             out.flush()?;
         }
@@ -442,6 +463,24 @@ mod tests {
                 .unwrap(),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn timestamps() {
+        let ev = Event::from_message(&msg(cmd::SWITCH_NEW, switch_attrs()), false)
+            .unwrap()
+            .unwrap();
+        let t = Some("2026-11-27T22:20:45.000001Z".to_string());
+        let l = stamped_line(&ev, t.clone());
+        assert_eq!(
+            l,
+            format!("[2026-11-27T22:20:45.000001Z] {}", ev.text_line())
+        );
+        assert_eq!(stamped_line(&ev, None), ev.text_line());
+        let j = stamped_json(&ev, t).unwrap();
+        assert_eq!(j["timestamp"], "2026-11-27T22:20:45.000001Z");
+        assert_eq!(j["switch"], serde_json::to_value(&ev).unwrap()["switch"]);
+        assert!(stamped_json(&ev, None).unwrap().get("timestamp").is_none());
     }
 
     #[test]

@@ -347,9 +347,9 @@ pub struct PortInfo {
     /// Access ports.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pvid: Option<u16>,
-    /// Trunk ports: "10,20,30-40".
+    /// Trunk ports: text `10,20,30-40`, JSON `[10,20,30,...,40]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vlans: Option<String>,
+    pub vlans: Option<Box<VlanList>>,
     /// Trunk ports: `Some(None)` = no native VLAN (JSON null).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub native: Option<Option<u16>>,
@@ -427,7 +427,7 @@ impl PortInfo {
             } else {
                 None
             },
-            vlans: vlans.map(|l| l.to_string()),
+            vlans: vlans.map(Box::new),
             native,
             spoofchk: v.get(attr::SPOOFCHK, "SPOOFCHK")?,
             trust: v.get(attr::TRUST, "TRUST")?,
@@ -482,7 +482,11 @@ impl PortInfo {
             p.push(format!("pvid {v}"));
         }
         if let Some(v) = &self.vlans {
-            p.push(format!("vlans {}", if v.is_empty() { "none" } else { v }));
+            if v.0.is_empty() {
+                p.push("vlans none".to_string());
+            } else {
+                p.push(format!("vlans {v}"));
+            }
         }
         if let Some(Some(v)) = self.native {
             p.push(format!("native {v}"));
@@ -521,8 +525,8 @@ impl PortInfo {
         p.join(" ")
     }
 
-    /// The `show` lines: `vp1: <body>`, then with `-s` the stats lines.
-    pub fn text_lines(&self, stats: bool) -> Vec<String> {
+    /// The `show` lines: `vp1: <body>`, then at stats level 1 (`-s`) or 2 (`-s -s`) the stats lines.
+    pub fn text_lines(&self, stats: u8) -> Vec<String> {
         super::stats::object_lines(&self.name, &self.text_body(), self.stats.as_ref(), stats)
     }
 }
@@ -584,7 +588,7 @@ pub fn show(out: &Output, words: &[String]) -> Result<(), Error> {
         out.json(&list)?;
     } else {
         for p in &list {
-            for l in p.text_lines(out.stats) {
+            for l in p.text_lines(out.stats_level()) {
                 out.line(l)?;
             }
         }
@@ -1153,7 +1157,7 @@ mod tests {
     fn vf_text_and_json() {
         let p = PortInfo::from_attrs(&vf_reply(true)).unwrap();
         assert_eq!(
-            p.text_lines(false),
+            p.text_lines(0),
             ["vf1: switch sw0 vf 0 pci 0000:00:0a.4 dev enp0s10v0 driver igbvf mac 02:00:00:00:00:01 mode access pvid 10 spoofchk on trust off"]
         );
         // No driver bound: no dev/driver parts.
@@ -1188,15 +1192,15 @@ mod tests {
     fn text_format() {
         let p = PortInfo::from_attrs(&access_reply()).unwrap();
         assert_eq!(
-            p.text_lines(false),
+            p.text_lines(0),
             ["vp1: switch sw0 mac 02:00:00:00:00:0a mtu 1500 mode access pvid 10 carrier up ifindex 7"]
         );
-        let l = p.text_lines(true);
+        let l = p.text_lines(2);
         assert_eq!(l.len(), 4);
         assert_eq!(l[1], "    RX: packets 1 bytes 2 dropped 5");
         let p = PortInfo::from_attrs(&trunk_reply(1)).unwrap();
         assert_eq!(
-            p.text_lines(true),
+            p.text_lines(2),
             ["vp2: switch sw0 mac 02:00:00:00:00:0b mtu 9000 mode trunk vlans 10,20,30-40 native 1 carrier down ifindex 8"]
         );
         let p = PortInfo::from_attrs(&trunk_reply(0)).unwrap();
@@ -1214,9 +1218,9 @@ mod tests {
             concat!(
                 r#"[{"name":"vp1","switch":"sw0","mac":"02:00:00:00:00:0a","mtu":1500,"mode":"access","pvid":10,"carrier":true,"ifindex":7,"#,
                 no_security!(),
-                r#"},{"name":"vp2","switch":"sw0","mac":"02:00:00:00:00:0b","mtu":9000,"mode":"trunk","vlans":"10,20,30-40","native":1,"carrier":false,"ifindex":8,"#,
+                r#"},{"name":"vp2","switch":"sw0","mac":"02:00:00:00:00:0b","mtu":9000,"mode":"trunk","vlans":[10,20,30,31,32,33,34,35,36,37,38,39,40],"native":1,"carrier":false,"ifindex":8,"#,
                 no_security!(),
-                r#"},{"name":"vp2","switch":"sw0","mac":"02:00:00:00:00:0b","mtu":9000,"mode":"trunk","vlans":"10,20,30-40","native":null,"carrier":false,"ifindex":8,"#,
+                r#"},{"name":"vp2","switch":"sw0","mac":"02:00:00:00:00:0b","mtu":9000,"mode":"trunk","vlans":[10,20,30,31,32,33,34,35,36,37,38,39,40],"native":null,"carrier":false,"ifindex":8,"#,
                 no_security!(),
                 "}]"
             )

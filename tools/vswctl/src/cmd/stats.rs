@@ -106,7 +106,10 @@ impl Stats {
     /// `    drop-spoof N drop-vlan-tag N drop-link-local N drop-dhcp-guard N
     /// drop-router-guard N drop-ip-guard N drop-storm N learn-refused-mac-max N` (each part
     /// only if sent).
-    pub fn text_lines(&self) -> Vec<String> {
+    ///
+    /// With `all` false (`-s`) a drop-reason counter at zero is left out; `-s -s` shows
+    /// every counter the kernel sent.
+    pub fn text_lines(&self, all: bool) -> Vec<String> {
         let mut lines = vec![
             format!(
                 "    RX: packets {} bytes {} dropped {}",
@@ -141,7 +144,7 @@ impl Stats {
         for group in groups {
             let parts: Vec<String> = group
                 .iter()
-                .filter_map(|(k, v)| v.map(|v| format!("{k} {v}")))
+                .filter_map(|(k, v)| v.filter(|&v| all || v != 0).map(|v| format!("{k} {v}")))
                 .collect();
             if !parts.is_empty() {
                 lines.push(format!("    {}", parts.join(" ")));
@@ -151,21 +154,17 @@ impl Stats {
     }
 }
 
-/// The `show` lines of one object: `NAME: BODY` (or `NAME:`), then with `-s` its stats lines.
-pub fn object_lines(
-    name: &str,
-    body: &str,
-    stats: Option<&Stats>,
-    show_stats: bool,
-) -> Vec<String> {
+/// The `show` lines of one object: `NAME: BODY` (or `NAME:`), then at stats `level` 1
+/// (`-s`) or 2 (`-s -s`, every counter) its stats lines.
+pub fn object_lines(name: &str, body: &str, stats: Option<&Stats>, level: u8) -> Vec<String> {
     let mut lines = vec![if body.is_empty() {
         format!("{name}:")
     } else {
         format!("{name}: {body}")
     }];
-    if show_stats {
+    if level > 0 {
         if let Some(s) = stats {
-            lines.extend(s.text_lines());
+            lines.extend(s.text_lines(level > 1));
         }
     }
     lines
@@ -198,7 +197,7 @@ pub(crate) mod tests {
     fn decode_and_text() {
         let s = from_nested(&sample_stats(0, false)).unwrap();
         assert_eq!(
-            s.text_lines(),
+            s.text_lines(true),
             [
                 "    RX: packets 1 bytes 2 dropped 5",
                 "    TX: packets 3 bytes 4 dropped 6"
@@ -210,7 +209,7 @@ pub(crate) mod tests {
         );
         let s = from_nested(&sample_stats(100, true)).unwrap();
         assert_eq!(
-            s.text_lines()[2],
+            s.text_lines(true)[2],
             "    drop-vlan 107 learn-refused 108 drop-down 109 drop-malformed 110 flooded 111"
         );
         let j = crate::output::to_json(&s).unwrap();
@@ -225,7 +224,7 @@ pub(crate) mod tests {
         let s = from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
         assert_eq!((s.drop_acl, s.drop_rate), (Some(112), Some(113)));
         assert_eq!(
-            s.text_lines()[2],
+            s.text_lines(true)[2],
             "    drop-vlan 107 learn-refused 108 drop-down 109 drop-malformed 110 flooded 111 drop-acl 112 drop-rate 113"
         );
         let j = crate::output::to_json(&s).unwrap();
@@ -239,7 +238,7 @@ pub(crate) mod tests {
             Attr::u64(stats::DROP_RATE, 4),
         ];
         let s = from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
-        assert_eq!(s.text_lines()[2], "    drop-rate 4");
+        assert_eq!(s.text_lines(true)[2], "    drop-rate 4");
         let j = crate::output::to_json(&s).unwrap();
         assert!(j.ends_with(r#""tx_dropped":0,"drop_rate":4}"#), "{j}");
     }
@@ -251,7 +250,7 @@ pub(crate) mod tests {
             .collect();
         let s = from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
         assert_eq!(
-            s.text_lines()[2..],
+            s.text_lines(true)[2..],
             [
                 "    drop-vlan 107 learn-refused 108 drop-down 109 drop-malformed 110 flooded 111 drop-acl 112 drop-rate 113",
                 "    drop-spoof 114 drop-vlan-tag 115 drop-link-local 116 drop-dhcp-guard 117 drop-router-guard 118 drop-ip-guard 119 drop-storm 120 learn-refused-mac-max 121"
@@ -274,7 +273,7 @@ pub(crate) mod tests {
         ];
         let s = from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
         assert_eq!(
-            s.text_lines()[2..],
+            s.text_lines(true)[2..],
             ["    drop-spoof 4 learn-refused-mac-max 0"]
         );
         let j = crate::output::to_json(&s).unwrap();
@@ -282,6 +281,29 @@ pub(crate) mod tests {
             j.ends_with(r#""tx_dropped":0,"drop_spoof":4,"learn_refused_mac_max":0}"#),
             "{j}"
         );
+    }
+
+    /// `-s` leaves the drop reasons at zero out (a group with none left: no line);
+    /// `-s -s` shows them all.
+    #[test]
+    fn detail_levels() {
+        let kids = [
+            Attr::u64(stats::RX_PACKETS, 1),
+            Attr::u64(stats::DROP_VLAN, 0),
+            Attr::u64(stats::DROP_ACL, 3),
+            Attr::u64(stats::DROP_SPOOF, 0),
+        ];
+        let s = from_nested(&Attr::nested(attr::STATS, &kids).unwrap()).unwrap();
+        assert_eq!(s.text_lines(false)[2..], ["    drop-acl 3"]);
+        assert_eq!(
+            s.text_lines(true)[2..],
+            ["    drop-vlan 0 drop-acl 3", "    drop-spoof 0"]
+        );
+        // The RX/TX lines always, zeros or not.
+        assert_eq!(Stats::default().text_lines(false).len(), 2);
+        assert_eq!(object_lines("p", "", Some(&s), 0), ["p:"]);
+        assert_eq!(object_lines("p", "x", Some(&s), 1).len(), 4);
+        assert_eq!(object_lines("p", "x", Some(&s), 2).len(), 5);
     }
 
     #[test]

@@ -484,8 +484,8 @@ impl SwitchInfo {
     }
 
     /// The `show` lines: `sw0: uplink eth0 ageing 300 fdb-max 8192 fdb 3`, then
-    /// `    vmq ...` ([`Self::vmq_text`]), then with `-s` the stats lines.
-    pub fn text_lines(&self, stats: bool) -> Vec<String> {
+    /// `    vmq ...` ([`Self::vmq_text`]), then at stats level 1 (`-s`) or 2 (`-s -s`) the stats lines.
+    pub fn text_lines(&self, stats: u8) -> Vec<String> {
         let mut lines =
             super::stats::object_lines(&self.name, &self.text_body(), self.stats.as_ref(), stats);
         if let Some(v) = self.vmq_text() {
@@ -517,7 +517,7 @@ pub fn print(out: &Output, list: &[SwitchInfo]) -> Result<(), Error> {
         out.json(&list)?;
     } else {
         for s in list {
-            for l in s.text_lines(out.stats) {
+            for l in s.text_lines(out.stats_level()) {
                 out.line(l)?;
             }
         }
@@ -671,7 +671,7 @@ mod tests {
         a.extend([Attr::u32(attr::SRIOV, 2), Attr::u32(attr::SRIOV_TOTAL, 7)]);
         let s = SwitchInfo::from_attrs(&a).unwrap();
         assert_eq!(
-            s.text_lines(false),
+            s.text_lines(0),
             ["sw0: uplink eth0 ageing 300 fdb-max 8192 fdb 3 sriov 2/7"]
         );
         assert_eq!(
@@ -758,7 +758,7 @@ mod tests {
         a.push(Attr::u16(attr::GROUP_FWD_MASK, 0x4000));
         let s = SwitchInfo::from_attrs(&a).unwrap();
         assert_eq!(
-            s.text_lines(false),
+            s.text_lines(0),
             ["sw0: uplink eth0 ageing 300 fdb-max 8192 fdb 3 group-fwd-mask 0x4000"]
         );
         assert_eq!(
@@ -971,7 +971,7 @@ mod tests {
         a.extend(vmq_reply(vmq_backend::HARDWARE, 0, false));
         let s = SwitchInfo::from_attrs(&a).unwrap();
         assert_eq!(
-            s.text_lines(true),
+            s.text_lines(2),
             [
                 "sw0: uplink eth0 ageing 300 fdb-max 8192 fdb 3",
                 "    vmq dynamic low 10 high 70 interval 1000ms backend hardware rings 4 moves 3",
@@ -983,7 +983,7 @@ mod tests {
         a.extend(vmq_reply(vmq_backend::SOFTWARE, 2, true));
         let s = SwitchInfo::from_attrs(&a).unwrap();
         assert_eq!(
-            s.text_lines(false),
+            s.text_lines(0),
             [
                 "sw0: ageing 300 fdb-max 8192 fdb 3",
                 "    vmq dynamic low 10 high 70 interval 1000ms base-cpu 2 skip-smt on backend software moves 3"
@@ -1034,11 +1034,11 @@ mod tests {
     fn text_format() {
         let s = SwitchInfo::from_attrs(&reply(true, true)).unwrap();
         assert_eq!(
-            s.text_lines(false),
+            s.text_lines(0),
             ["sw0: uplink eth0 ageing 300 fdb-max 8192 fdb 3"]
         );
         assert_eq!(
-            s.text_lines(true),
+            s.text_lines(2),
             [
                 "sw0: uplink eth0 ageing 300 fdb-max 8192 fdb 3",
                 "    RX: packets 1 bytes 2 dropped 5",
@@ -1046,7 +1046,7 @@ mod tests {
             ]
         );
         let s = SwitchInfo::from_attrs(&reply(false, false)).unwrap();
-        assert_eq!(s.text_lines(true), ["sw0: ageing 300 fdb-max 8192 fdb 3"]);
+        assert_eq!(s.text_lines(2), ["sw0: ageing 300 fdb-max 8192 fdb 3"]);
     }
 
     #[test]

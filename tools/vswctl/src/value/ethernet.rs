@@ -102,6 +102,14 @@ impl fmt::Display for VlanList {
     }
 }
 
+/// JSON: the VLAN IDs as an array of numbers, ranges expanded (`[10,20,30,31,32]`), so
+/// that `jq 'index(20)'` works without parsing `30-40`.
+impl serde::Serialize for VlanList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter())
+    }
+}
+
 impl FromAttr for VlanList {
     fn from_attr(a: &Attr) -> Result<Self, String> {
         VlanSet::from_bitmap(&a.data)
