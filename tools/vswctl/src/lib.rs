@@ -9,6 +9,7 @@ use std::io;
 
 pub mod args;
 pub mod cmd;
+pub mod config;
 pub mod errno;
 #[path = "../../../vswitch/mac.rs"]
 pub mod mac;

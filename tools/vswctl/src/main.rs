@@ -60,6 +60,29 @@ enum Command {
         #[command(subcommand)]
         action: Option<AclAction>,
     },
+    /// Print the running configuration as a document (YAML; JSON with -j)
+    Dump,
+    /// Make a configuration document (YAML or JSON) the running configuration
+    Apply {
+        /// Only check the document (schema and values); touch nothing
+        #[arg(long)]
+        check: bool,
+        /// Also delete the switches the document does not name
+        #[arg(long)]
+        prune: bool,
+        /// The document (`-`: standard input)
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
+    /// Show the steps `apply` would run, one command line each
+    Diff {
+        /// Also delete the switches the document does not name
+        #[arg(long)]
+        prune: bool,
+        /// The document (`-`: standard input)
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
     /// Print switch, port, FDB, VMQ and ACL events until interrupted
     Monitor {
         #[arg(value_name = "OBJECT", help = cmd::monitor::USAGE)]
@@ -235,6 +258,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             AclAction::Show { args } => cmd::acl::show(&out, &args),
         },
         Command::Monitor { args } => cmd::monitor::run(&out, &args),
+        Command::Dump => cmd::apply::dump(&out),
+        Command::Apply { check, prune, file } => cmd::apply::apply(&file, check, prune),
+        Command::Diff { prune, file } => cmd::apply::diff(&out, &file, prune),
         Command::Raw { dump, cmd, attrs } => cmd::raw::run(&out, cmd, &attrs, dump),
     }
 }

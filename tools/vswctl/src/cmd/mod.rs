@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //! One module per object/command of the CLI (`version`, `raw`, `switch`, `port`, `fdb`,
-//! `vmq`, `acl`, `monitor`; `irqs` is `port show PORT irqs`, `bindings` is `port show PORT
+//! `vmq`, `acl`, `monitor`; `apply` is `dump`, `diff` and `apply`; `irqs` is `port show PORT irqs`, `bindings` is `port show PORT
 //! bindings`; `security` holds the port security words of `port`).
 //!
 //! Object commands are split in two steps so that both can be unit-tested without a kernel:
@@ -9,6 +9,7 @@
 //! [`crate::view::AttrView`]) into plain structs that know their text and JSON forms.
 
 pub mod acl;
+pub mod apply;
 pub mod bindings;
 pub mod fdb;
 pub mod irqs;
