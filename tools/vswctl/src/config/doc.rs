@@ -24,9 +24,23 @@ use crate::value::{
 
 /// A value written as the command word would be: a YAML/JSON string or a number
 /// (`rate-in: 100mbit`, `dport: 80`, `vlans: 10`), kept as its text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Word(pub String);
+
+/// A plain decimal is written as a number (`burst: 65536`, not `burst: '65536'`), anything
+/// else as a string; either reads back as the same word.
+impl Serialize for Word {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let s0 = &self.0;
+        let plain = !s0.is_empty()
+            && s0.bytes().all(|b| b.is_ascii_digit())
+            && (s0 == "0" || !s0.starts_with('0'));
+        match s0.parse::<u64>() {
+            Ok(n) if plain => s.serialize_u64(n),
+            _ => s.serialize_str(s0),
+        }
+    }
+}
 
 impl Word {
     pub fn new(s: impl fmt::Display) -> Self {
@@ -299,17 +313,28 @@ fn canon<T: FromStr<Err = Invalid> + fmt::Display>(
     w: &mut Option<Word>,
 ) -> Result<(), String> {
     if let Some(v) = w {
-        let t: T = v.0.parse().map_err(|e: Invalid| format!("{at}: {}", e.line(key, &v.0)))?;
+        let t: T = v.0.parse().map_err(|e: Invalid| invalid(at, key, &v.0, &e))?;
         *v = Word::new(t);
     }
     Ok(())
+}
+
+/// The error line of value `v` of `key`, which names the key even where the value type
+/// names itself (`invalid MAC address "zz"`).
+fn invalid(at: &str, key: &str, v: &str, e: &Invalid) -> String {
+    let line = e.line(key, v);
+    if line.contains(key) {
+        format!("{at}: {line}")
+    } else {
+        format!("{at}: {key}: {line}")
+    }
 }
 
 /// A word among `choices` (`mode`, `vmq mode`, ACL actions).
 fn one_of<T: FromStr<Err = Invalid>>(at: &str, key: &str, v: &Option<String>) -> Result<(), String> {
     if let Some(s) = v {
         s.parse::<T>()
-            .map_err(|e| format!("{at}: {}", e.line(key, s)))?;
+            .map_err(|e| invalid(at, key, s, &e))?;
     }
     Ok(())
 }
