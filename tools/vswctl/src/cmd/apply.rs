@@ -63,7 +63,9 @@ pub fn dump(out: &Output) -> Result<(), Error> {
         out.json(&doc)?;
     } else {
         use std::io::Write;
-        std::io::stdout().lock().write_all(doc.to_yaml().as_bytes())?;
+        std::io::stdout()
+            .lock()
+            .write_all(doc.to_yaml().as_bytes())?;
     }
     Ok(())
 }
@@ -123,7 +125,10 @@ fn undo(client: &Client, lines: &[Line], done: usize) {
             .map_err(Error::Usage)
             .and_then(|req| req.send(client).map(|_| ()));
         if let Err(e) = r {
-            eprintln!("vswctl: apply: rollback step failed: {}: {e}", plan::text(l));
+            eprintln!(
+                "vswctl: apply: rollback step failed: {}: {e}",
+                plan::text(l)
+            );
             failed += 1;
         }
     }

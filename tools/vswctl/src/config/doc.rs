@@ -18,8 +18,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::value::{
-    AclAction, EtherType, GroupFwdMask, Invalid, IpProto, Limit, MacAddr, Name, PortRange,
-    Prefix, Rate, Size, Vid, VlanList, VlanMode, VmqMode,
+    AclAction, EtherType, GroupFwdMask, Invalid, IpProto, Limit, MacAddr, Name, PortRange, Prefix,
+    Rate, Size, Vid, VlanList, VlanMode, VmqMode,
 };
 
 /// A value written as the command word would be: a YAML/JSON string or a number
@@ -313,7 +313,9 @@ fn canon<T: FromStr<Err = Invalid> + fmt::Display>(
     w: &mut Option<Word>,
 ) -> Result<(), String> {
     if let Some(v) = w {
-        let t: T = v.0.parse().map_err(|e: Invalid| invalid(at, key, &v.0, &e))?;
+        let t: T =
+            v.0.parse()
+                .map_err(|e: Invalid| invalid(at, key, &v.0, &e))?;
         *v = Word::new(t);
     }
     Ok(())
@@ -331,17 +333,22 @@ fn invalid(at: &str, key: &str, v: &str, e: &Invalid) -> String {
 }
 
 /// A word among `choices` (`mode`, `vmq mode`, ACL actions).
-fn one_of<T: FromStr<Err = Invalid>>(at: &str, key: &str, v: &Option<String>) -> Result<(), String> {
+fn one_of<T: FromStr<Err = Invalid>>(
+    at: &str,
+    key: &str,
+    v: &Option<String>,
+) -> Result<(), String> {
     if let Some(s) = v {
-        s.parse::<T>()
-            .map_err(|e| invalid(at, key, s, &e))?;
+        s.parse::<T>().map_err(|e| invalid(at, key, s, &e))?;
     }
     Ok(())
 }
 
 fn check_vid(at: &str, key: &str, v: Option<u16>) -> Result<(), String> {
     if let Some(v) = v {
-        Vid(v).checked().map_err(|e| format!("{at}: {}", e.line(key, &v.to_string())))?;
+        Vid(v)
+            .checked()
+            .map_err(|e| format!("{at}: {}", e.line(key, &v.to_string())))?;
     }
     Ok(())
 }
@@ -388,7 +395,10 @@ impl Switch {
                 ));
             }
             if keys.contains(&(e.mac.clone(), vlan)) {
-                return Err(format!("{fat}: {} vlan {vlan} listed more than once", e.mac));
+                return Err(format!(
+                    "{fat}: {} vlan {vlan} listed more than once",
+                    e.mac
+                ));
             }
             keys.push((e.mac.clone(), vlan));
         }
@@ -409,7 +419,9 @@ impl Port {
         canon::<VlanList>(at, "vlans", &mut self.vlans)?;
         if let Some(n) = &mut self.native {
             if n.0 != "none" && n.0 != "0" {
-                let v: Vid = n.0.parse().map_err(|e: Invalid| format!("{at}: {}", e.line("native", &n.0)))?;
+                let v: Vid =
+                    n.0.parse()
+                        .map_err(|e: Invalid| format!("{at}: {}", e.line("native", &n.0)))?;
                 check_vid(at, "native", Some(v.0))?;
                 *n = Word::new(v.0);
             } else {
@@ -422,7 +434,9 @@ impl Port {
                     return Err(format!("{at}: mode access needs \"pvid\""));
                 }
                 if self.vlans.is_some() || self.native.is_some() {
-                    return Err(format!("{at}: \"vlans\" and \"native\" are only valid with mode trunk"));
+                    return Err(format!(
+                        "{at}: \"vlans\" and \"native\" are only valid with mode trunk"
+                    ));
                 }
             }
             Some(_) => {
@@ -435,7 +449,9 @@ impl Port {
             }
             None => {
                 if self.pvid.is_some() || self.vlans.is_some() || self.native.is_some() {
-                    return Err(format!("{at}: \"pvid\", \"vlans\" and \"native\" need \"mode\""));
+                    return Err(format!(
+                        "{at}: \"pvid\", \"vlans\" and \"native\" need \"mode\""
+                    ));
                 }
             }
         }

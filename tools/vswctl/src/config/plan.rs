@@ -122,7 +122,11 @@ fn switch_settings(want: &Switch, run: Option<&Switch>) -> Vec<Setting> {
         setting!("ageing", s(want.ageing), s(r.ageing)),
         setting!("fdb-max", s(want.fdb_max), s(r.fdb_max)),
         setting!("sriov", s(want.sriov), s(r.sriov)),
-        setting!("group-fwd-mask", s(want.group_fwd_mask.clone()), s(r.group_fwd_mask)),
+        setting!(
+            "group-fwd-mask",
+            s(want.group_fwd_mask.clone()),
+            s(r.group_fwd_mask)
+        ),
     ];
     v.extend(vmq_settings(want.vmq.as_ref(), r.vmq.as_ref()));
     v
@@ -194,7 +198,14 @@ fn vlan_words(p: &Port) -> Option<Vec<String>> {
         w.extend(["pvid".to_string(), v.to_string()]);
     }
     if let Some(v) = &p.vlans {
-        w.extend(["vlans".to_string(), if v.0.is_empty() { "none".into() } else { v.0.clone() }]);
+        w.extend([
+            "vlans".to_string(),
+            if v.0.is_empty() {
+                "none".into()
+            } else {
+                v.0.clone()
+            },
+        ]);
     }
     if let Some(v) = &p.native {
         w.extend(["native".to_string(), v.0.clone()]);
@@ -222,14 +233,34 @@ fn port_settings(want: &Port, run: Option<&Port>) -> Vec<Setting> {
     vec![
         setting!("mac", s(want.mac.clone()), s(r.mac.clone())),
         setting!("mtu", s(want.mtu), s(r.mtu)),
-        setting!("mac-spoof", b(want.mac_spoof).filter(|v| !(new && v == "off" && !want.is_vf())), b(r.mac_spoof)),
+        setting!(
+            "mac-spoof",
+            b(want.mac_spoof).filter(|v| !(new && v == "off" && !want.is_vf())),
+            b(r.mac_spoof)
+        ),
         setting!("dhcp-guard", nd(b(want.dhcp_guard), "off"), b(r.dhcp_guard)),
-        setting!("router-guard", nd(b(want.router_guard), "off"), b(r.router_guard)),
+        setting!(
+            "router-guard",
+            nd(b(want.router_guard), "off"),
+            b(r.router_guard)
+        ),
         setting!("ip-guard", nd(b(want.ip_guard), "off"), b(r.ip_guard)),
         setting!("trusted", nd(b(want.trusted), "off"), b(r.trusted)),
-        setting!("ip-allow", nd(ip_allow_word(&want.ip_allow), "none"), ip_allow_word(&r.ip_allow)),
-        setting!("mac-max", nd(s(want.mac_max.clone()), "none"), s(r.mac_max.clone())),
-        setting!("storm-limit", nd(s(want.storm_limit.clone()), "none"), s(r.storm_limit.clone())),
+        setting!(
+            "ip-allow",
+            nd(ip_allow_word(&want.ip_allow), "none"),
+            ip_allow_word(&r.ip_allow)
+        ),
+        setting!(
+            "mac-max",
+            nd(s(want.mac_max.clone()), "none"),
+            s(r.mac_max.clone())
+        ),
+        setting!(
+            "storm-limit",
+            nd(s(want.storm_limit.clone()), "none"),
+            s(r.storm_limit.clone())
+        ),
     ]
 }
 
@@ -246,11 +277,33 @@ fn qos_settings(want: &Port, run: Option<&Port>) -> Vec<Setting> {
     let rate_out = want.rate_out.clone().or(r.rate_out.clone());
     let limited = is_rate(&rate_in) || is_rate(&rate_out);
     let burst = want.burst.clone().filter(|b| limited && b.0 != "0");
-    let run_rate = |v: &Option<Word>| if new { None } else { Some(v.clone().map_or_else(|| "none".into(), |w| w.0)) };
+    let run_rate = |v: &Option<Word>| {
+        if new {
+            None
+        } else {
+            Some(v.clone().map_or_else(|| "none".into(), |w| w.0))
+        }
+    };
     vec![
-        setting!("rate-in", s(want.rate_in.clone()).filter(|v| !(new && v == "none")), run_rate(&r.rate_in)),
-        setting!("rate-out", s(want.rate_out.clone()).filter(|v| !(new && v == "none")), run_rate(&r.rate_out)),
-        setting!("burst", s(burst), if new { None } else { Some(s(r.burst.clone()).unwrap_or_else(|| "0".into())) }),
+        setting!(
+            "rate-in",
+            s(want.rate_in.clone()).filter(|v| !(new && v == "none")),
+            run_rate(&r.rate_in)
+        ),
+        setting!(
+            "rate-out",
+            s(want.rate_out.clone()).filter(|v| !(new && v == "none")),
+            run_rate(&r.rate_out)
+        ),
+        setting!(
+            "burst",
+            s(burst),
+            if new {
+                None
+            } else {
+                Some(s(r.burst.clone()).unwrap_or_else(|| "0".into()))
+            }
+        ),
         setting!("weight", s(want.weight), s(r.weight)),
     ]
 }
@@ -304,7 +357,10 @@ fn port_steps(sw: &str, run: Option<&Port>, want: &Port) -> Vec<Step> {
 
 /// Everything that creates port `p` of `sw` with its ACL (not its FDB entries).
 fn create_port_lines(sw: &str, p: &Port) -> Vec<Line> {
-    let mut out: Vec<Line> = port_steps(sw, None, p).into_iter().map(|s| s.line).collect();
+    let mut out: Vec<Line> = port_steps(sw, None, p)
+        .into_iter()
+        .map(|s| s.line)
+        .collect();
     if let Some(acl) = &p.acl {
         out.extend(acl_steps(&p.name, None, acl).into_iter().map(|s| s.line));
     }
@@ -352,12 +408,18 @@ fn dir_steps(port: &str, dir: &str, run: Option<&AclDirection>, want: &AclDirect
     // prio holds one rule).
     for r in &run.rules {
         if !want.rules.contains(r) {
-            steps.push(Step::new(rule_del(port, dir, r.prio), vec![rule_words(port, dir, r)]));
+            steps.push(Step::new(
+                rule_del(port, dir, r.prio),
+                vec![rule_words(port, dir, r)],
+            ));
         }
     }
     for r in &want.rules {
         if !run.rules.contains(r) {
-            steps.push(Step::new(rule_words(port, dir, r), vec![rule_del(port, dir, r.prio)]));
+            steps.push(Step::new(
+                rule_words(port, dir, r),
+                vec![rule_del(port, dir, r.prio)],
+            ));
         }
     }
     if let Some(d) = &want.default {
@@ -395,7 +457,16 @@ fn fdb_vlan(e: &Fdb) -> String {
 }
 
 fn fdb_add_line(sw: &str, e: &Fdb) -> Line {
-    line(&["fdb", "add", sw, &e.mac.0, "vlan", &fdb_vlan(e), "port", &e.port])
+    line(&[
+        "fdb",
+        "add",
+        sw,
+        &e.mac.0,
+        "vlan",
+        &fdb_vlan(e),
+        "port",
+        &e.port,
+    ])
 }
 
 fn fdb_del_line(sw: &str, e: &Fdb) -> Line {
@@ -449,22 +520,35 @@ pub fn plan(running: &Doc, desired: &Doc, prune: bool) -> Vec<Step> {
     let mut steps = Vec::new();
     // 1. Static FDB entries the document drops or changes (not those of ports that go).
     for sw in &desired.switches {
-        let Some(rsw) = running.switch(&sw.name) else { continue };
+        let Some(rsw) = running.switch(&sw.name) else {
+            continue;
+        };
         for e in &rsw.fdb {
             if !is_gone(&e.port) && !sw.fdb.contains(e) {
-                steps.push(Step::new(fdb_del_line(&sw.name, e), vec![fdb_add_line(&sw.name, e)]));
+                steps.push(Step::new(
+                    fdb_del_line(&sw.name, e),
+                    vec![fdb_add_line(&sw.name, e)],
+                ));
             }
         }
     }
     // 2. Ports that go, with what recreates them (their ACL and static FDB entries).
     for (sw, p) in &gone {
         let mut undo = create_port_lines(&sw.name, p);
-        undo.extend(sw.fdb.iter().filter(|e| e.port == p.name).map(|e| fdb_add_line(&sw.name, e)));
+        undo.extend(
+            sw.fdb
+                .iter()
+                .filter(|e| e.port == p.name)
+                .map(|e| fdb_add_line(&sw.name, e)),
+        );
         steps.push(Step::new(line(&["port", "del", &p.name]), undo));
     }
     // 3. Switches that go.
     for sw in &pruned {
-        steps.push(Step::new(line(&["switch", "del", &sw.name, "force"]), create_switch_lines(sw)));
+        steps.push(Step::new(
+            line(&["switch", "del", &sw.name, "force"]),
+            create_switch_lines(sw),
+        ));
     }
     // 4. Switches added or changed.
     for sw in &desired.switches {
@@ -498,7 +582,10 @@ pub fn plan(running: &Doc, desired: &Doc, prune: bool) -> Vec<Step> {
             .unwrap_or_default();
         for e in &sw.fdb {
             if !run.contains(&e) {
-                steps.push(Step::new(fdb_add_line(&sw.name, e), vec![fdb_del_line(&sw.name, e)]));
+                steps.push(Step::new(
+                    fdb_add_line(&sw.name, e),
+                    vec![fdb_del_line(&sw.name, e)],
+                ));
             }
         }
     }

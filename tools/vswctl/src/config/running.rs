@@ -6,8 +6,6 @@
 //! Every setting the kernel reports is written out, so the dump is the whole state and
 //! applying it back changes nothing.
 
-
-
 use super::doc::{canonical_ips, Acl, AclDirection, Doc, Fdb, Port, Rule, Switch, Vmq, Word};
 use crate::cmd::acl::{self, AclEntry};
 use crate::cmd::fdb::{self, FdbEntry};
@@ -192,4 +190,3 @@ pub fn read(client: &Client) -> Result<Doc, Error> {
     }
     Ok(build(&switches, &ports, &acls, &entries))
 }
-

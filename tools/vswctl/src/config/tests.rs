@@ -106,7 +106,8 @@ fn unknown_keys_name_key_and_line() {
     assert!(e.contains("switches[0]"), "{e}");
     let e = Doc::parse("{\"switches\": [\n {\"name\": \"sw0\",\n  \"speed\": 1}]}").unwrap_err();
     assert!(e.contains("speed") && e.contains("line 3"), "{e}");
-    let e = Doc::parse("switches:\n- name: sw0\n  ports:\n  - name: p\n    mtu: big\n").unwrap_err();
+    let e =
+        Doc::parse("switches:\n- name: sw0\n  ports:\n  - name: p\n    mtu: big\n").unwrap_err();
     assert!(e.contains("line 5") && e.contains("mtu"), "{e}");
     let e = Doc::parse("switchs: []\n").unwrap_err();
     assert!(e.contains("switchs"), "{e}");
@@ -121,25 +122,39 @@ fn bad(text: &str) -> String {
 fn checks_name_object_and_key() {
     let sw = "switches:\n- name: sw0\n  ports:\n  - name: p1\n";
     let e = bad(&format!("{sw}    mac: zz\n"));
-    assert!(e.starts_with("switch sw0, port p1: mac: invalid MAC address \"zz\""), "{e}");
+    assert!(
+        e.starts_with("switch sw0, port p1: mac: invalid MAC address \"zz\""),
+        "{e}"
+    );
     let e = bad(&format!("{sw}    rate-in: fast\n"));
-    assert!(e.contains("port p1") && e.contains("rate-in \"fast\""), "{e}");
+    assert!(
+        e.contains("port p1") && e.contains("rate-in \"fast\""),
+        "{e}"
+    );
     let e = bad(&format!("{sw}    mode: access\n"));
     assert!(e.contains("needs \"pvid\""), "{e}");
     let e = bad(&format!("{sw}    pvid: 5\n"));
     assert!(e.contains("need \"mode\""), "{e}");
     let e = bad(&format!("{sw}    vf: 1\n    weight: 3\n"));
     assert!(e.contains("\"weight\" is not valid for a VF port"), "{e}");
-    let e = bad(&format!("{sw}  fdb:\n  - mac: 02:00:00:00:00:01\n    port: p9\n"));
+    let e = bad(&format!(
+        "{sw}  fdb:\n  - mac: 02:00:00:00:00:01\n    port: p9\n"
+    ));
     assert!(e.contains("fdb[0]") && e.contains("p9"), "{e}");
     let e = bad(&format!("{sw}  - name: p1\n"));
     assert!(e.contains("port p1: listed more than once"), "{e}");
     let e = bad(&format!(
         "{sw}    acl:\n      in:\n        rules:\n        - prio: 1\n          action: drop\n"
     ));
-    assert!(e.contains("acl in, rule prio 1") && e.contains("action"), "{e}");
+    assert!(
+        e.contains("acl in, rule prio 1") && e.contains("action"),
+        "{e}"
+    );
     let e = bad("switches:\n- name: sw0\n  vmq:\n    low: 50\n    high: 40\n");
-    assert!(e.contains("vmq low (50) must be below vmq high (40)"), "{e}");
+    assert!(
+        e.contains("vmq low (50) must be below vmq high (40)"),
+        "{e}"
+    );
     let e = bad("switches:\n- name: sw0\n- name: sw0\n");
     assert!(e.contains("more than once"), "{e}");
 }
@@ -167,12 +182,12 @@ fn plan_from_nothing_in_order() {
     for s in &steps {
         crate::cmd::apply::request_of(&s.line).unwrap_or_else(|e| panic!("{}: {e}", s.text()));
     }
-    assert_eq!(
-        text(&steps[0].undo[0]),
-        "switch del sw0 force"
-    );
+    assert_eq!(text(&steps[0].undo[0]), "switch del sw0 force");
     assert_eq!(text(&steps[2].undo[0]), "port del vp1");
-    assert_eq!(text(&steps[9].undo[0]), "fdb del sw0 02:00:00:00:01:01 vlan 10");
+    assert_eq!(
+        text(&steps[9].undo[0]),
+        "fdb del sw0 02:00:00:00:01:01 vlan 10"
+    );
 }
 
 #[test]
@@ -185,14 +200,12 @@ fn plan_of_the_same_state_is_empty() {
 #[test]
 fn plan_is_the_delta_with_its_undo() {
     let run = doc(YAML);
-    let want = doc(
-        &YAML
-            .replace("  ageing: 300\n", "  ageing: 100\n")
-            .replace("    mtu: 1500\n", "    mtu: 9000\n    weight: 5\n")
-            .replace("    pvid: 10\n", "    pvid: 11\n")
-            .replace("          dport: 80\n", "          dport: 81\n")
-            .replace("        default: deny\n", "        default: allow\n"),
-    );
+    let want = doc(&YAML
+        .replace("  ageing: 300\n", "  ageing: 100\n")
+        .replace("    mtu: 1500\n", "    mtu: 9000\n    weight: 5\n")
+        .replace("    pvid: 10\n", "    pvid: 11\n")
+        .replace("          dport: 80\n", "          dport: 81\n")
+        .replace("        default: deny\n", "        default: allow\n"));
     let steps = plan(&run, &want, false);
     assert_eq!(
         lines(&steps),
@@ -204,7 +217,10 @@ fn plan_is_the_delta_with_its_undo() {
             "acl default vp1 in allow",
         ]
     );
-    let undo: Vec<String> = rollback(&steps, steps.len()).iter().map(|l| text(l)).collect();
+    let undo: Vec<String> = rollback(&steps, steps.len())
+        .iter()
+        .map(|l| text(l))
+        .collect();
     assert_eq!(
         undo,
         [
@@ -218,7 +234,13 @@ fn plan_is_the_delta_with_its_undo() {
     );
     // Only what was done is undone.
     let undo: Vec<String> = rollback(&steps, 2).iter().map(|l| text(l)).collect();
-    assert_eq!(undo, ["port set vp1 mtu 1500 mode access pvid 10", "switch set sw0 ageing 300"]);
+    assert_eq!(
+        undo,
+        [
+            "port set vp1 mtu 1500 mode access pvid 10",
+            "switch set sw0 ageing 300"
+        ]
+    );
 }
 
 #[test]
@@ -231,8 +253,14 @@ fn settings_left_out_are_left_alone() {
     assert!(plan(&run, &want, false).is_empty());
     // Uplink is never "left out": no uplink is a value.
     let want = doc("switches:\n- name: sw1\n  uplink: eth1\n");
-    assert_eq!(lines(&plan(&run, &want, false)), ["switch set sw1 uplink eth1"]);
-    assert_eq!(text(&plan(&run, &want, false)[0].undo[0]), "switch set sw1 nouplink");
+    assert_eq!(
+        lines(&plan(&run, &want, false)),
+        ["switch set sw1 uplink eth1"]
+    );
+    assert_eq!(
+        text(&plan(&run, &want, false)[0].undo[0]),
+        "switch set sw1 nouplink"
+    );
 }
 
 #[test]
@@ -262,7 +290,10 @@ fn objects_the_file_lacks_are_deleted_and_restorable() {
     ));
     let steps = plan(&run, &want, false);
     assert_eq!(lines(&steps), ["fdb del sw0 02:00:00:00:01:01 vlan 10"]);
-    assert_eq!(text(&steps[0].undo[0]), "fdb add sw0 02:00:00:00:01:01 vlan 10 port vp1");
+    assert_eq!(
+        text(&steps[0].undo[0]),
+        "fdb add sw0 02:00:00:00:01:01 vlan 10 port vp1"
+    );
 }
 
 #[test]
@@ -275,7 +306,10 @@ fn prune_and_moves() {
     // Its undo rebuilds it whole: the switch first, the FDB entry last.
     let undo = &steps[0].undo;
     assert_eq!(text(&undo[0]), "switch add sw0 uplink eth0 ageing 300 group-fwd-mask 0x4000 vmq dynamic vmq-low 10 vmq-high 70");
-    assert_eq!(text(undo.last().unwrap()), "fdb add sw0 02:00:00:00:01:01 vlan 10 port vp1");
+    assert_eq!(
+        text(undo.last().unwrap()),
+        "fdb add sw0 02:00:00:00:01:01 vlan 10 port vp1"
+    );
     // A port put on another switch: deleted, then added there (after that switch exists).
     let want = doc("switches:\n- name: sw2\n  ports:\n  - name: vp2\n");
     assert_eq!(
@@ -287,7 +321,10 @@ fn prune_and_moves() {
         "  - name: vp2\n    mode: trunk\n    vlans: 10,20,30-40\n    native: none\n",
         "  - name: vp2\n    vf: 1\n",
     ));
-    assert_eq!(lines(&plan(&run, &want, false)), ["port del vp2", "port add vp2 switch sw0 vf 1"]);
+    assert_eq!(
+        lines(&plan(&run, &want, false)),
+        ["port del vp2", "port add vp2 switch sw0 vf 1"]
+    );
 }
 
 fn sample_switch(name: &str) -> SwitchInfo {
@@ -349,7 +386,10 @@ fn sample_port(name: &str, sw: &str) -> PortInfo {
                 trusted: false,
                 mac_max: 0,
                 storm_limit: 100,
-                ip_allow: IpAllow(vec!["2001:db8::1".parse().unwrap(), "10.0.0.1".parse().unwrap()]),
+                ip_allow: IpAllow(vec![
+                    "2001:db8::1".parse().unwrap(),
+                    "10.0.0.1".parse().unwrap(),
+                ]),
             }),
         }),
         stats: None,
@@ -380,7 +420,11 @@ fn acl_entry(port: &str, dir: &str, prio: Option<u32>, action: &str) -> AclEntry
 #[test]
 fn running_state_as_a_document() {
     let switches = [sample_switch("sw1"), sample_switch("sw0")];
-    let ports = [sample_port("vp2", "sw0"), sample_port("vp1", "sw0"), sample_port("x", "sw1")];
+    let ports = [
+        sample_port("vp2", "sw0"),
+        sample_port("vp1", "sw0"),
+        sample_port("x", "sw1"),
+    ];
     let acls = [
         acl_entry("vp1", "in", Some(20), "deny"),
         acl_entry("vp1", "in", None, "allow"),
@@ -388,18 +432,38 @@ fn running_state_as_a_document() {
         acl_entry("vp1", "out", None, "deny"),
     ];
     let fdb = [
-        FdbEntry { switch: Some("sw0".into()), mac: "02:00:00:00:00:09".into(), vlan: Some(1), port: Some("vp1".into()), is_static: true, age: None },
-        FdbEntry { switch: Some("sw0".into()), mac: "02:00:00:00:00:08".into(), vlan: Some(1), port: Some("vp2".into()), is_static: false, age: Some(3) },
+        FdbEntry {
+            switch: Some("sw0".into()),
+            mac: "02:00:00:00:00:09".into(),
+            vlan: Some(1),
+            port: Some("vp1".into()),
+            is_static: true,
+            age: None,
+        },
+        FdbEntry {
+            switch: Some("sw0".into()),
+            mac: "02:00:00:00:00:08".into(),
+            vlan: Some(1),
+            port: Some("vp2".into()),
+            is_static: false,
+            age: Some(3),
+        },
     ];
     let d = running::build(&switches, &ports, &acls, &fdb);
     let yaml = d.to_yaml();
     // Sorted; counters, learned entries and read-only values left out.
     assert_eq!(d.switches[0].name, "sw0");
     assert_eq!(d.switches[0].ports[0].name, "vp1");
-    assert!(!yaml.contains("hits") && !yaml.contains("moves") && !yaml.contains("02:00:00:00:00:08"), "{yaml}");
+    assert!(
+        !yaml.contains("hits") && !yaml.contains("moves") && !yaml.contains("02:00:00:00:00:08"),
+        "{yaml}"
+    );
     assert!(yaml.contains("rate-in: 100mbit\n"), "{yaml}");
     assert!(yaml.contains("rate-out: none\n"), "{yaml}");
-    assert!(yaml.contains("burst: 65536\n") && yaml.contains("storm-limit: 100\n"), "{yaml}");
+    assert!(
+        yaml.contains("burst: 65536\n") && yaml.contains("storm-limit: 100\n"),
+        "{yaml}"
+    );
     let acl = d.switches[0].ports[0].acl.as_ref().unwrap();
     let i = acl.in_.as_ref().unwrap();
     assert_eq!(i.default.as_deref(), Some("allow"));
