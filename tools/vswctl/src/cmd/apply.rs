@@ -138,3 +138,70 @@ fn undo(client: &Client, lines: &[Line], done: usize) {
         eprintln!("vswctl: apply: rollback incomplete ({failed} undo step(s) failed)");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn steps_go_through_the_command_builders() {
+        let r = request_of(&w("switch del sw0 force")).unwrap();
+        assert_eq!(r, switch::del_request(&w("sw0"), true).unwrap());
+        let r = request_of(&w("acl default p1 in deny")).unwrap();
+        assert_eq!(r, acl::default_request(&w("p1 in deny")).unwrap());
+        assert!(request_of(&w("vmq show")).is_err());
+        assert!(request_of(&w("port")).is_err());
+        // The builders' own checks apply.
+        assert!(request_of(&w("port add p1"))
+            .unwrap_err()
+            .contains("switch SW"));
+    }
+
+    fn file(name: &str, text: &str) -> String {
+        let p = std::env::temp_dir().join(format!("vswctl-apply-{}-{name}", std::process::id()));
+        std::fs::write(&p, text).unwrap();
+        p.to_string_lossy().into_owned()
+    }
+
+    /// `apply --check`: no socket; the error names the file, the key and the line.
+    #[test]
+    fn check_only_loads() {
+        let ok = file(
+            "ok.yaml",
+            "switches:\n- name: sw0\n  ports:\n  - name: p1\n    mtu: 9000\n",
+        );
+        assert!(apply(&ok, true, false).is_ok());
+        let bad = file(
+            "bad.yaml",
+            "switches:\n- name: sw0\n  ports:\n  - name: p1\n    mut: 9000\n",
+        );
+        match apply(&bad, true, false) {
+            Err(Error::Usage(m)) => {
+                assert!(
+                    m.starts_with(&bad) && m.contains("mut") && m.contains("line 5"),
+                    "{m}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        let json = file(
+            "bad.json",
+            "{\"switches\": [{\"name\": \"sw0\", \"ageing\": \"x\"}]}",
+        );
+        match apply(&json, true, false) {
+            Err(Error::Usage(m)) => assert!(m.contains("line 1"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        match apply("/nonexistent/vswitch.yaml", true, false) {
+            Err(Error::Usage(m)) => assert!(m.starts_with("cannot read /nonexistent"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        for f in [ok, bad, json] {
+            let _ = std::fs::remove_file(f);
+        }
+    }
+}
