@@ -161,7 +161,7 @@ test_acl_flush() {
     else
         not_ok "acl flush PORT in: the in rules go, out rules and the default stay" "rc=$rc $err in=$rules_in out=$rules_out default=$def"
     fi
-    run vswctl a f clp1
+    run vswctl ac f clp1
     rules_out=$(vswctl -j acl show clp1 | j 'len([e for e in d if not e["default"]])')
     if [ $rc -eq 0 ] && [ "$rules_out" = 0 ]; then ok "acl flush PORT: every rule goes"; else not_ok "acl flush PORT: every rule goes" "rc=$rc $err rules=$rules_out"; fi
     run vswctl acl flush nosuchport

@@ -11,6 +11,7 @@ pub mod args;
 pub mod argv;
 pub mod batch;
 pub mod cmd;
+pub mod config;
 pub mod errno;
 pub mod generate;
 #[path = "../../../vswitch/mac.rs"]

@@ -87,6 +87,29 @@ enum Command {
         #[command(subcommand)]
         action: Option<AclAction>,
     },
+    /// Print the running configuration as a document (YAML; JSON with -j)
+    Dump,
+    /// Make a configuration document (YAML or JSON) the running configuration
+    Apply {
+        /// Only check the document (schema and values); touch nothing
+        #[arg(long)]
+        check: bool,
+        /// Also delete the switches the document does not name
+        #[arg(long)]
+        prune: bool,
+        /// The document (`-`: standard input)
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
+    /// Show the steps `apply` would run, one command line each
+    Diff {
+        /// Also delete the switches the document does not name
+        #[arg(long)]
+        prune: bool,
+        /// The document (`-`: standard input)
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
     /// Print switch, port, FDB, VMQ and ACL events until interrupted
     Monitor {
         #[arg(value_name = "OBJECT", help = cmd::monitor::USAGE)]
@@ -283,6 +306,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             AclAction::Flush { args } => cmd::acl_flush::run(&args),
         },
         Command::Monitor { args } => cmd::monitor::run(&out, &args),
+        Command::Dump => cmd::apply::dump(&out),
+        Command::Apply { check, prune, file } => cmd::apply::apply(&file, check, prune),
+        Command::Diff { prune, file } => cmd::apply::diff(&out, &file, prune),
         Command::Raw { dump, cmd, attrs } => cmd::raw::run(&out, cmd, &attrs, dump),
         Command::Generate { dir } => {
             for f in generate::write_all(&Cli::command(), &dir)? {
@@ -759,9 +785,9 @@ mod tests {
         };
         assert_eq!((what.as_str(), args.len()), ("port add", 3));
         assert_eq!(words(cli("sw sh sw0")).0, "switch show");
-        assert_eq!(words(cli("a fl p1")).0, "acl flush");
+        assert_eq!(words(cli("ac fl p1")).0, "acl flush");
         assert_eq!(words(cli("f fl sw0")).0, "fdb flush");
-        assert_eq!(words(cli("a def p1 in deny")).0, "acl default");
+        assert_eq!(words(cli("ac def p1 in deny")).0, "acl default");
         assert_eq!(words(cli("vm")).0, "vmq");
         assert_eq!(words(cli("m -t")).0, "monitor");
     }

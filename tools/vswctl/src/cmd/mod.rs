@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //! One module per object/command of the CLI (`version`, `raw`, `switch`, `port`, `fdb`,
-//! `vmq`, `acl` (`acl_flush` its flush), `monitor`; `irqs` is `port show PORT irqs`, `bindings` is `port show PORT
-//! bindings`; `security` holds the port security words of `port`).
+//! `vmq`, `acl` (`acl_flush` its flush), `monitor`; `apply` is `dump`, `diff` and `apply`;
+//! `irqs` is `port show PORT irqs`, `bindings` is `port show PORT bindings`; `security` holds
+//! the port security words of `port`).
 //!
 //! Object commands are split in two steps so that both can be unit-tested without a kernel:
 //! the command line is turned into a [`Request`] (command, attributes, doit or dump) before
@@ -10,6 +11,7 @@
 
 pub mod acl;
 pub mod acl_flush;
+pub mod apply;
 pub mod bindings;
 pub mod fdb;
 pub mod irqs;
