@@ -13,7 +13,7 @@ use crate::view::View;
 use kernel::str::CStr;
 use crate::time::now_ns;
 use crate::tb;
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use kernel::alloc::{flags::GFP_KERNEL_ACCOUNT, KBox, KVec};
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -131,6 +131,9 @@ pub(crate) struct PortPolicy {
     pub(crate) weight: AtomicU32,
     /// Port protections (MAC spoofing, DHCP/router/IP guards, learning and storm limits).
     pub(crate) guard: PortGuard,
+    /// Administrative link (`port set P link down|up`): while down the switch forwards
+    /// nothing to or from the port (Hyper-V's "disconnected" NIC).
+    pub(crate) link: AtomicBool,
 }
 
 /// Why a frame was dropped by policy.
@@ -148,6 +151,7 @@ impl PortPolicy {
             rate: [Rate::new(), Rate::new()],
             weight: AtomicU32::new(0),
             guard: PortGuard::new(mac)?,
+            link: AtomicBool::new(true),
         })
     }
 

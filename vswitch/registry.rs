@@ -229,8 +229,8 @@ impl PernetOps for Namespaces {
                     continue;
                 }
                 for sw in e.sw.list.iter() {
-                    for p in sw.ports.iter() {
-                        if p.vport.dev().net().key() == key && p.vport.move_to(h, home, c_str!("vport%d")).is_err() {
+                    for (p, v) in sw.ports.iter().filter_map(|p| p.dev.vport().map(|v| (p, v))) {
+                        if v.dev().net().key() == key && v.move_to(h, home, c_str!("vport%d")).is_err() {
                             pr_warn!("vswitch: port {}: cannot move its device home\n", p.name.as_str());
                         }
                     }

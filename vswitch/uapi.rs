@@ -438,6 +438,13 @@ pub mod attr {
     pub const GROUP_FWD_MASK: u16 = 84;
     /// nested (`binding_attr::*`): one binding (`BINDING_GET` replies).
     pub const BINDING: u16 = 85;
+    /// string: an existing Ethernet device (a VM's tap, a veth end, another NIC) attached as
+    /// the port (`port add ... dev IFNAME`): the switch takes its received frames (an
+    /// rx_handler, as for the uplink) and transmits through it. Replies name it for such ports.
+    pub const DEV: u16 = 86;
+    /// u8: the port's administrative link (1 up, default; 0 down: the switch forwards
+    /// nothing to or from it and the port's device shows no carrier).
+    pub const LINK: u16 = 87;
     /// The highest attribute number in use.
-    pub const MAX: u16 = BINDING;
+    pub const MAX: u16 = LINK;
 }

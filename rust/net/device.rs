@@ -189,6 +189,28 @@ impl NetDevice {
         // presence in it, and callers use it under RTNL or within the borrow.
         unsafe { Net::from_raw(core::ptr::read_volatile(core::ptr::addr_of!((*self.as_ptr()).nd_net.net))) }
     }
+    /// Asks the device's driver to turn its carrier on or off, as `ip link set DEV carrier
+    /// on|off` does (`dev_change_carrier`, not exported to modules): `EOPNOTSUPP` if the
+    /// driver has no such control, or the driver's refusal (a tap with no queue attached
+    /// cannot be turned on).
+    pub fn change_carrier(&self, _rtnl: Held<'_>, on: bool) -> Result {
+        if !self.state_bit(bindings::netdev_state_t___LINK_STATE_PRESENT) {
+            return Err(ENODEV);
+        }
+        // SAFETY: a valid device (invariant) whose `netdev_ops` is set for its lifetime;
+        // `ndo_change_carrier` runs under RTNL (held), as the core calls it.
+        let ret = unsafe {
+            let ops = (*self.as_ptr()).netdev_ops;
+            match ops.as_ref().and_then(|o| o.ndo_change_carrier) {
+                Some(f) => f(self.as_ptr(), on),
+                None => return Err(crate::errno::eopnotsupp()),
+            }
+        };
+        if ret < 0 {
+            return Err(kernel::error::Error::from_errno(ret));
+        }
+        Ok(())
+    }
     /// Registered and not being unregistered (`NETREG_REGISTERED`).
     pub fn registered(&self, _rtnl: Held<'_>) -> bool {
         // SAFETY: RTNL is held.

@@ -9,15 +9,18 @@
 //! any step leaves no trace, and the caller sends its event only after success.
 //!
 //! The objects of one network namespace are a [`Switches`]; `registry.rs` keeps one per
-//! namespace. By object: `switch`, `uplink`, `port` (vPorts), `vf` (VF-backed ports and
+//! namespace. By object: `switch`, `uplink`, `port` (vPorts and dev ports), `devport` (what
+//! stands behind a port: a vPort netdev or an attached device), `vf` (VF-backed ports and
 //! SR-IOV), `fdb` (static entries and flushes).
 
+mod devport;
 mod fdb;
 mod port;
 mod switch;
 mod uplink;
 mod vf;
 
+pub(crate) use devport::PortDev;
 pub(crate) use port::{PortCfg, PortCtl};
 pub(crate) use switch::{SwitchCfg, SwitchCtl};
 pub(crate) use uplink::UplinkCtl;

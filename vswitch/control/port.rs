@@ -11,7 +11,7 @@ use crate::pci::random_mac;
 use crate::portpolicy::{AclCfg, PortPolicy};
 use crate::portpolicy;
 use crate::stats::Stats;
-use crate::switch::PortCore;
+use crate::switch::{PortCore, PortRx};
 use crate::switch::Slot;
 use crate::sync::rtnl::Held;
 use crate::vlan::VlanMode;
@@ -43,6 +43,10 @@ pub(crate) struct PortCfg {
     pub(crate) mac_max: Option<u32>,
     /// Most flooded frames per second (0: no limit).
     pub(crate) storm_limit: Option<u32>,
+    /// An existing device to attach as the port (`dev IFNAME`) instead of a new vPort.
+    pub(crate) dev: Option<Name>,
+    /// Administrative link (`link up|down`).
+    pub(crate) link: Option<bool>,
 }
 
 impl PortCfg {
@@ -115,12 +119,12 @@ impl Ids {
     }
 }
 
-/// Configuration of a vPort.
+/// Configuration of a port (a vPort, or a device attached with `dev IFNAME`).
 pub(crate) struct PortCtl {
     pub(crate) id: u32,
     /// The port's name in the switch (kept when the netdev is renamed or moved).
     pub(crate) name: Name,
-    pub(crate) vport: Vport<PortCore>,
+    pub(crate) dev: PortDev,
     pub(crate) stats: Arc<Stats>,
     pub(crate) vlan: VlanMode,
     /// Steering CPU (VMQ software backend).
@@ -132,13 +136,34 @@ pub(crate) struct PortCtl {
 }
 
 impl PortCtl {
+    /// The port's MAC: a vPort's device address; for an attached device the one given at
+    /// `port add` (the VM's NIC behind the tap, not the tap's own address).
+    pub(crate) fn mac(&self) -> [u8; 6] {
+        match &self.dev {
+            PortDev::Vport(v) => v.dev().addr(),
+            PortDev::Attached(_) => self.policy.guard.mac().0,
+        }
+    }
+
+    /// Whether the port's link setting is up.
+    pub(crate) fn link_up(&self) -> bool {
+        self.policy.link.load(Ordering::Relaxed)
+    }
+
+    /// Lets the port's device go (unregistered or detached).
+    pub(crate) fn release(self, rtnl: Held<'_>) {
+        let up = self.link_up();
+        self.dev.release(rtnl, up);
+    }
+
     pub(crate) fn slot(&self) -> Slot {
         Slot {
             id: self.id,
-            dev: self.vport.handle(),
+            dev: self.dev.handle(),
             vlan: self.vlan.clone(),
             stats: self.stats.clone(),
             is_uplink: false,
+            xmit: self.dev.attached(),
             steer: Some(self.steer.clone()),
             policy: Some(self.policy.clone()),
         }
@@ -150,6 +175,11 @@ impl Switches {
         self.port_idx(name).is_ok() || self.vf_port_idx(name).is_ok()
     }
 
+    /// Whether device `ifname` is attached as a port of a switch of this namespace.
+    fn is_dev_port(&self, ifname: &str, rtnl: Held<'_>) -> bool {
+        self.list.iter().any(|s| s.ports.iter().any(|p| p.dev.attached() && p.dev.dev().name(rtnl) == ifname))
+    }
+
     pub(crate) fn port_add(&mut self, rtnl: Held<'_>, net: Net<'_>, name: &str, switch: &str, cfg: PortCfg) -> CfgResult {
         let n = name_of(name, c_str!("vswitch: port name must be 1-15 printable characters, no '/', ':', '%' or spaces"))?;
         if self.name_taken(name) {
@@ -157,9 +187,25 @@ impl Switches {
         }
         let i = self.switch_idx(switch)?;
         if let Some(index) = cfg.vf {
+            if cfg.dev.is_some() {
+                return fail(EINVAL, c_str!("vswitch: a port is either a VF (vf) or a device (dev), not both"));
+            }
+            if cfg.link.is_some() {
+                return fail(eopnotsupp(), c_str!("vswitch: link on VF ports is not supported (the VF's link is its driver's)"));
+            }
             return self.vf_port_add(rtnl, i, n, index, cfg);
         }
-        if dev_by_name(rtnl, net, name).is_ok() {
+        if let Some(d) = &cfg.dev {
+            if cfg.mtu.is_some() {
+                return fail(EINVAL, c_str!("vswitch: a dev port's MTU is its device's own (ip link set DEV mtu N)"));
+            }
+            if cfg.mac.is_none() {
+                return fail(EINVAL, c_str!("vswitch: a dev port needs the MAC of the NIC behind the device (mac ADDR: the VM's NIC)"));
+            }
+            if self.is_dev_port(d.as_str(), rtnl) {
+                return fail(EBUSY, c_str!("vswitch: dev: device is already a port"));
+            }
+        } else if dev_by_name(rtnl, net, name).is_ok() {
             return fail(EEXIST, c_str!("vswitch: a network device with this name exists"));
         }
         // The port's MAC is chosen here (random unless given): the MAC spoofing guard checks
@@ -172,6 +218,8 @@ impl Switches {
         if let Some(ips) = &cfg.ip_allow {
             policy.guard.set_static(ips).map_err(|_| Fail(ENOMEM, c_str!("vswitch: out of memory")))?;
         }
+        let link = cfg.link.unwrap_or(true);
+        policy.link.store(link, Ordering::Relaxed);
         let vlan = cfg.vlan.clone().unwrap_or_else(VlanMode::default_access);
         let steer = Arc::new(AtomicU32::new(NO_CPU), GFP_REQ)?;
         let acl = AclCfg::new()?;
@@ -179,22 +227,20 @@ impl Switches {
         let sw = &mut self.list[i];
         let id = sw.ids.alloc()?;
         let r = (|| {
-            let core = Arc::new(
-                PortCore {
-                    id,
-                    switch: sw.core.clone(),
-                    stats: stats.clone(),
-                    policy: policy.clone(),
-                    name: n,
-                    switch_name: sw.name,
-                },
-                GFP_REQ,
-            )?;
-            let vport = match Vport::register(rtnl, net, name, Some(mac), cfg.mtu, core) {
-                Ok(v) => v,
-                Err(e) => return fail(e, c_str!("vswitch: cannot register the port device (bad name, MAC or MTU?)")),
+            let dev = match &cfg.dev {
+                Some(d) => {
+                    let rx = PortRx { id, switch: sw.core.clone(), stats: stats.clone(), policy: policy.clone() };
+                    PortDev::attach(rtnl, net, d.as_str(), Arc::new(rx, GFP_REQ)?)?
+                }
+                None => {
+                    let core = PortCore { id, switch: sw.core.clone(), stats: stats.clone(), policy: policy.clone(), name: n, switch_name: sw.name };
+                    match Vport::register(rtnl, net, name, Some(mac), cfg.mtu, Arc::new(core, GFP_REQ)?) {
+                        Ok(v) => PortDev::Vport(v),
+                        Err(e) => return fail(e, c_str!("vswitch: cannot register the port device (bad name, MAC or MTU?)")),
+                    }
+                }
             };
-            let p = PortCtl { id, name: n, vport, stats, vlan, steer, policy, acl };
+            let p = PortCtl { id, name: n, dev, stats, vlan, steer, policy, acl };
             // Fallible steps with the device registered (dropped, hence unregistered, on
             // failure).
             let t = sw.table_with(sw.uplink.as_ref(), None, Some(p.slot()))?;
@@ -209,6 +255,9 @@ impl Switches {
             sw.ports.reserve(1, GFP_REQ)?;
             // Commit. Entries a removed port with this id might have left are gone first.
             sw.core.fdb.flush_port(id);
+            if !link {
+                p.dev.apply_link(rtnl, false);
+            }
             let _ = sw.ports.push(p, GFP_REQ);
             sw.commit(t);
             if q.is_some() {
@@ -230,6 +279,9 @@ impl Switches {
 
     pub(crate) fn port_set(&mut self, rtnl: Held<'_>, name: &str, cfg: PortCfg) -> CfgResult {
         if let Ok((i, j)) = self.vf_port_idx(name) {
+            if cfg.link.is_some() {
+                return fail(eopnotsupp(), c_str!("vswitch: link on VF ports is not supported (the VF's link is its driver's)"));
+            }
             return self.vf_port_set(rtnl, i, j, cfg);
         }
         let (i, j) = self.port_idx(name)?;
@@ -251,25 +303,31 @@ impl Switches {
             (Some(_), None) => sw.qdisc_for(rtnl, sw.uplink.as_ref(), true)?,
             _ => None,
         };
-        // Device changes, each undone if a later one fails.
+        // Device changes, each undone if a later one fails. An attached device's MAC and
+        // MTU are its own: `mac` names the NIC behind it (the guard's and VMQ's MAC).
         let p = &sw.ports[j];
-        let old_mtu = p.vport.dev().mtu();
-        let old_mac = p.vport.dev().addr();
+        if let (Some(_), PortDev::Attached(_)) = (cfg.mtu, &p.dev) {
+            return fail(EINVAL, c_str!("vswitch: a dev port's MTU is its device's own (ip link set DEV mtu N)"));
+        }
+        let vport = p.dev.vport();
+        let old_mtu = p.dev.dev().mtu();
+        let old_mac = p.dev.dev().addr();
         let undo = |mtu: bool, mac: bool| {
+            let Some(v) = vport else { return };
             if mac {
-                let _ = p.vport.set_mac(rtnl, old_mac);
+                let _ = v.set_mac(rtnl, old_mac);
             }
             if mtu {
-                let _ = p.vport.set_mtu(rtnl, old_mtu);
+                let _ = v.set_mtu(rtnl, old_mtu);
             }
         };
-        if let Some(m) = cfg.mtu {
-            if p.vport.set_mtu(rtnl, m).is_err() {
+        if let (Some(m), Some(v)) = (cfg.mtu, vport) {
+            if v.set_mtu(rtnl, m).is_err() {
                 return fail(EINVAL, c_str!("vswitch: MTU out of range (68..65535)"));
             }
         }
-        if let Some(a) = cfg.mac {
-            if let Err(e) = p.vport.set_mac(rtnl, a) {
+        if let (Some(a), Some(v)) = (cfg.mac, vport) {
+            if let Err(e) = v.set_mac(rtnl, a) {
                 undo(cfg.mtu.is_some(), false);
                 return fail(e, c_str!("vswitch: cannot set this MAC address"));
             }
@@ -289,6 +347,11 @@ impl Switches {
             p.policy.guard.set_mac(&Mac(a));
         }
         cfg.apply_guards(&p.policy.guard);
+        if let Some(up) = cfg.link {
+            if p.policy.link.swap(up, Ordering::Relaxed) != up {
+                p.dev.apply_link(rtnl, up);
+            }
+        }
         if q.is_some() {
             sw.qdisc = q;
         }
@@ -316,7 +379,7 @@ impl Switches {
         sw.ids.free(p.id);
         // Its queue and filter are freed (and may go to a port waiting on the default queue).
         sw.vmq_sync(rtnl);
-        p.vport.unregister(rtnl);
+        p.release(rtnl);
         Ok(())
     }
 }

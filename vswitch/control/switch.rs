@@ -105,7 +105,7 @@ impl SwitchCtl {
                 _ => None,
             };
             v.push(
-                PortInfo { id: p.id, mac: p.vport.dev().addr(), vid, steer: p.steer.clone(), stats: p.stats.clone(), vf: None },
+                PortInfo { id: p.id, mac: p.mac(), vid, steer: p.steer.clone(), stats: p.stats.clone(), vf: None },
                 GFP_REQ,
             )?;
         }
@@ -169,14 +169,15 @@ impl SwitchCtl {
         self.release_uplink(old, old_q, sriov_off);
         self.core.stop_ager();
         while let Some(p) = vec_pop(&mut self.ports) {
-            p.vport.unregister(rtnl);
+            p.release(rtnl);
         }
         self.core.fdb.retain(|_, _| false);
     }
 
     /// Settles the switch after devices changed under it (a notifier event): an uplink that
     /// left (unregistered, or moved to another namespace) is detached, ports whose netdev is
-    /// being unregistered are removed, and VMQ follows MAC changes. Reports what it did.
+    /// being unregistered (or an attached device that moved away) are removed, and VMQ
+    /// follows MAC changes. Reports what it did.
     pub(crate) fn settle(&mut self, rtnl: Held<'_>, net: Net<'_>, sriov_off: &mut KVec<ARef<PciDev>>, mut removed: impl FnMut(&Name)) -> bool {
         let mut uplink_gone = false;
         if let Some(u) = &self.uplink {
@@ -194,7 +195,7 @@ impl SwitchCtl {
         let mut any = false;
         let mut i = 0;
         while i < self.ports.len() {
-            if self.ports[i].vport.dev().registered(rtnl) {
+            if !self.ports[i].dev.left(rtnl, net) {
                 i += 1;
                 continue;
             }
@@ -203,6 +204,9 @@ impl SwitchCtl {
                 self.core.fdb.flush_port(p.id);
                 self.ids.free(p.id);
                 any = true;
+                // Frames may still reach the device through the old table until the new one
+                // is published: harmless, the table holds a reference to it.
+                p.release(rtnl);
             }
         }
         if any || self.stale {

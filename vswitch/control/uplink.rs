@@ -45,6 +45,7 @@ impl UplinkCtl {
             vlan: VlanMode::uplink_default(),
             stats: self.stats.clone(),
             is_uplink: true,
+            xmit: true,
             steer: None,
             policy: None,
         }

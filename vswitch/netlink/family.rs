@@ -117,6 +117,8 @@ static POLICY: [Policy; attr::MAX as usize + 1] = Policy::table(&[
     (attr::STORM_LIMIT, Policy::u32()),
     (attr::GROUP_FWD_MASK, Policy::u16_mask(!guard::GROUP_FWD_RESTRICTED)),
     (attr::BINDING, Policy::nested()),
+    (attr::DEV, Policy::nul_string(IFNAME_MAX)),
+    (attr::LINK, Policy::u8_range(0, 1)),
 ]);
 
 /// The family (see `uapi.rs` for the protocol).

@@ -20,6 +20,10 @@ use kernel::{c_str, prelude::*};
 
 fn port_cfg(req: &Request<'_>) -> CfgResult<PortCfg> {
     let mac = opt_mac(req)?;
+    let dev = match req.attr(attr::DEV).map(|a| a.str()).transpose()? {
+        Some(d) => Some(crate::name::Name::new(d).map_err(|_| Fail(EINVAL, c_str!("vswitch: dev: not a device name")))?),
+        None => None,
+    };
     if let Some(m) = &mac {
         if !m.is_valid_unicast() {
             return Err(Fail(EINVAL, c_str!("vswitch: port MAC must be a unicast, non-zero address")));
@@ -88,6 +92,8 @@ fn port_cfg(req: &Request<'_>) -> CfgResult<PortCfg> {
         ip_allow,
         mac_max: opt_u32(req, attr::MAC_MAX)?,
         storm_limit: opt_u32(req, attr::STORM_LIMIT)?,
+        dev,
+        link: req.attr(attr::LINK).map(|a| a.u8()).transpose()?.map(|v| v == 1),
     })
 }
 
@@ -140,6 +146,9 @@ pub(super) fn set(req: &Request<'_>) -> CfgResult {
     if req.attr(attr::SWITCH).is_some() {
         return Err(Fail(EINVAL, c_str!("vswitch: a port cannot move to another switch (delete and add it)")));
     }
+    if req.attr(attr::DEV).is_some() {
+        return Err(Fail(EINVAL, c_str!("vswitch: a port's device cannot change (delete and add it)")));
+    }
     let cfg = port_cfg(req)?;
     let net = req.net();
     registry::with(|reg, h| {
@@ -166,9 +175,13 @@ pub(super) fn del(req: &Request<'_>) -> CfgResult {
 }
 
 pub(crate) fn fill_port(msg: &Writer, h: Held<'_>, sw: &SwitchCtl, p: &PortCtl) -> Result {
-    let dev = p.vport.dev();
+    let dev = p.dev.dev();
     msg.put_str(attr::PORT, p.name.as_str())?;
     msg.put_str(attr::IFNAME, dev.name(h))?;
+    if p.dev.attached() {
+        msg.put_str(attr::DEV, dev.name(h))?;
+    }
+    msg.put_u8(attr::LINK, p.link_up() as u8)?;
     msg.put_str(attr::SWITCH, sw.name.as_str())?;
     msg.put_u32(attr::IFINDEX, dev.ifindex())?;
     // The port's MAC (given at port add or port set mac), the one the spoofing guard allows;

@@ -116,6 +116,10 @@ impl SwitchCore {
         let g = rcu::read_lock();
         let Some(table) = self.ports.get(&g) else { return };
         let Some(src) = table.slot(src_id) else { return };
+        if !src.ready() {
+            // The port's link is down (`port set P link down`): it sends nothing either.
+            return src.drop_in(skb, Counter::DropDown, DropReason::DevReady);
+        }
         // The frame is read once: its addresses and tags now, L3/L4 when something needs them.
         let Some(mut view) = View::new(&skb) else {
             return src.drop_in(skb, Counter::DropMalformed, DropReason::PktTooSmall);
@@ -168,7 +172,7 @@ impl SwitchCore {
         self.stats.add(Counter::Flooded, 1);
         let mut last: Option<&Slot> = None;
         for s in table.slots.iter().flatten() {
-            if s.id == src.id || !s.vlan.allows(ctx.vid) || !s.dev.running() {
+            if s.id == src.id || !s.vlan.allows(ctx.vid) || !s.ready() {
                 continue;
             }
             if let Some(prev) = last {
@@ -248,7 +252,7 @@ impl Outgoing<'_> {
     /// (VMQ software backend) receives it on that CPU.
     fn deliver(&mut self, d: &Slot, mut skb: Skb, steer: Option<&Steer>) {
         let dev: &NetDevice = &d.dev;
-        if !dev.running() {
+        if !d.ready() {
             d.stats.count2(Counter::DropDown, Counter::TxDropped);
             return skb.drop_with(DropReason::DevReady);
         }
@@ -278,6 +282,14 @@ impl Outgoing<'_> {
                 d.stats.frame(Counter::TxPackets, Counter::TxBytes, len);
             } else {
                 d.stats.add(Counter::TxDropped, 1);
+            }
+        } else if d.xmit {
+            // To a dev port: its device (a VM's tap) transmits it to the VM, which receives
+            // it (counted as the VM sees it, as for a vPort).
+            if skb.deliver_xmit(dev) {
+                d.stats.frame(Counter::RxPackets, Counter::RxBytes, len);
+            } else {
+                d.stats.add(Counter::RxDropped, 1);
             }
         } else if match (steer, &d.steer) {
             (Some(st), Some(cell)) => match cell.load(Ordering::Relaxed) {

@@ -10,7 +10,7 @@ mod datapath;
 mod netdev;
 mod table;
 
-pub(crate) use netdev::{PortCore, UplinkRx};
+pub(crate) use netdev::{PortCore, PortRx, UplinkRx};
 pub(crate) use table::{PortTable, Slot, UPLINK_ID};
 
 use crate::fdbtable::Fdb;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //! The netdev callbacks that feed the switch: a vPort's transmit path (with rate-in
-//! shaping) and an uplink's rx_handler.
+//! shaping), an uplink's rx_handler, and a dev port's (an attached tap's) rx_handler.
 
 use super::{SwitchCore, UPLINK_ID};
 use crate::net::skb::Skb;
@@ -10,6 +10,7 @@ use crate::net::{NetDevice, Stats64, Tx, UplinkOps, VportOps};
 use crate::portpolicy::{self, PortPolicy};
 use crate::stats::{Counter, Stats, REPORTED_NAMES};
 use crate::uapi::{self, link_attr};
+use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
@@ -43,8 +44,9 @@ impl VportOps for PortCore {
     }
 
     fn set_up(&self, dev: &NetDevice, up: bool) {
-        // Carrier follows admin state (a vPort always belongs to a switch).
-        crate::net::vport::set_carrier(dev, up);
+        // Carrier follows admin state (a vPort always belongs to a switch) and the port's
+        // link setting (`port set P link down`).
+        crate::net::vport::set_carrier(dev, up && self.policy.link.load(Ordering::Relaxed));
     }
 
     fn stats(&self, st: &mut Stats64) {
@@ -91,3 +93,26 @@ impl UplinkOps for UplinkRx {
     }
 }
 
+
+/// rx_handler data of a dev port: an existing device (a VM's tap) attached as a port. What
+/// the device receives is what the VM sent: the port "transmits" it into the switch.
+pub(crate) struct PortRx {
+    pub(crate) id: u32,
+    pub(crate) switch: Arc<SwitchCore>,
+    pub(crate) stats: Arc<Stats>,
+    pub(crate) policy: Arc<PortPolicy>,
+}
+
+impl UplinkOps for PortRx {
+    fn rx(&self, _dev: &NetDevice, skb: Skb) {
+        // A rate-in limit polices here: a tap's sender cannot be paused as a vPort's queue
+        // can (as OVS's ingress policing on a tap).
+        let len = skb.len();
+        if !self.policy.rate[portpolicy::IN].shape(len).0 {
+            self.stats.count2(Counter::DropRate, Counter::TxDropped);
+            return;
+        }
+        self.stats.frame(Counter::TxPackets, Counter::TxBytes, u64::from(len));
+        self.switch.forward(self.id, skb);
+    }
+}

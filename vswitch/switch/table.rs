@@ -8,7 +8,7 @@ use crate::portpolicy::PortPolicy;
 use crate::stats::Stats;
 use crate::sync::rcu::RcuBox;
 use crate::vlan::VlanMode;
-use core::sync::atomic::AtomicU32;
+use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::alloc::{Flags, KVec};
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -24,6 +24,9 @@ pub(crate) struct Slot {
     pub(crate) vlan: VlanMode,
     pub(crate) stats: Arc<Stats>,
     pub(crate) is_uplink: bool,
+    /// Frames to the port are transmitted through its device (the uplink, a dev port's
+    /// tap); a vPort's device receives them instead.
+    pub(crate) xmit: bool,
     /// vPort's steering CPU (VMQ software backend), `NO_CPU` for none.
     pub(crate) steer: Option<Arc<AtomicU32>>,
     /// vPort's ACLs and rate limits.
@@ -34,6 +37,17 @@ pub(crate) struct Slot {
 /// The set of ports of a switch, indexed by port id, replaced as a whole on change (RCU).
 pub(crate) struct PortTable {
     pub(super) slots: KVec<Option<Slot>>,
+}
+
+impl Slot {
+    /// Whether frames may go to or come from the port: its device is up, its link setting
+    /// is up, and a dev port's device has carrier (a tap: its VM is attached). The uplink's
+    /// carrier is its queue's business, as for any transmit.
+    pub(crate) fn ready(&self) -> bool {
+        self.dev.running()
+            && self.policy.as_ref().map_or(true, |p| p.link.load(Ordering::Relaxed))
+            && (self.is_uplink || self.dev.carrier())
+    }
 }
 
 impl PortTable {

@@ -106,6 +106,8 @@ table! {
     STORM_LIMIT => "storm-limit",
     GROUP_FWD_MASK => "group-fwd-mask",
     BINDING,
+    DEV => "dev",
+    LINK => "link",
 }
 
 /// The keyword that gives attribute `kind`, if the command line has one.

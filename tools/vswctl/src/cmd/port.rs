@@ -27,7 +27,9 @@ macro_rules! security_usage {
 /// Syntax lines (clap help).
 pub const ADD_USAGE: &str = concat!(
     "PORT switch SW [mac ADDR] [mtu N] \
-     [mode access pvid VID | mode trunk vlans LIST [native VID|none]] [SECURITY]\n\
+     [mode access pvid VID | mode trunk vlans LIST [native VID|none]] [link up|down] [SECURITY]\n\
+     device port (a VM's tap, a veth end, a NIC): PORT switch SW dev IFNAME mac ADDR \
+     [mode ...] [link up|down] [SECURITY] (mac: the VM NIC's)\n\
      VF port: PORT switch SW vf INDEX [mac ADDR] [mode access pvid VID | pvid VID] \
      [mac-spoof on|off]\n",
     security_usage!()
@@ -35,7 +37,7 @@ pub const ADD_USAGE: &str = concat!(
 pub const SET_USAGE: &str = concat!(
     "PORT [mac ADDR] [mtu N] \
      [mode access pvid VID | mode trunk vlans LIST [native VID|none]] [pvid VID] [vlans LIST] [native VID|none] \
-     [rate-in RATE] [rate-out RATE] [burst BYTES] [weight 1..100] [SECURITY]\n\
+     [rate-in RATE] [rate-out RATE] [burst BYTES] [weight 1..100] [link up|down] [SECURITY]\n\
      RATE: bits/s, e.g. 100mbit, 1.5gbit, 125mbps (bytes/s); units bit kbit mbit gbit tbit \
      bps kbps mbps gbps tbps; 0 or none: no limit. BYTES: e.g. 65536, 64k, 1m (0: default)\n",
     security_usage!()
@@ -50,6 +52,10 @@ struct Opts {
     switch: Option<Name>,
     /// VF index of a VF-backed port (`port add` only).
     vf: Option<u32>,
+    /// An existing device attached as the port (`port add` only).
+    dev: Option<Name>,
+    /// Administrative link: up (default) or down.
+    link: Option<bool>,
     mac: Option<MacAddr>,
     mtu: Option<u32>,
     mode: Option<u8>,
@@ -78,6 +84,15 @@ fn parse_opts(what: &str, w: &mut Words<'_>, add: bool) -> Result<Opts, String> 
                 set_once(&mut o.switch, kw, args::parse("switch name", w.value(kw)?)?)?
             }
             "vf" if add => set_once(&mut o.vf, kw, args::parse_u32(kw, w.value(kw)?)?)?,
+            "dev" if add => set_once(&mut o.dev, kw, args::parse("device name", w.value(kw)?)?)?,
+            "link" => {
+                let up = match w.value(kw)? {
+                    "up" => true,
+                    "down" => false,
+                    v => return Err(format!("link: \"{v}\" is not up or down")),
+                };
+                set_once(&mut o.link, kw, up)?
+            }
             "mac" | "address" => set_once(&mut o.mac, "mac", w.parse(kw)?)?,
             "mtu" => set_once(&mut o.mtu, kw, args::parse_u32(kw, w.value(kw)?)?)?,
             "mode" => set_once(&mut o.mode, kw, w.parse::<VlanMode>(kw)?.0)?,
@@ -98,19 +113,30 @@ fn parse_opts(what: &str, w: &mut Words<'_>, add: bool) -> Result<Opts, String> 
             "weight" if !add => set_once(&mut o.weight, kw, args::parse_u32(kw, w.value(kw)?)?)?,
             _ => {
                 let expected = if add {
-                    "switch, vf, mac, mtu, mode, pvid, vlans, native, mac-spoof, dhcp-guard, \
-                     router-guard, ip-guard, trusted, ip-allow, mac-max or storm-limit"
+                    "switch, vf, dev, mac, mtu, mode, pvid, vlans, native, link, mac-spoof, \
+                     dhcp-guard, router-guard, ip-guard, trusted, ip-allow, mac-max or storm-limit"
                 } else {
                     "mac, mtu, mode, pvid, vlans, native, rate-in, rate-out, burst, weight, \
-                     mac-spoof, dhcp-guard, router-guard, ip-guard, trusted, ip-allow, mac-max \
-                     or storm-limit"
+                     link, mac-spoof, dhcp-guard, router-guard, ip-guard, trusted, ip-allow, \
+                     mac-max or storm-limit"
                 };
                 return Err(args::unknown_keyword(what, kw, expected));
             }
         }
     }
     if o.vf.is_some() {
+        if o.dev.is_some() {
+            return Err("a port is either a VF (vf INDEX) or a device (dev IFNAME), not both".into());
+        }
         check_vf_opts(&mut o)?;
+    }
+    if o.dev.is_some() {
+        if o.mtu.is_some() {
+            return Err("\"mtu\" is not valid for a device port (its MTU is the device's: ip link set IFNAME mtu N)".into());
+        }
+        if o.mac.is_none() {
+            return Err("a device port needs \"mac ADDR\": the MAC of the NIC behind the device (the VM's)".into());
+        }
     }
     check_vlan_opts(&o, add)?;
     Ok(o)
@@ -125,6 +151,8 @@ fn check_vf_opts(o: &mut Opts) -> Result<(), String> {
         Some(kw)
     } else if o.mtu.is_some() {
         Some("mtu")
+    } else if o.link.is_some() {
+        Some("link")
     } else if o.mode == Some(vlan_mode::TRUNK) {
         Some("mode trunk")
     } else if o.vlans.is_some() {
@@ -193,6 +221,9 @@ fn opts_attrs(o: Opts, attrs: &mut Vec<Attr>) {
     if let Some(v) = o.vf {
         attrs.push(Attr::u32(attr::VF, v));
     }
+    if let Some(d) = o.dev {
+        attrs.push(Attr::str(attr::DEV, &d));
+    }
     if let Some(m) = o.mac {
         attrs.push(Attr::bytes(attr::MAC, m.octets()));
     }
@@ -222,6 +253,9 @@ fn opts_attrs(o: Opts, attrs: &mut Vec<Attr>) {
     }
     if let Some(v) = o.weight {
         attrs.push(Attr::u32(attr::WEIGHT, v));
+    }
+    if let Some(up) = o.link {
+        attrs.push(Attr::u8(attr::LINK, up as u8));
     }
     o.security.push_attrs(attrs);
 }
@@ -257,7 +291,7 @@ pub fn set_request(words: &[String]) -> Result<Request, String> {
     if attrs.len() == 1 {
         return Err(
             "port set: nothing to change (give mac, mtu, mode, pvid, vlans, native, rate-in, \
-             rate-out, burst, weight, mac-spoof, dhcp-guard, router-guard, ip-guard, trusted, \
+             rate-out, burst, weight, link, mac-spoof, dhcp-guard, router-guard, ip-guard, trusted, \
              ip-allow, mac-max or storm-limit)"
                 .into(),
         );
@@ -361,6 +395,12 @@ pub struct PortInfo {
     pub trust: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier: Option<bool>,
+    /// The port's link setting, "up" or "down" (`port set P link down`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// A device port's device (`port add ... dev IFNAME`: a VM's tap), its current name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dev: Option<String>,
     /// The vPort netdev's current name (`name` is the port's name in the switch; they
     /// differ once the netdev was renamed).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -432,6 +472,8 @@ impl PortInfo {
             spoofchk: v.get(attr::SPOOFCHK, "SPOOFCHK")?,
             trust: v.get(attr::TRUST, "TRUST")?,
             carrier: v.get(attr::CARRIER, "CARRIER")?,
+            link: v.get::<u8>(attr::LINK, "LINK")?.map(|l| if l != 0 { "up" } else { "down" }.to_string()),
+            dev: v.get(attr::DEV, "DEV")?,
             ifname: v.get(attr::IFNAME, "IFNAME")?,
             ifindex: v.get(attr::IFINDEX, "IFINDEX")?,
             rate_in: v.get(attr::RATE_IN, "RATE_IN")?,
@@ -500,8 +542,14 @@ impl PortInfo {
         if let Some(c) = self.carrier {
             p.push(format!("carrier {}", if c { "up" } else { "down" }));
         }
-        // The netdev's name only when a rename made it differ from the port's.
-        if let Some(v) = self.ifname.as_deref().filter(|v| *v != self.name) {
+        if self.link.as_deref() == Some("down") {
+            p.push("link down".to_string());
+        }
+        // A device port's device; a vPort's netdev name only when a rename made it differ
+        // from the port's.
+        if let Some(v) = self.dev.as_deref() {
+            p.push(format!("dev {v}"));
+        } else if let Some(v) = self.ifname.as_deref().filter(|v| *v != self.name) {
             p.push(format!("dev {v}"));
         }
         if let Some(v) = self.ifindex {
@@ -710,8 +758,8 @@ mod tests {
         assert!(err("vp1 switch sw0 mtu big").starts_with("invalid mtu \"big\""));
         assert_eq!(
             err("vp1 switch sw0 colour red"),
-            "port add: unknown keyword \"colour\" (expected switch, vf, mac, mtu, mode, pvid, vlans, \
-             native, mac-spoof, dhcp-guard, router-guard, ip-guard, trusted, ip-allow, mac-max or \
+            "port add: unknown keyword \"colour\" (expected switch, vf, dev, mac, mtu, mode, pvid, \
+             vlans, native, link, mac-spoof, dhcp-guard, router-guard, ip-guard, trusted, ip-allow, mac-max or \
              storm-limit)"
         );
         assert!(
@@ -874,10 +922,10 @@ mod tests {
             assert_eq!(r.attrs[1], Attr::u32(attr::WEIGHT, v));
         }
         assert!(err("p1 burst 8g").contains("unknown unit \"g\""));
-        assert!(err("p1").contains("rate-in, rate-out, burst, weight, mac-spoof"));
+        assert!(err("p1").contains("rate-in, rate-out, burst, weight, link, mac-spoof"));
         assert!(err("p1 colour red").contains(
             "expected mac, mtu, mode, pvid, vlans, native, rate-in, rate-out, burst, weight, \
-             mac-spoof, dhcp-guard, router-guard, ip-guard, trusted, ip-allow, mac-max or storm-limit"
+             link, mac-spoof, dhcp-guard, router-guard, ip-guard, trusted, ip-allow, mac-max or storm-limit"
         ));
         // Not on `port add`.
         assert!(add_request(&w("p1 switch sw0 rate-in 1mbit"))

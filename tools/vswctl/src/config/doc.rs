@@ -138,14 +138,17 @@ pub struct Vmq {
     pub software: Option<bool>,
 }
 
-/// One port: a vPort netdev, or with `vf` a VF of the uplink. Settings left out are left as
-/// they are.
+/// One port: a vPort netdev, with `vf` a VF of the uplink, or with `dev` an existing device
+/// (a VM's tap). Settings left out are left as they are.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Port {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vf: Option<u32>,
+    /// The device attached as the port (`port add ... dev IFNAME`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dev: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mac: Option<Word>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -169,6 +172,9 @@ pub struct Port {
     pub burst: Option<Word>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<u32>,
+    /// `up` or `down` (`port set P link down`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mac_spoof: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -413,6 +419,23 @@ impl Port {
 
     fn normalize(&mut self, at: &str) -> Result<(), String> {
         check_name(at, "name", &self.name)?;
+        if let Some(d) = &self.dev {
+            check_name(at, "dev", d)?;
+            if self.vf.is_some() {
+                return Err(format!("{at}: a port is either a VF (vf) or a device (dev), not both"));
+            }
+            if self.mtu.is_some() {
+                return Err(format!("{at}: \"mtu\" is not valid for a device port (its MTU is the device's)"));
+            }
+            if self.mac.is_none() {
+                return Err(format!("{at}: a device port needs \"mac\" (the MAC of the NIC behind the device)"));
+            }
+        }
+        if let Some(l) = &self.link {
+            if l != "up" && l != "down" {
+                return Err(format!("{at}: invalid link \"{l}\": up or down"));
+            }
+        }
         canon::<MacAddr>(at, "mac", &mut self.mac)?;
         one_of::<VlanMode>(at, "mode", &self.mode)?;
         check_vid(at, "pvid", self.pvid)?;
@@ -482,6 +505,7 @@ impl Port {
                 ("rate-out", self.rate_out.is_some()),
                 ("burst", self.burst.is_some()),
                 ("weight", self.weight.is_some()),
+                ("link", self.link.is_some()),
                 ("dhcp-guard", self.dhcp_guard.is_some()),
                 ("router-guard", self.router_guard.is_some()),
                 ("ip-guard", self.ip_guard.is_some()),

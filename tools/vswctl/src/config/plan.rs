@@ -233,6 +233,7 @@ fn port_settings(want: &Port, run: Option<&Port>) -> Vec<Setting> {
     vec![
         setting!("mac", s(want.mac.clone()), s(r.mac.clone())),
         setting!("mtu", s(want.mtu), s(r.mtu)),
+        setting!("link", nd(s(want.link.clone()), "up"), s(r.link.clone())),
         setting!(
             "mac-spoof",
             b(want.mac_spoof).filter(|v| !(new && v == "off" && !want.is_vf())),
@@ -325,6 +326,9 @@ fn port_steps(sw: &str, run: Option<&Port>, want: &Port) -> Vec<Step> {
             let mut l = line(&["port", "add", name, "switch", sw]);
             if let Some(vf) = want.vf {
                 l.extend(["vf".to_string(), vf.to_string()]);
+            }
+            if let Some(d) = &want.dev {
+                l.extend(["dev".to_string(), d.clone()]);
             }
             l.extend(fwd);
             steps.push(Step::new(l, vec![line(&["port", "del", name])]));
@@ -506,7 +510,7 @@ pub fn plan(running: &Doc, desired: &Doc, prune: bool) -> Vec<Step> {
         let named = desired.switch(&sw.name).is_some();
         for p in &sw.ports {
             let keep = match wanted_port(&p.name) {
-                Some((wsw, wp)) => wsw.name == sw.name && wp.vf == p.vf,
+                Some((wsw, wp)) => wsw.name == sw.name && wp.vf == p.vf && wp.dev == p.dev,
                 // Not in the document: deleted only if its switch is named.
                 None => !named,
             };

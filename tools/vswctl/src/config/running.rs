@@ -84,6 +84,7 @@ fn port_doc(p: &PortInfo, acls: &[AclEntry]) -> Port {
     let mut d = Port {
         name: p.name.clone(),
         vf: p.vf,
+        dev: p.dev.clone(),
         mac: p.mac.clone().map(Word),
         mode: p.mode.clone(),
         pvid: p.pvid,
@@ -97,7 +98,9 @@ fn port_doc(p: &PortInfo, acls: &[AclEntry]) -> Port {
     if p.vf.is_some() {
         return d;
     }
-    d.mtu = p.mtu;
+    // A device port's MTU is its device's, not a port setting.
+    d.mtu = if p.dev.is_some() { None } else { p.mtu };
+    d.link = p.link.clone();
     // The kernel leaves out a rate of 0 (none) and the burst without a rate; the document
     // always has the rates, so that a file states "no limit" too.
     d.rate_in = Some(Word::new(Rate(p.rate_in.unwrap_or(0))));

@@ -371,6 +371,8 @@ fn sample_port(name: &str, sw: &str) -> PortInfo {
         spoofchk: None,
         trust: None,
         carrier: Some(false),
+        link: Some("up".into()),
+        dev: None,
         ifname: Some(name.into()),
         ifindex: Some(7),
         rate_in: Some(100_000_000),

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+//! What stands behind a port: a vPort netdev the switch created, or an existing Ethernet
+//! device attached with `port add NAME switch SW dev IFNAME` (a VM's tap, a veth end, a
+//! second NIC). An attached device keeps its own lifecycle: the switch takes its received
+//! frames through an rx_handler (as for the uplink) and transmits through it; `port del`
+//! gives it back as it was; when its owner deletes it (the hypervisor closes the tap) or
+//! moves it to another namespace, the port goes (see `SwitchCtl::settle`).
+
+use super::*;
+use crate::net::{dev_by_name, is_vport, Net, NetDevice, Uplink, Vport};
+use crate::switch::{PortCore, PortRx};
+use crate::sync::rtnl::Held;
+use kernel::c_str;
+use kernel::sync::Arc;
+use kernel::types::ARef;
+
+/// The device of a port.
+pub(crate) enum PortDev {
+    /// A vPort netdev created by the switch (unregistered when the port goes).
+    Vport(Vport<PortCore>),
+    /// An existing device attached as the port (detached, not deleted, when the port goes).
+    Attached(Uplink<PortRx>),
+}
+
+impl PortDev {
+    /// Attaches device `ifname` of `net` as a port with rx data `rx` (fallible; dropping
+    /// the result detaches it).
+    pub(super) fn attach(rtnl: Held<'_>, net: Net<'_>, ifname: &str, rx: Arc<PortRx>) -> CfgResult<Self> {
+        let Ok(dev) = dev_by_name(rtnl, net, ifname) else {
+            return fail(ENODEV, c_str!("vswitch: dev: no such device in this namespace"));
+        };
+        if is_vport(dev) {
+            return fail(EINVAL, c_str!("vswitch: dev: a vPort is already a port (of its own switch)"));
+        }
+        match Uplink::attach(rtnl, dev, rx) {
+            Ok(link) => Ok(PortDev::Attached(link)),
+            Err(e) if e == EBUSY => fail(EBUSY, c_str!("vswitch: dev: device already has an rx handler (an uplink, a bridge, bond or switch port?)")),
+            Err(e) => fail(e, c_str!("vswitch: dev: cannot attach the device (not an Ethernet device?)")),
+        }
+    }
+
+    /// The port's device.
+    pub(crate) fn dev(&self) -> &NetDevice {
+        match self {
+            PortDev::Vport(v) => v.dev(),
+            PortDev::Attached(a) => a.dev(),
+        }
+    }
+
+    /// A counted reference to the device, for the fast path's tables.
+    pub(crate) fn handle(&self) -> ARef<NetDevice> {
+        match self {
+            PortDev::Vport(v) => v.handle(),
+            PortDev::Attached(a) => a.handle(),
+        }
+    }
+
+    /// The vPort netdev, if the switch created the device.
+    pub(crate) fn vport(&self) -> Option<&Vport<PortCore>> {
+        match self {
+            PortDev::Vport(v) => Some(v),
+            PortDev::Attached(_) => None,
+        }
+    }
+
+    /// Whether the device is an attached one (`dev IFNAME`).
+    pub(crate) fn attached(&self) -> bool {
+        matches!(self, PortDev::Attached(_))
+    }
+
+    /// Applies the port's link setting to the device: a vPort's carrier follows it (and its
+    /// admin state); an attached device's driver is asked to follow it (a tap: `ip link set
+    /// tap carrier`), as far as it can: a tap without its VM cannot get carrier, a NIC has
+    /// no such control. The switch forwards nothing while the link is down either way.
+    pub(crate) fn apply_link(&self, rtnl: Held<'_>, up: bool) {
+        match self {
+            PortDev::Vport(v) => v.set_carrier(up && v.dev().running()),
+            PortDev::Attached(a) => {
+                let _ = a.dev().change_carrier(rtnl, up);
+            }
+        }
+    }
+
+    /// Lets the device go: a vPort is unregistered; an attached device is detached with its
+    /// carrier given back if the port had taken it down.
+    pub(crate) fn release(self, rtnl: Held<'_>, link_up: bool) {
+        match self {
+            PortDev::Vport(v) => v.unregister(rtnl),
+            PortDev::Attached(a) => {
+                if !link_up && a.dev().registered(rtnl) {
+                    let _ = a.dev().change_carrier(rtnl, true);
+                }
+                a.detach(rtnl)
+            }
+        }
+    }
+
+    /// Whether the device is gone from the switch's reach: unregistered, or (an attached
+    /// one) moved to another namespace than `net`, the switch's, as an uplink would be.
+    pub(crate) fn left(&self, rtnl: Held<'_>, net: Net<'_>) -> bool {
+        let d = self.dev();
+        !d.registered(rtnl) || (self.attached() && d.net().key() != net.key())
+    }
+}
