@@ -5,6 +5,9 @@ bench` and the selftests, where no guest is needed to load a tap port:
 
   tapgen.py write TAP SRC_MAC DST_MAC SECS  write 60-byte IPv4/UDP frames into TAP as fast as
                                             possible (the VM sending); prints the count
+  tapgen.py pwrite DEV SRC_MAC DST_MAC SECS the same frames through an AF_PACKET socket on DEV
+                                            that bypasses the qdisc (straight into the device's
+                                            transmit): the "no tap in between" reference
   tapgen.py hold TAP SECS                   hold TAP open without reading (a VM that is
                                             attached but slow: the tap has carrier, what it is
                                             sent fills its queue and is dropped there, counted
@@ -24,6 +27,7 @@ IFF_TAP, IFF_NO_PI, IFF_VNET_HDR = 0x0002, 0x1000, 0x4000
 TUNSETIFF, TUNSETOFFLOAD = 0x400454CA, 0x400454D0
 TUN_F_CSUM, TUN_F_TSO4, TUN_F_TSO6 = 0x01, 0x02, 0x04
 VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4 = 1, 1
+SOL_PACKET, PACKET_QDISC_BYPASS = 263, 20
 
 
 def open_tap(name, vnet_hdr=False):
@@ -65,16 +69,26 @@ def udp_frame(smac, dmac):
 
 def write(tap, smac, dmac, secs):
     fd = open_tap(tap)
-    f = udp_frame(mac(smac), mac(dmac))
-    n, end, w = 0, time.monotonic() + float(secs), os.write
+    print(flood(lambda f: os.write(fd, f), udp_frame(mac(smac), mac(dmac)), secs))
+
+
+def flood(send, frame, secs):
+    n, end = 0, time.monotonic() + float(secs)
     while time.monotonic() < end:
         for _ in range(256):
             try:
-                w(fd, f)
+                send(frame)
                 n += 1
             except OSError:
                 pass
-    print(n)
+    return n
+
+
+def pwrite(dev, smac, dmac, secs):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.setsockopt(SOL_PACKET, PACKET_QDISC_BYPASS, 1)
+    s.bind((dev, 0))
+    print(flood(s.send, udp_frame(mac(smac), mac(dmac)), secs))
 
 
 def hold(tap, secs):
@@ -118,7 +132,7 @@ def gso(tap, smac, dmac, sip, dip, nbytes):
 
 
 if __name__ == "__main__":
-    cmds = {"write": (write, 4), "hold": (hold, 2), "relay": (relay, 2), "gso": (gso, 6)}
+    cmds = {"write": (write, 4), "hold": (hold, 2), "pwrite": (pwrite, 4), "relay": (relay, 2), "gso": (gso, 6)}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds or len(sys.argv) - 2 != cmds[sys.argv[1]][1]:
         sys.exit(__doc__)
     cmds[sys.argv[1]][0](*sys.argv[2:])
