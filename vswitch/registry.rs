@@ -124,6 +124,27 @@ impl Registry {
         }
     }
 
+    /// A `port set` event for each dev port whose device is `dev` and whose carrier changed
+    /// (`NETDEV_CHANGE` also comes for other state changes).
+    fn dev_changed(&mut self, rtnl: Held<'_>, dev: &NetDevice) {
+        for e in self.nets.iter_mut() {
+            let net = e.net.get();
+            let mut changed: KVec<Name> = KVec::new();
+            for sw in e.sw.list.iter_mut() {
+                for p in sw.ports.iter_mut().filter(|p| p.dev.attached() && p.dev.dev().same(dev)) {
+                    let c = dev.carrier();
+                    if c != p.carrier {
+                        p.carrier = c;
+                        let _ = changed.push(p.name, GFP_REQ);
+                    }
+                }
+            }
+            for n in changed.iter() {
+                events::port_event(rtnl, net, &e.sw, crate::uapi::cmd::PORT_SET, n.as_str());
+            }
+        }
+    }
+
     /// The end of every borrow: settle what callbacks noted meanwhile (settling can note
     /// more: look until nothing is pending), then tidy up.
     fn epilogue(&mut self, rtnl: Held<'_>) {
@@ -193,6 +214,15 @@ pub(crate) struct Events;
 
 impl NotifierOps for Events {
     fn event(rtnl: &mut RtnlCallback, ev: NetdevEvent, dev: &NetDevice) {
+        if ev == NetdevEvent::Change {
+            // A dev port's device changed state (a tap's carrier: its VM attached or gone):
+            // listeners see the port's new carrier. An event is best effort: with the
+            // registry borrowed by our own code (which does not change taps) none is sent.
+            if dev.has_rx_handler(rtnl.held()) {
+                with_callback(rtnl, |reg, h| reg.dev_changed(h, dev));
+            }
+            return;
+        }
         let ours = is_vport(dev) || (ev == NetdevEvent::Unregister && dev.has_rx_handler(rtnl.held()));
         if ours {
             with_callback(rtnl, |reg, h| reg.settle(h));

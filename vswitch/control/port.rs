@@ -125,6 +125,8 @@ pub(crate) struct PortCtl {
     /// The port's name in the switch (kept when the netdev is renamed or moved).
     pub(crate) name: Name,
     pub(crate) dev: PortDev,
+    /// The device's carrier as last announced (a dev port's changes are events).
+    pub(crate) carrier: bool,
     pub(crate) stats: Arc<Stats>,
     pub(crate) vlan: VlanMode,
     /// Steering CPU (VMQ software backend).
@@ -240,7 +242,8 @@ impl Switches {
                     }
                 }
             };
-            let p = PortCtl { id, name: n, dev, stats, vlan, steer, policy, acl };
+            let carrier = dev.dev().carrier();
+            let p = PortCtl { id, name: n, dev, carrier, stats, vlan, steer, policy, acl };
             // Fallible steps with the device registered (dropped, hence unregistered, on
             // failure).
             let t = sw.table_with(sw.uplink.as_ref(), None, Some(p.slot()))?;
