@@ -189,6 +189,20 @@ impl NetDevice {
         // presence in it, and callers use it under RTNL or within the borrow.
         unsafe { Net::from_raw(core::ptr::read_volatile(core::ptr::addr_of!((*self.as_ptr()).nd_net.net))) }
     }
+    /// The device's link kind (`rtnl_link_ops->kind`: "tun", "veth", ...), if it has one.
+    pub fn kind(&self) -> Option<&str> {
+        // SAFETY: a valid device (invariant); `rtnl_link_ops` is set before registration and
+        // points to the driver's static ops, whose `kind` is a static C string.
+        let kind = unsafe {
+            let ops = (*self.as_ptr()).rtnl_link_ops;
+            if ops.is_null() || (*ops).kind.is_null() {
+                return None;
+            }
+            kernel::str::CStr::from_char_ptr((*ops).kind)
+        };
+        kind.to_str().ok()
+    }
+
     /// Asks the device's driver to turn its carrier on or off, as `ip link set DEV carrier
     /// on|off` does (`dev_change_carrier`, not exported to modules): `EOPNOTSUPP` if the
     /// driver has no such control, or the driver's refusal (a tap with no queue attached

@@ -69,25 +69,34 @@ impl PortDev {
     }
 
     /// Applies the port's link setting to the device: a vPort's carrier follows it (and its
-    /// admin state); an attached device's driver is asked to follow it (a tap: `ip link set
-    /// tap carrier`), as far as it can: a tap without its VM cannot get carrier, a NIC has
-    /// no such control. The switch forwards nothing while the link is down either way.
-    pub(crate) fn apply_link(&self, rtnl: Held<'_>, up: bool) {
+    /// admin state). A tap's carrier is taken down as `ip link set TAP carrier off` does
+    /// (`taken` records that it was this port that did), and given back when the link comes
+    /// up, unless the tap lost it meanwhile (its VM gone). Other devices' carrier is their
+    /// driver's (a team, a NIC's PHY: the control has side effects there) and is left
+    /// alone. The switch forwards nothing while the link is down either way.
+    pub(crate) fn apply_link(&self, rtnl: Held<'_>, up: bool, taken: &mut bool) {
         match self {
             PortDev::Vport(v) => v.set_carrier(up && v.dev().running()),
             PortDev::Attached(a) => {
-                let _ = a.dev().change_carrier(rtnl, up);
+                let d = a.dev();
+                if !up && !*taken && d.kind() == Some("tun") && d.carrier() {
+                    *taken = d.change_carrier(rtnl, false).is_ok();
+                } else if up && *taken {
+                    // A tap without its VM refuses (EPERM): it has no carrier to give back.
+                    let _ = d.change_carrier(rtnl, true);
+                    *taken = false;
+                }
             }
         }
     }
 
     /// Lets the device go: a vPort is unregistered; an attached device is detached with its
-    /// carrier given back if the port had taken it down.
-    pub(crate) fn release(self, rtnl: Held<'_>, link_up: bool) {
+    /// carrier given back if the port had taken it (`taken`, see [`Self::apply_link`]).
+    pub(crate) fn release(self, rtnl: Held<'_>, taken: bool) {
         match self {
             PortDev::Vport(v) => v.unregister(rtnl),
             PortDev::Attached(a) => {
-                if !link_up && a.dev().registered(rtnl) {
+                if taken && a.dev().registered(rtnl) {
                     let _ = a.dev().change_carrier(rtnl, true);
                 }
                 a.detach(rtnl)
@@ -96,9 +105,12 @@ impl PortDev {
     }
 
     /// Whether the device is gone from the switch's reach: unregistered, or (an attached
-    /// one) moved to another namespace than `net`, the switch's, as an uplink would be.
-    pub(crate) fn left(&self, rtnl: Held<'_>, net: Net<'_>) -> bool {
+    /// one) leaving for, or in, another namespace than `net`, the switch's, as an uplink
+    /// would be. `leaving`: the device of a `NETDEV_UNREGISTER` event, which a move to
+    /// another namespace sends while the device is still registered in the old one. A
+    /// vPort may live in any namespace (a container's).
+    pub(crate) fn left(&self, rtnl: Held<'_>, net: Net<'_>, leaving: Option<&NetDevice>) -> bool {
         let d = self.dev();
-        !d.registered(rtnl) || (self.attached() && d.net().key() != net.key())
+        !d.registered(rtnl) || (self.attached() && (d.net().key() != net.key() || leaving.is_some_and(|l| l.same(d))))
     }
 }

@@ -127,6 +127,8 @@ pub(crate) struct PortCtl {
     pub(crate) dev: PortDev,
     /// The device's carrier as last announced (a dev port's changes are events).
     pub(crate) carrier: bool,
+    /// The port took its tap's carrier down (`link down`) and gives it back.
+    pub(crate) carrier_taken: bool,
     pub(crate) stats: Arc<Stats>,
     pub(crate) vlan: VlanMode,
     /// Steering CPU (VMQ software backend).
@@ -154,8 +156,7 @@ impl PortCtl {
 
     /// Lets the port's device go (unregistered or detached).
     pub(crate) fn release(self, rtnl: Held<'_>) {
-        let up = self.link_up();
-        self.dev.release(rtnl, up);
+        self.dev.release(rtnl, self.carrier_taken);
     }
 
     pub(crate) fn slot(&self) -> Slot {
@@ -242,8 +243,7 @@ impl Switches {
                     }
                 }
             };
-            let carrier = dev.dev().carrier();
-            let p = PortCtl { id, name: n, dev, carrier, stats, vlan, steer, policy, acl };
+            let mut p = PortCtl { id, name: n, dev, carrier: false, carrier_taken: false, stats, vlan, steer, policy, acl };
             // Fallible steps with the device registered (dropped, hence unregistered, on
             // failure).
             let t = sw.table_with(sw.uplink.as_ref(), None, Some(p.slot()))?;
@@ -259,8 +259,10 @@ impl Switches {
             // Commit. Entries a removed port with this id might have left are gone first.
             sw.core.fdb.flush_port(id);
             if !link {
-                p.dev.apply_link(rtnl, false);
+                p.dev.apply_link(rtnl, false, &mut p.carrier_taken);
             }
+            // Announced with the port: only later changes are events.
+            p.carrier = p.dev.dev().carrier();
             let _ = sw.ports.push(p, GFP_REQ);
             sw.commit(t);
             if q.is_some() {
@@ -351,8 +353,9 @@ impl Switches {
         }
         cfg.apply_guards(&p.policy.guard);
         if let Some(up) = cfg.link {
+            let p = &mut sw.ports[j];
             if p.policy.link.swap(up, Ordering::Relaxed) != up {
-                p.dev.apply_link(rtnl, up);
+                p.dev.apply_link(rtnl, up, &mut p.carrier_taken);
             }
         }
         if q.is_some() {
