@@ -114,3 +114,24 @@ impl PortDev {
         !d.registered(rtnl) || (self.attached() && (d.net().key() != net.key() || leaving.is_some_and(|l| l.same(d))))
     }
 }
+
+impl SwitchCtl {
+    /// Whether `dev` is this switch's uplink or one of its ports' devices.
+    fn holds(&self, dev: &NetDevice) -> bool {
+        self.uplink.as_ref().is_some_and(|u| u.link.dev().same(dev)) || self.ports.iter().any(|p| p.dev.dev().same(dev))
+    }
+
+    /// Refuses a device whose frames would come back into this switch by themselves: one
+    /// stacked on a vPort or on a device of this switch (a macvlan or VLAN on a vPort, a bond
+    /// of the uplink), or a veth whose peer is on this switch. Loops through other switches
+    /// or the wire cannot be seen from here (as for the bridge); storm-limit bounds them.
+    pub(super) fn check_loop(&self, rtnl: Held<'_>, dev: &NetDevice) -> CfgResult {
+        if dev.any_lower(rtnl, |l| is_vport(l) || self.holds(l)) {
+            return fail(crate::errno::eloop(), c_str!("vswitch: dev: the device is stacked on a vPort or on this switch's devices (a loop)"));
+        }
+        if dev.peer(rtnl).is_some_and(|p| self.holds(p) || is_vport(p)) {
+            return fail(crate::errno::eloop(), c_str!("vswitch: dev: its peer is already on this switch (a loop)"));
+        }
+        Ok(())
+    }
+}

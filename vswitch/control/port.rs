@@ -178,7 +178,8 @@ impl Switches {
         self.port_idx(name).is_ok() || self.vf_port_idx(name).is_ok()
     }
 
-    /// Whether device `ifname` is attached as a port of a switch of this namespace.
+    /// Whether device `ifname` is attached as a port of a switch of this namespace (the
+    /// rx_handler's EBUSY would refuse it too; this says why).
     fn is_dev_port(&self, ifname: &str, rtnl: Held<'_>) -> bool {
         self.list.iter().any(|s| s.ports.iter().any(|p| p.dev.attached() && p.dev.dev().name(rtnl) == ifname))
     }
@@ -207,6 +208,9 @@ impl Switches {
             }
             if self.is_dev_port(d.as_str(), rtnl) {
                 return fail(EBUSY, c_str!("vswitch: dev: device is already a port"));
+            }
+            if let Ok(dev) = dev_by_name(rtnl, net, d.as_str()) {
+                self.list[i].check_loop(rtnl, dev)?;
             }
         } else if dev_by_name(rtnl, net, name).is_ok() {
             return fail(EEXIST, c_str!("vswitch: a network device with this name exists"));
