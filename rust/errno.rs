@@ -18,4 +18,6 @@ errno_fns! {
     emsgsize = EMSGSIZE;
     /// Operation not supported (`EOPNOTSUPP`, as netlink uses it; not the NFS `ENOTSUPP`).
     eopnotsupp = EOPNOTSUPP;
+    /// Too many levels of links: here, a port whose frames would loop back into its switch.
+    eloop = ELOOP;
 }

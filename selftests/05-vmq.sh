@@ -19,10 +19,11 @@ cleanup() {
 }
 trap cleanup EXIT
 cleanup
+py_server     # the JSON reads below go to one python3 (lib.sh's pyrun_in)
 ns() { ip netns add "$1" 2>/dev/null; ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; ip link set "$2" netns "$1"; ip -n "$1" addr add "$3" dev "$2"; ip -n "$1" link set "$2" up; }
 pings() { ip netns exec "$1" ping -c "${3:-2}" -i 0.2 -W 1 "$2" >/dev/null 2>&1; }
 # vmq FIELD PORT: a field of PORT's row in `vswctl -j vmq show`
-vmq() { vswctl -j vmq show | python3 -c "import json,sys; r=[x for x in json.load(sys.stdin) if x['port']=='$2']; print(r[0]['$1'] if r and r[0]['$1'] is not None else '-')"; }
+vmq() { vswctl -j vmq show | pyrun_in -c "import json,sys; r=[x for x in json.load(sys.stdin) if x['port']=='$2']; print(r[0]['$1'] if r and r[0]['$1'] is not None else '-')"; }
 irq_of_queue() { awk -v n="nicsim0-rx-$1" '$NF==n {sub(":","",$1); print $1}' /proc/interrupts; }
 # irq count of IRQ on CPU
 irq_count() { awk -v i="$1:" -v c="$2" '$1==i {print $(c+2)}' /proc/interrupts; }
@@ -189,7 +190,7 @@ test_heavy_load_spreads() {
     pgpid=$!
     sleep 2
     local l3 high same spread c3 c4 moves
-    l3=$(vswctl -j vmq show | python3 -c "import json,sys; print(max(int(x['load']) for x in json.load(sys.stdin) if x['port'] in ('vq3','vq4')) or 1)")
+    l3=$(vswctl -j vmq show | pyrun_in -c "import json,sys; print(max(int(x['load']) for x in json.load(sys.stdin) if x['port'] in ('vq3','vq4')) or 1)")
     # high: above one queue's load, below the two together
     high=$(( (l3 * 3 / 2 + 99) / 100 )); [ "$high" -lt 2 ] && high=2
     same=$([ "$(eff "$i3")" = "$(eff "$i4")" ] && echo 1 || echo 0)
@@ -201,7 +202,7 @@ test_heavy_load_spreads() {
         [ "$c3" != "$c4" ] && { spread=1; break; }
     done
     ip netns exec w bash -c 'echo stop > /proc/net/pktgen/pgctrl' 2>/dev/null; kill $pgpid 2>/dev/null; wait $pgpid 2>/dev/null; pgpid=
-    moves=$(vswctl -j switch show vq | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['vmq_moves'])")
+    moves=$(vswctl -j switch show vq | pyrun_in -c "import json,sys; print(json.load(sys.stdin)[0]['vmq_moves'])")
     if [ "$same" = 1 ] && [ $spread = 1 ] && [ "$moves" -ge 1 ]; then
         ok "heavy load on two queues of one CPU: irqs spread to CPUs $c3 and $c4 (high $high%, $moves moves)"
     else
@@ -245,7 +246,7 @@ test_software_backend() {
 test_nic_goes_away() {
     vswctl port del vq1
     ip netns del w
-    if rmmod nicsim && [ "$(vswctl -j switch show vq | python3 -c "import json,sys; print(json.load(sys.stdin)[0]['uplink'])")" = None ] &&
+    if rmmod nicsim && [ "$(vswctl -j switch show vq | pyrun_in -c "import json,sys; print(json.load(sys.stdin)[0]['uplink'])")" = None ] &&
        [ "$(vswctl -j vmq show vq)" = "[]" ]; then
         ok "rmmod nicsim under the switch: uplink detached, VMQ state cleared"
     else

@@ -14,9 +14,11 @@ cleanup() {
 }
 trap cleanup EXIT
 cleanup
+py_server
 ns() { ip netns add "$1" 2>/dev/null; ip link set "$2" netns "$1"; ip -n "$1" addr add "$3" dev "$2"; ip -n "$1" link set "$2" up; ip -n "$1" link set lo up; }
 pings() { ip netns exec "$1" ping -c "${3:-2}" -i 0.2 -W 1 "$2" >/dev/null 2>&1; }
-j() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+# j EXPR: EXPR on the JSON read from stdin (as d), in the one python3 of lib.sh's py_server
+j() { pyrun_in -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 tcp_ok() { ip netns exec "$1" timeout 3 bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null; }
 rate_of() { ip netns exec aa iperf3 -c 10.71.0.2 -p 5302 -t "${2:-4}" -J 2>/dev/null | j 'd["end"]["sum_received"]["bits_per_second"]'; }
 

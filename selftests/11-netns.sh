@@ -246,15 +246,24 @@ test_namespace_exit_during_commands() {
     vswctl port add vm5 switch sw1
     ns nx
     ip link set vm4 netns nx
-    ( for i in $(seq 200); do vswctl port set vm5 mtu $((1400 + i % 50)) || exit 1; done ) &
-    local busy=$!
-    sleep 0.3
+    # `port set` commands on the switch, 50 to a vswctl -batch (a process start per command
+    # took minutes of the emulated CPU), from before the namespace is deleted until its port
+    # is back (and at least 200 of them).
+    local run=/tmp/netns-busy; rm -f $run.started $run.stop
+    ( n=0
+      while [ $n -lt 200 ] || [ ! -e $run.stop ]; do
+          for i in {1..50}; do echo "port set vm5 mtu $((1400 + (n + i) % 50))"; done | vswctl -batch - || exit 1
+          n=$((n + 50)); echo $n > $run.started
+      done ) &
+    local busy=$! i
+    for i in $(seq 100); do [ -e $run.started ] && break; sleep 0.1; done
     ip netns del nx
-    wait $busy
-    local rc=$? i
     for i in $(seq 50); do ip link show vm4 >/dev/null 2>&1 && break; sleep 0.2; done
+    touch $run.stop
+    wait $busy
+    local rc=$?
     if [ $rc -eq 0 ] && ip link show vm4 >/dev/null 2>&1 && vswctl port show vm4 >/dev/null; then
-        ok "namespace exit while commands run on the switch: commands succeed, the port comes home"
+        ok "namespace exit while commands run on the switch: commands succeed, the port comes home ($(cat $run.started) commands)"
     else
         not_ok "namespace exit while commands run on the switch: commands succeed, the port comes home" "rc $rc; $(vswctl port show)"
     fi

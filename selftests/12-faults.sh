@@ -2,7 +2,7 @@
 # Commands refused halfway leave no trace: each command of a realistic sequence is sent
 # again and again with the n-th fault-injection point of its own task failing (failslab on
 # every allocation, fail_function on the registration steps: registering the vPort netdev
-# and the uplink's rx_handler), n = 1, 2, ... until it succeeds; every refusal must leave the
+# and the uplink's or a dev port's rx_handler), n = 1, 2, ... until it succeeds; every refusal must leave the
 # state (all dumps) as it was and send no event. Then a bounded, seeded generic netlink
 # fuzzer. The kernel log stays clean and nothing of vswitch leaks.
 . "$(dirname "$0")/lib.sh"
@@ -16,7 +16,7 @@ NICSIM=${VSWITCH_NICSIM:-$REPO/testnic/nicsim.ko}
 cleanup() {
     [ -w $D/fail_function/inject ] && echo > $D/fail_function/inject 2>/dev/null
     for s in fi0 fi1; do vswctl switch del -f $s 2>/dev/null; done
-    ip link del fid0 2>/dev/null
+    ip link del fid0 2>/dev/null; ip link del fid1 2>/dev/null
     rmmod nicsim 2>/dev/null
     true
 }
@@ -52,6 +52,8 @@ step() {
 test_commands_refused_halfway_leave_no_trace() {
     # fid0 first; then the test NIC, which has a queue (bandwidth weights need one).
     ip link add fid0 type dummy; ip link set fid0 up
+    # fid1: an existing device attached as a dev port (as a VM's tap would be).
+    ip link add fid1 type dummy; ip link set fid1 up
     insmod "$NICSIM" queues=2; ip link set nicsim0 up
     fail_functions
     local p2='"PORT":"fip2","SWITCH":"fi0","MAC":"02:00:00:00:0f:02","VLAN_MODE":"TRUNK","VLANS":"10,20-30","NATIVE":1,"RATE_IN":100000000'
@@ -60,6 +62,8 @@ test_commands_refused_halfway_leave_no_trace() {
         "$(step SWITCH_NEW '{"SWITCH":"fi0","UPLINK":"fid0","AGEING":60,"FDB_MAX":1000}' SWITCH_DEL '{"SWITCH":"fi0","FORCE":true}')"
         "$(step PORT_NEW '{"PORT":"fip1","SWITCH":"fi0","MAC":"02:00:00:00:0f:01","MTU":9000,"VLAN_MODE":"ACCESS","PVID":10}' PORT_DEL '{"PORT":"fip1"}')"
         "$(step PORT_NEW "{$p2}" PORT_DEL '{"PORT":"fip2"}')"
+        "$(step PORT_NEW '{"PORT":"fip3","SWITCH":"fi0","DEV":"fid1","MAC":"02:00:00:00:0f:03","VLAN_MODE":"ACCESS","PVID":10,"LINK":0}' PORT_DEL '{"PORT":"fip3"}')"
+        "$(step PORT_SET '{"PORT":"fip3","LINK":1,"PVID":20,"RATE_IN":100000000}' PORT_SET '{"PORT":"fip3","LINK":0,"PVID":10,"RATE_IN":0}')"
         "$(step PORT_SET '{"PORT":"fip1","MTU":1400,"MAC":"02:00:00:00:0f:11","PVID":20,"RATE_OUT":50000000,"DHCP_GUARD":1,"IP_GUARD":1,"IP_ALLOW":{"ADDR":"hex:0a090001"},"MAC_MAX":8}' \
                  PORT_SET '{"PORT":"fip1","MTU":9000,"MAC":"02:00:00:00:0f:01","PVID":10,"RATE_OUT":0,"DHCP_GUARD":0,"IP_GUARD":0,"IP_ALLOW":{},"MAC_MAX":0}')"
         "$(step FDB_NEW '{"SWITCH":"fi0","MAC":"02:00:00:00:0f:99","VLAN":20,"PORT":"fip1"}' FDB_DEL '{"SWITCH":"fi0","MAC":"02:00:00:00:0f:99","VLAN":20}')"
@@ -71,6 +75,7 @@ test_commands_refused_halfway_leave_no_trace() {
         "$(step SWITCH_NEW '{"SWITCH":"fi1"}' SWITCH_DEL '{"SWITCH":"fi1"}')"
         "$(step FDB_FLUSH '{"SWITCH":"fi0","STATIC":true}' FDB_NEW '{"SWITCH":"fi0","MAC":"02:00:00:00:0f:99","VLAN":20,"PORT":"fip1"}')"
         "$(step PORT_DEL '{"PORT":"fip2"}')"
+        "$(step PORT_DEL '{"PORT":"fip3"}')"
         "$(step SWITCH_DEL '{"SWITCH":"fi0","FORCE":true}')"
         "$(step SWITCH_DEL '{"SWITCH":"fi1"}' SWITCH_NEW '{"SWITCH":"fi1"}')"
     )

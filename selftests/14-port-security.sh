@@ -92,7 +92,7 @@ pings() { ip netns exec "$1" ping -c "${3:-2}" -i 0.2 -W 1 "$2" >/dev/null 2>&1;
 # ---- counters and JSON ---------------------------------------------------------------------
 
 # jpy EXPR: EXPR evaluated on the JSON document read from stdin (as d)
-jpy() { $PY -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
+jpy() { pyrun_in -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 # ctr PORT KEY: counter KEY of `vswctl -j -s port show PORT` (0 when the kernel left it out)
 ctr() { vswctl -j -s port show "$1" | jpy "d[0].get('stats', {}).get('$2', 0)"; }
 # rise PORT KEY BEFORE: how much the counter rose since BEFORE ("?" when unreadable)
@@ -233,19 +233,36 @@ EOF
 # tx NS DEV [all|ip] FRAME...: send the prebuilt FRAMEs from DEV in netns NS through an
 # AF_PACKET raw socket. "all" (the default) binds it to ETH_P_ALL, as scapy's sendp does: the
 # kernel then sets skb->protocol from the frame's ethertype. "ip" binds ETH_P_IP: skb->protocol
-# says IPv4 whatever the frame holds (a tagged frame whose protocol lies).
+# says IPv4 whatever the frame holds (a tagged frame whose protocol lies). It runs in the
+# python server (lib.sh's pyrun), which enters NS (setns) to open the socket and comes back.
 tx() {
     local ns=$1 dev=$2 proto=all; shift 2
     case $1 in all|ip) proto=$1; shift ;; esac
-    ip netns exec "$ns" $PY - "$dev" "$proto" "$T/frames" "$@" <<'EOF'
-import socket, sys
-dev, proto, dir, names = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+    pyrun "$T/tx.py" "$ns" "$dev" "$proto" "$T/frames" "$@"
+}
+write_tx_py() {
+    cat > "$T/tx.py" <<'EOF'
+import ctypes, os, socket, sys
+ns, dev, proto, dir, names = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
 eth = {"all": 0x0003, "ip": 0x0800}[proto]
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(eth))
-s.bind((dev, eth))
-for n in names:
-    with open(f"{dir}/{n}", "rb") as f:
-        s.send(f.read())
+libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNET = 0x40000000
+def setns(fd):
+    if libc.setns(fd, CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), "setns")
+home = os.open("/proc/self/ns/net", os.O_RDONLY)
+target = os.open(f"/run/netns/{ns}", os.O_RDONLY)
+try:
+    setns(target)
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(eth))
+    s.bind((dev, eth))
+    for n in names:
+        with open(f"{dir}/{n}", "rb") as f:
+            s.send(f.read())
+    s.close()
+finally:
+    setns(home)
+    os.close(home); os.close(target)
 EOF
 }
 
@@ -272,7 +289,10 @@ cap_stop() {
 # condition only when given); -1 when the capture cannot be read
 cap_count() {
     local cap=$1; shift
-    $PY - "$T/$cap.pcap" "$@" <<'EOF'
+    pyrun "$T/cap_count.py" "$T/$cap.pcap" "$@"
+}
+write_cap_count_py() {
+    cat > "$T/cap_count.py" <<'EOF'
 import struct, sys
 path, args = sys.argv[1], sys.argv[2:]
 src = vid = None
@@ -845,6 +865,9 @@ test_storm_limit() {
     fi
 }
 
+# tx, cap_count and jpy run in one python3 (lib.sh's pyrun): a python3 start per frame sent or
+# capture counted took minutes of the emulated CPU.
+write_tx_py; write_cap_count_py; py_server
 if ! out=$(build_frames 2>&1); then
     echo "TAP version 13"; echo "1..1"; echo "not ok 1 scapy builds the test frames"
     printf '%s\n' "$out" | sed 's/^/# /'

@@ -43,15 +43,20 @@ del_switches
 
 # cli.py imports lib/ beside it, in the host's read-only root filesystem: no byte-code cache.
 export PYTHONDONTWRITEBYTECODE=1
+# Every python run below (cli.py, the checks) goes to one python3 (lib.sh's pyrun): under the
+# emulated CPU each start of python3 and import of the YNL library took seconds, and so did
+# each parse of the spec with PyYAML's pure-Python loader (libyaml's, in C, parses the same).
+export PYSERVE_LIBYAML=1
+py_server
 
 # The spec is validated against the schema once (the first case); the other calls skip the
 # validation, which costs seconds of an emulated CPU per call.
-ynl_validated() { "$PY" "$CLI" --spec "$SPEC" --schema "$SCHEMA" --output-json "$@"; }
-ynl() { "$PY" "$CLI" --spec "$SPEC" --no-schema --output-json "$@"; }
+ynl_validated() { pyrun "$CLI" --spec "$SPEC" --schema "$SCHEMA" --output-json "$@"; }
+ynl() { pyrun "$CLI" --spec "$SPEC" --no-schema --output-json "$@"; }
 # pyjson FILE CODE: run python CODE with `d` the JSON of FILE (or `lines`, its JSON lines);
 # it prints what is wrong, nothing when all is well.
 pyjson() {
-    "$PY" -c '
+    pyrun -c '
 import json, sys
 text = open(sys.argv[1]).read()
 lines = [json.loads(l) for l in text.splitlines() if l.strip()]
@@ -152,7 +157,7 @@ for p in json.load(open('$TMP/ports')):
 # first makes the changes (this cli.py cannot --subscribe and --do at once: its ynl.py fails
 # when the event comes in before the request's ACK, as it does).
 test_events() {
-    "$PY" "$TMP/check.py" "${CLI%/cli.py}" "$SPEC" "" "$NLCTRL" events "[
+    pyrun "$TMP/check.py" "${CLI%/cli.py}" "$SPEC" "" "$NLCTRL" events "[
         [\"port-set\", {\"port\": \"$PORT\", \"pvid\": 20}],
         [\"fdb-new\", {\"switch\": \"$SW\", \"mac\": \"020000000002\", \"vlan\": 20, \"port\": \"$PORT\"}],
         [\"acl-new\", {\"port\": \"$PORT\", \"dir\": \"in\", \"action\": \"deny\", \"ethertype\": 2054}]]" \
@@ -386,7 +391,7 @@ EOF
 
 test_kernel_policy_is_the_spec() {
     local out
-    if out=$("$PY" "$TMP/check.py" "${CLI%/cli.py}" "$SPEC" "" "$NLCTRL" policy 2>&1); then
+    if out=$(pyrun "$TMP/check.py" "${CLI%/cli.py}" "$SPEC" "" "$NLCTRL" policy 2>&1); then
         ok "the module's policy (nlctrl getpolicy) has the spec's types, lengths, ranges, do and dump"
         [ -n "$out" ] && printf '%s\n' "$out" | sed 's/^\([^#]\)/# \1/'
     else
@@ -398,7 +403,7 @@ test_kernel_policy_is_the_spec() {
 test_checks_are_the_kernels() {
     vswctl switch add ysw1 >/dev/null && vswctl port add yp1 switch ysw1 >/dev/null
     local out
-    if out=$("$PY" "$TMP/check.py" "${CLI%/cli.py}" "$SPEC" "" "$NLCTRL" bounds ysw1 yp1 2>&1); then
+    if out=$(pyrun "$TMP/check.py" "${CLI%/cli.py}" "$SPEC" "" "$NLCTRL" bounds ysw1 yp1 2>&1); then
         ok "every min/max of the spec is the kernel's: the boundary accepted, one beyond refused"
         printf '%s\n' "$out" | grep '^#'
     else
@@ -431,11 +436,11 @@ test_uapi_render() {
     local k=$TMP/k out
     mkdir -p "$k/Documentation/netlink/specs" && cp "$KSRC"/Documentation/netlink/*.yaml "$k/Documentation/netlink/" &&
         cp "$SPEC" "$k/Documentation/netlink/specs/" && touch "$k/MAINTAINERS"
-    if ! out=$(cd "$TMP" && "$PY" "$KSRC/tools/net/ynl/ynl-gen-c.py" --mode uapi --header \
+    if ! out=$(cd "$TMP" && pyrun "$KSRC/tools/net/ynl/ynl-gen-c.py" --mode uapi --header \
                --spec "$k/Documentation/netlink/specs/vswitch.yaml" -o "$TMP/gen.h" 2>&1); then
         not_ok "ynl-gen-c renders the spec to vswitch/uapi.h's names and numbers" "$out"; return
     fi
-    out=$("$PY" - "$TMP/gen.h" "$REPO/vswitch/uapi.h" <<'EOF'
+    cat > "$TMP/uapi-cmp.py" <<'EOF'
 import re, sys
 def parse(path):
     s = re.sub(r'/\*.*?\*/', '', open(path).read(), flags=re.S)
@@ -461,7 +466,7 @@ for k in sorted(set(gen) | set(hdr)):
     if gen.get(k) != hdr.get(k):
         print(f'{k}: ynl-gen-c {gen.get(k)}, vswitch/uapi.h {hdr.get(k)}')
 EOF
-)
+    out=$(pyrun "$TMP/uapi-cmp.py" "$TMP/gen.h" "$REPO/vswitch/uapi.h")
     if [ -z "$out" ]; then
         ok "ynl-gen-c renders the spec to vswitch/uapi.h's names and numbers"
     else

@@ -17,8 +17,10 @@ cleanup() {
 }
 trap cleanup EXIT
 cleanup; tmp=$(mktemp -d)
+py_server
 
-j() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+# j EXPR: EXPR on the JSON read from stdin (as d), in the one python3 of lib.sh's py_server
+j() { pyrun_in -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 # run CMD...: its exit status in $rc, stdout in $out, stderr in $err
 run() {
     rc=0

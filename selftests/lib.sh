@@ -28,9 +28,11 @@ check() {
 run_tests() {
     echo "TAP version 13"
     [ -n "${_dmesg_lines:-}" ] || dmesg_mark
-    local t
+    local t t0
     for t in $ALL_TESTS; do
+        t0=$SECONDS
         "$t"
+        echo "# $t: $((SECONDS - t0)) s"
     done
     local out
     if out=$(dmesg_clean); then ok "kernel log clean"; else not_ok "kernel log clean" "$out"; fi
@@ -89,4 +91,39 @@ kmemleak_ours() {
         /\[vswitch\]|^ +0xffffffffc/ { ours = 1 }
         { blk = blk $0 "\n" }
         END { if (ours) printf "%s", blk }'
+}
+
+# One python3 for the many short python runs of a file (selftests/pyserve.py): under the
+# emulated CPU each python3 start costs seconds. py_server starts it (the file's shell must
+# call it itself, not in a subshell); pyrun ARGS... then runs `python3 ARGS...` in it (a
+# script or -c CODE; stdin is /dev/null, or what PYRUN_STDIN names) and returns its exit
+# status; without a server it runs python3 itself. It goes away with the shell.
+_PYS=""
+py_server() {
+    _PYS=$(mktemp -d /tmp/pyserve.XXXXXX) || return 1
+    mkfifo "$_PYS/req" "$_PYS/rsp" || { _PYS=""; return 1; }
+    exec {_PYS_W}<>"$_PYS/req" {_PYS_R}<>"$_PYS/rsp"
+    # not a child of the shell (a bare `wait` must not wait for it); it watches the shell's pid
+    ( /usr/bin/python3 "$REPO/selftests/pyserve.py" "$BASHPID" 4<"$_PYS/req" 3>"$_PYS/rsp" \
+        </dev/null >/dev/null 2>"$_PYS/err" {_PYS_W}>&- {_PYS_R}>&- & )
+}
+pyrun() {
+    [ -n "$_PYS" ] || { if [ -n "${PYRUN_STDIN:-}" ]; then /usr/bin/python3 "$@" < "$PYRUN_STDIN"; else /usr/bin/python3 "$@" </dev/null; fi; return; }
+    local id=$_PYS/$BASHPID.$RANDOM rc lk
+    printf '%s\0' "$id.out" "$id.err" "${PYRUN_STDIN:-}" "$PWD" "$@" > "$id.req"
+    exec {lk}>"$_PYS/lock"; flock "$lk"
+    echo "$id.req" >&"$_PYS_W"
+    read -r -t 600 rc <&"$_PYS_R" || rc=""
+    flock -u "$lk"; exec {lk}>&-
+    cat "$id.out" 2>/dev/null; cat "$id.err" >&2 2>/dev/null; rm -f "$id.req" "$id.out" "$id.err"
+    if [ -z "$rc" ]; then echo "pyrun: the python server did not answer: $(cat "$_PYS/err")" >&2; return 1; fi
+    return "$rc"
+}
+# pyrun_in ARGS...: pyrun with this function's stdin as the python run's stdin
+pyrun_in() {
+    [ -n "$_PYS" ] || { /usr/bin/python3 "$@"; return; }
+    local in=$_PYS/$BASHPID.$RANDOM.in rc
+    cat > "$in"
+    PYRUN_STDIN=$in pyrun "$@"; rc=$?
+    rm -f "$in"; return $rc
 }

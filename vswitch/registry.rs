@@ -103,14 +103,16 @@ impl Registry {
         }
     }
 
-    /// Looks at every switch after devices changed under them (see the module docs).
-    fn settle(&mut self, rtnl: Held<'_>) {
+    /// Looks at every switch after devices changed under them (see the module docs);
+    /// `leaving`: the device of a `NETDEV_UNREGISTER` event (it may still be registered,
+    /// on its way to another namespace).
+    fn settle(&mut self, rtnl: Held<'_>, leaving: Option<&NetDevice>) {
         for e in self.nets.iter_mut() {
             let net = e.net.get();
             let sws = &mut e.sw;
             for sw in sws.list.iter_mut() {
                 let mut gone: KVec<Name> = KVec::new();
-                let uplink_gone = sw.settle(rtnl, net, &mut sws.sriov_off, |n| {
+                let uplink_gone = sw.settle(rtnl, net, leaving, &mut sws.sriov_off, |n| {
                     // An event is best effort: without memory for the name, none is sent.
                     let _ = gone.push(*n, GFP_REQ);
                 });
@@ -124,11 +126,34 @@ impl Registry {
         }
     }
 
+    /// A `port set` event for each dev port whose device's carrier changed since the last
+    /// one announced (`NETDEV_CHANGE` also comes for other state changes; settling looks
+    /// too, for events that came while the registry was borrowed).
+    fn announce_carriers(&mut self, rtnl: Held<'_>) {
+        for e in self.nets.iter_mut() {
+            let net = e.net.get();
+            let mut changed: KVec<Name> = KVec::new();
+            for sw in e.sw.list.iter_mut() {
+                for p in sw.ports.iter_mut().filter(|p| p.dev.attached()) {
+                    let c = p.dev.dev().carrier();
+                    if c != p.carrier {
+                        p.carrier = c;
+                        let _ = changed.push(p.name, GFP_REQ);
+                    }
+                }
+            }
+            for n in changed.iter() {
+                events::port_event(rtnl, net, &e.sw, crate::uapi::cmd::PORT_SET, n.as_str());
+            }
+        }
+    }
+
     /// The end of every borrow: settle what callbacks noted meanwhile (settling can note
     /// more: look until nothing is pending), then tidy up.
     fn epilogue(&mut self, rtnl: Held<'_>) {
         while REGISTRY.take_pending(rtnl) {
-            self.settle(rtnl);
+            self.settle(rtnl, None);
+            self.announce_carriers(rtnl);
         }
         self.tidy();
     }
@@ -193,9 +218,19 @@ pub(crate) struct Events;
 
 impl NotifierOps for Events {
     fn event(rtnl: &mut RtnlCallback, ev: NetdevEvent, dev: &NetDevice) {
+        if ev == NetdevEvent::Change {
+            // A dev port's device changed state (a tap's carrier: its VM attached or gone):
+            // listeners see the port's new carrier (if the registry is borrowed, by the
+            // epilogue).
+            if dev.has_rx_handler(rtnl.held()) {
+                with_callback(rtnl, |reg, h| reg.announce_carriers(h));
+            }
+            return;
+        }
         let ours = is_vport(dev) || (ev == NetdevEvent::Unregister && dev.has_rx_handler(rtnl.held()));
         if ours {
-            with_callback(rtnl, |reg, h| reg.settle(h));
+            let leaving = (ev == NetdevEvent::Unregister).then_some(dev);
+            with_callback(rtnl, |reg, h| reg.settle(h, leaving));
         }
     }
 }

@@ -189,6 +189,52 @@ impl NetDevice {
         // presence in it, and callers use it under RTNL or within the borrow.
         unsafe { Net::from_raw(core::ptr::read_volatile(core::ptr::addr_of!((*self.as_ptr()).nd_net.net))) }
     }
+    /// Whether `f` holds for any device this one is stacked on, at any depth (a macvlan's
+    /// or VLAN's lower device, a bond's members: `netdev_walk_all_lower_dev`).
+    pub fn any_lower(&self, _rtnl: Held<'_>, mut f: impl FnMut(&NetDevice) -> bool) -> bool {
+        /// # Safety
+        /// Called by the walk under RTNL with a valid lower device and our `priv_`.
+        unsafe extern "C" fn visit(lower: *mut bindings::net_device, priv_: *mut bindings::netdev_nested_priv) -> kernel::ffi::c_int {
+            // SAFETY: `data` is the `&mut dyn FnMut` below, alive for the walk; `lower` is a
+            // valid device while RTNL is held.
+            unsafe {
+                let f = &mut *(*priv_).data.cast::<&mut dyn FnMut(&NetDevice) -> bool>();
+                i32::from(f(NetDevice::from_raw(lower)))
+            }
+        }
+        let mut f: &mut dyn FnMut(&NetDevice) -> bool = &mut f;
+        let mut p = bindings::netdev_nested_priv { flags: 0, data: (&mut f as *mut &mut dyn FnMut(&NetDevice) -> bool).cast() };
+        // SAFETY: RTNL held (as the walk requires); `p` and the closure outlive the call; a
+        // non-zero return stops the walk and is returned.
+        unsafe { bindings::netdev_walk_all_lower_dev(self.as_ptr(), Some(visit), &mut p) != 0 }
+    }
+
+    /// The other end of a pair device (a veth's peer: `ndo_get_peer_dev`), if it has one.
+    pub fn peer<'a>(&'a self, _rtnl: Held<'a>) -> Option<&'a NetDevice> {
+        // SAFETY: a valid device (invariant) whose `netdev_ops` is set for its lifetime; the
+        // peer pointer is valid under RTNL (held for `'a`): a pair goes away together, under RTNL.
+        unsafe {
+            let ops = (*self.as_ptr()).netdev_ops;
+            let f = ops.as_ref().and_then(|o| o.ndo_get_peer_dev)?;
+            let peer = f(self.as_ptr());
+            (!peer.is_null()).then(|| NetDevice::from_raw(peer))
+        }
+    }
+
+    /// The device's link kind (`rtnl_link_ops->kind`: "tun", "veth", ...), if it has one.
+    pub fn kind(&self) -> Option<&str> {
+        // SAFETY: a valid device (invariant); `rtnl_link_ops` is set before registration and
+        // points to the driver's static ops, whose `kind` is a static C string.
+        let kind = unsafe {
+            let ops = (*self.as_ptr()).rtnl_link_ops;
+            if ops.is_null() || (*ops).kind.is_null() {
+                return None;
+            }
+            kernel::str::CStr::from_char_ptr((*ops).kind)
+        };
+        kind.to_str().ok()
+    }
+
     /// Asks the device's driver to turn its carrier on or off, as `ip link set DEV carrier
     /// on|off` does (`dev_change_carrier`, not exported to modules): `EOPNOTSUPP` if the
     /// driver has no such control, or the driver's refusal (a tap with no queue attached

@@ -17,6 +17,8 @@ pub enum NetdevEvent {
     Unregister,
     /// Its hardware address changed.
     ChangeAddr,
+    /// Its state changed (`NETDEV_CHANGE`: carrier, operational state).
+    Change,
 }
 
 /// Receives netdevice events (all namespaces), under RTNL. The events may come from inside
@@ -47,6 +49,7 @@ impl<T: NotifierOps> Notifier<T> {
         let ev = match event as u32 {
             bindings::netdev_cmd_NETDEV_UNREGISTER => NetdevEvent::Unregister,
             bindings::netdev_cmd_NETDEV_CHANGEADDR => NetdevEvent::ChangeAddr,
+            bindings::netdev_cmd_NETDEV_CHANGE => NetdevEvent::Change,
             _ => return bindings::NOTIFY_DONE as c_int,
         };
         // SAFETY: netdevice notifiers run under RTNL with a valid info pointer whose device

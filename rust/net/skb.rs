@@ -114,11 +114,21 @@ impl Skb {
         crate::net::qdisc::ClassTag { id, weight }.write(self);
     }
 
-    /// Transmits the frame on `dev` (the uplink). `false` if it was dropped.
+    /// Whether `dev` can take the frame: up, and no longer than its MTU (with a VLAN tag)
+    /// unless GSO segments it (the bridge's check before it transmits). A tap does not
+    /// hold a guest to its MTU, and some NICs hang on oversized frames.
+    pub fn fits(&self, dev: &NetDevice) -> bool {
+        // SAFETY: both valid (invariants); the check only reads them.
+        unsafe { bindings::is_skb_forwardable(dev.as_ptr(), self.0) }
+    }
+
+    /// Transmits the frame on `dev` (the uplink, a dev port's device). `false` if it was
+    /// dropped (congestion, `NET_XMIT_CN`, is not a drop of this frame).
     pub fn deliver_xmit(self, dev: &NetDevice) -> bool {
         let raw = self.into_raw();
         // SAFETY: we give up `raw`; `dev` is a valid device (NetDevice invariant).
-        unsafe { bindings::vsw_skb_deliver_xmit(raw, dev.as_ptr()) == 0 }
+        let ret = unsafe { bindings::vsw_skb_deliver_xmit(raw, dev.as_ptr()) };
+        ret == 0 || ret == bindings::NET_XMIT_CN as i32
     }
 }
 
@@ -134,6 +144,8 @@ pub enum DropReason {
     PktTooSmall,
     /// The destination device is down.
     DevReady,
+    /// Longer than the destination device's MTU (and not GSO).
+    PktTooBig,
 }
 
 impl DropReason {
@@ -143,6 +155,7 @@ impl DropReason {
             DropReason::MacInvalidSource => bindings::skb_drop_reason_SKB_DROP_REASON_MAC_INVALID_SOURCE,
             DropReason::PktTooSmall => bindings::skb_drop_reason_SKB_DROP_REASON_PKT_TOO_SMALL,
             DropReason::DevReady => bindings::skb_drop_reason_SKB_DROP_REASON_DEV_READY,
+            DropReason::PktTooBig => bindings::skb_drop_reason_SKB_DROP_REASON_PKT_TOO_BIG,
         }
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-//! Uplinks: existing Ethernet devices whose received frames go to the switch (an
-//! rx_handler, as a bridge port's do), in promiscuous mode while attached.
+//! Uplinks and dev ports: existing Ethernet devices whose received frames go to the switch
+//! (an rx_handler, as a bridge port's do), in promiscuous mode and without LRO while
+//! attached.
 
 use crate::bindings;
 use crate::net::device::NetDevice;
@@ -79,6 +80,11 @@ impl<T: UplinkOps> Uplink<T> {
             }
             return Err(Error::from_errno(ret));
         }
+        // Frames merged by LRO must not be forwarded (their headers no longer describe the
+        // wire's frames): off while switched, as the bridge does for its ports (and, as there,
+        // not turned back on when the device leaves).
+        // SAFETY: RTNL held, valid device.
+        unsafe { bindings::dev_disable_lro(dev.as_ptr()) };
         // INVARIANT: handler registered and promiscuity taken above.
         Ok(Uplink { dev: ARef::from(dev), _t: PhantomData })
     }

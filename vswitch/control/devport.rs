@@ -69,25 +69,34 @@ impl PortDev {
     }
 
     /// Applies the port's link setting to the device: a vPort's carrier follows it (and its
-    /// admin state); an attached device's driver is asked to follow it (a tap: `ip link set
-    /// tap carrier`), as far as it can: a tap without its VM cannot get carrier, a NIC has
-    /// no such control. The switch forwards nothing while the link is down either way.
-    pub(crate) fn apply_link(&self, rtnl: Held<'_>, up: bool) {
+    /// admin state). A tap's carrier is taken down as `ip link set TAP carrier off` does
+    /// (`taken` records that it was this port that did), and given back when the link comes
+    /// up, unless the tap lost it meanwhile (its VM gone). Other devices' carrier is their
+    /// driver's (a team, a NIC's PHY: the control has side effects there) and is left
+    /// alone. The switch forwards nothing while the link is down either way.
+    pub(crate) fn apply_link(&self, rtnl: Held<'_>, up: bool, taken: &mut bool) {
         match self {
             PortDev::Vport(v) => v.set_carrier(up && v.dev().running()),
             PortDev::Attached(a) => {
-                let _ = a.dev().change_carrier(rtnl, up);
+                let d = a.dev();
+                if !up && !*taken && d.kind() == Some("tun") && d.carrier() {
+                    *taken = d.change_carrier(rtnl, false).is_ok();
+                } else if up && *taken {
+                    // A tap without its VM refuses (EPERM): it has no carrier to give back.
+                    let _ = d.change_carrier(rtnl, true);
+                    *taken = false;
+                }
             }
         }
     }
 
     /// Lets the device go: a vPort is unregistered; an attached device is detached with its
-    /// carrier given back if the port had taken it down.
-    pub(crate) fn release(self, rtnl: Held<'_>, link_up: bool) {
+    /// carrier given back if the port had taken it (`taken`, see [`Self::apply_link`]).
+    pub(crate) fn release(self, rtnl: Held<'_>, taken: bool) {
         match self {
             PortDev::Vport(v) => v.unregister(rtnl),
             PortDev::Attached(a) => {
-                if !link_up && a.dev().registered(rtnl) {
+                if taken && a.dev().registered(rtnl) {
                     let _ = a.dev().change_carrier(rtnl, true);
                 }
                 a.detach(rtnl)
@@ -96,9 +105,33 @@ impl PortDev {
     }
 
     /// Whether the device is gone from the switch's reach: unregistered, or (an attached
-    /// one) moved to another namespace than `net`, the switch's, as an uplink would be.
-    pub(crate) fn left(&self, rtnl: Held<'_>, net: Net<'_>) -> bool {
+    /// one) leaving for, or in, another namespace than `net`, the switch's, as an uplink
+    /// would be. `leaving`: the device of a `NETDEV_UNREGISTER` event, which a move to
+    /// another namespace sends while the device is still registered in the old one. A
+    /// vPort may live in any namespace (a container's).
+    pub(crate) fn left(&self, rtnl: Held<'_>, net: Net<'_>, leaving: Option<&NetDevice>) -> bool {
         let d = self.dev();
-        !d.registered(rtnl) || (self.attached() && d.net().key() != net.key())
+        !d.registered(rtnl) || (self.attached() && (d.net().key() != net.key() || leaving.is_some_and(|l| l.same(d))))
+    }
+}
+
+impl SwitchCtl {
+    /// Whether `dev` is this switch's uplink or one of its ports' devices.
+    fn holds(&self, dev: &NetDevice) -> bool {
+        self.uplink.as_ref().is_some_and(|u| u.link.dev().same(dev)) || self.ports.iter().any(|p| p.dev.dev().same(dev))
+    }
+
+    /// Refuses a device whose frames would come back into this switch by themselves: one
+    /// stacked on a vPort or on a device of this switch (a macvlan or VLAN on a vPort, a bond
+    /// of the uplink), or a veth whose peer is on this switch. Loops through other switches
+    /// or the wire cannot be seen from here (as for the bridge); storm-limit bounds them.
+    pub(super) fn check_loop(&self, rtnl: Held<'_>, dev: &NetDevice) -> CfgResult {
+        if dev.any_lower(rtnl, |l| is_vport(l) || self.holds(l)) {
+            return fail(crate::errno::eloop(), c_str!("vswitch: dev: the device is stacked on a vPort or on this switch's devices (a loop)"));
+        }
+        if dev.peer(rtnl).is_some_and(|p| self.holds(p) || is_vport(p)) {
+            return fail(crate::errno::eloop(), c_str!("vswitch: dev: its peer is already on this switch (a loop)"));
+        }
+        Ok(())
     }
 }

@@ -125,6 +125,10 @@ pub(crate) struct PortCtl {
     /// The port's name in the switch (kept when the netdev is renamed or moved).
     pub(crate) name: Name,
     pub(crate) dev: PortDev,
+    /// The device's carrier as last announced (a dev port's changes are events).
+    pub(crate) carrier: bool,
+    /// The port took its tap's carrier down (`link down`) and gives it back.
+    pub(crate) carrier_taken: bool,
     pub(crate) stats: Arc<Stats>,
     pub(crate) vlan: VlanMode,
     /// Steering CPU (VMQ software backend).
@@ -152,8 +156,7 @@ impl PortCtl {
 
     /// Lets the port's device go (unregistered or detached).
     pub(crate) fn release(self, rtnl: Held<'_>) {
-        let up = self.link_up();
-        self.dev.release(rtnl, up);
+        self.dev.release(rtnl, self.carrier_taken);
     }
 
     pub(crate) fn slot(&self) -> Slot {
@@ -175,7 +178,8 @@ impl Switches {
         self.port_idx(name).is_ok() || self.vf_port_idx(name).is_ok()
     }
 
-    /// Whether device `ifname` is attached as a port of a switch of this namespace.
+    /// Whether device `ifname` is attached as a port of a switch of this namespace (the
+    /// rx_handler's EBUSY would refuse it too; this says why).
     fn is_dev_port(&self, ifname: &str, rtnl: Held<'_>) -> bool {
         self.list.iter().any(|s| s.ports.iter().any(|p| p.dev.attached() && p.dev.dev().name(rtnl) == ifname))
     }
@@ -204,6 +208,9 @@ impl Switches {
             }
             if self.is_dev_port(d.as_str(), rtnl) {
                 return fail(EBUSY, c_str!("vswitch: dev: device is already a port"));
+            }
+            if let Ok(dev) = dev_by_name(rtnl, net, d.as_str()) {
+                self.list[i].check_loop(rtnl, dev)?;
             }
         } else if dev_by_name(rtnl, net, name).is_ok() {
             return fail(EEXIST, c_str!("vswitch: a network device with this name exists"));
@@ -240,7 +247,7 @@ impl Switches {
                     }
                 }
             };
-            let p = PortCtl { id, name: n, dev, stats, vlan, steer, policy, acl };
+            let mut p = PortCtl { id, name: n, dev, carrier: false, carrier_taken: false, stats, vlan, steer, policy, acl };
             // Fallible steps with the device registered (dropped, hence unregistered, on
             // failure).
             let t = sw.table_with(sw.uplink.as_ref(), None, Some(p.slot()))?;
@@ -256,8 +263,10 @@ impl Switches {
             // Commit. Entries a removed port with this id might have left are gone first.
             sw.core.fdb.flush_port(id);
             if !link {
-                p.dev.apply_link(rtnl, false);
+                p.dev.apply_link(rtnl, false, &mut p.carrier_taken);
             }
+            // Announced with the port: only later changes are events.
+            p.carrier = p.dev.dev().carrier();
             let _ = sw.ports.push(p, GFP_REQ);
             sw.commit(t);
             if q.is_some() {
@@ -348,8 +357,9 @@ impl Switches {
         }
         cfg.apply_guards(&p.policy.guard);
         if let Some(up) = cfg.link {
+            let p = &mut sw.ports[j];
             if p.policy.link.swap(up, Ordering::Relaxed) != up {
-                p.dev.apply_link(rtnl, up);
+                p.dev.apply_link(rtnl, up, &mut p.carrier_taken);
             }
         }
         if q.is_some() {

@@ -7,7 +7,7 @@ use super::*;
 use crate::kvec::vec_pop;
 use crate::kvec::vec_remove;
 use crate::name::Name;
-use crate::net::Net;
+use crate::net::{Net, NetDevice};
 use crate::net::qdisc;
 use crate::pci::PciDev;
 use kernel::types::ARef;
@@ -178,11 +178,18 @@ impl SwitchCtl {
     /// left (unregistered, or moved to another namespace) is detached, ports whose netdev is
     /// being unregistered (or an attached device that moved away) are removed, and VMQ
     /// follows MAC changes. Reports what it did.
-    pub(crate) fn settle(&mut self, rtnl: Held<'_>, net: Net<'_>, sriov_off: &mut KVec<ARef<PciDev>>, mut removed: impl FnMut(&Name)) -> bool {
+    pub(crate) fn settle(
+        &mut self,
+        rtnl: Held<'_>,
+        net: Net<'_>,
+        leaving: Option<&NetDevice>,
+        sriov_off: &mut KVec<ARef<PciDev>>,
+        mut removed: impl FnMut(&Name),
+    ) -> bool {
         let mut uplink_gone = false;
         if let Some(u) = &self.uplink {
             let d = u.link.dev();
-            if !d.registered(rtnl) || d.net().key() != net.key() {
+            if !d.registered(rtnl) || d.net().key() != net.key() || leaving.is_some_and(|l| l.same(d)) {
                 uplink_gone = true;
             }
         }
@@ -195,7 +202,7 @@ impl SwitchCtl {
         let mut any = false;
         let mut i = 0;
         while i < self.ports.len() {
-            if !self.ports[i].dev.left(rtnl, net) {
+            if !self.ports[i].dev.left(rtnl, net, leaving) {
                 i += 1;
                 continue;
             }

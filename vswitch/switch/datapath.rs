@@ -273,6 +273,11 @@ impl Outgoing<'_> {
         }
         let len = u64::from(skb.len());
         let src = self.src;
+        if d.xmit && !skb.fits(dev) {
+            // Larger than the device's MTU and not GSO (a guest's tap takes anything).
+            d.stats.count2(Counter::DropMalformed, if d.is_uplink { Counter::TxDropped } else { Counter::RxDropped });
+            return skb.drop_with(DropReason::PktTooBig);
+        }
         if d.is_uplink {
             // Leaving through the uplink: the uplink "transmits" it, tagged with its source
             // vPort and weight for the uplink's `vswitch` qdisc (bandwidth weights).

@@ -27,6 +27,16 @@ impl Output {
         writeln!(out, "{}", s.as_ref())
     }
 
+    /// Print many text lines with one buffered writer: stdout writes each line at once
+    /// otherwise, and a switch's FDB can hold a million entries.
+    pub fn lines(&self, lines: impl IntoIterator<Item = String>) -> io::Result<()> {
+        let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+        for l in lines {
+            writeln!(out, "{l}")?;
+        }
+        out.flush()
+    }
+
     /// Flush stdout (a monitor line must reach a pipe reader at once).
     pub fn flush(&self) -> io::Result<()> {
         io::stdout().lock().flush()

@@ -271,9 +271,7 @@ pub fn show(out: &Output, words: &[String]) -> Result<(), Error> {
     if out.json {
         out.json(&list)?;
     } else {
-        for e in &list {
-            out.line(e.text_line(a.switch.is_none()))?;
-        }
+        out.lines(list.iter().map(|e| e.text_line(a.switch.is_none())))?;
     }
     Ok(())
 }
