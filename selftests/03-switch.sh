@@ -56,8 +56,8 @@ test_trunk() {
 
 # ... with the right tags on the wire: capture on the trunk's lower device
 test_trunk_tags() {
-    ip netns exec t tcpdump -c 2 -nn -e -i vpt vlan 20 >/tmp/tcpdump.t 2>/dev/null &
-    local tp=$!; sleep 1
+    tcpdump_bg t /tmp/tcpdump.t -l -c 2 -nn -e -i vpt vlan 20
+    local tp=$TCPDUMP_PID
     pings t 10.20.0.3 2; sleep 0.5; kill $tp 2>/dev/null; wait $tp 2>/dev/null
     if grep -q "vlan 20" /tmp/tcpdump.t; then ok "frames on the trunk carry 802.1Q tag 20 (tcpdump)"; else not_ok "frames on the trunk carry 802.1Q tag 20 (tcpdump)" "$(cat /tmp/tcpdump.t)"; fi
 }
@@ -90,13 +90,13 @@ test_known_unicast_not_flooded() {
 # trunk, may reach vpc meanwhile and is not a leak)
 test_unknown_unicast_floods_in_vlan() {
     ip -n a neigh replace 10.10.0.77 lladdr 02:00:00:00:00:77 dev vpa
-    ip netns exec c timeout 4 tcpdump -nn -e -i vpc ether dst 02:00:00:00:00:77 >/tmp/tcpdump.c 2>/dev/null &
-    local tp=$!; sleep 1
+    tcpdump_bg c /tmp/tcpdump.c -l -nn -e -i vpc ether dst 02:00:00:00:00:77
+    local tp=$TCPDUMP_PID
     local b0 b1 leak
     b0=$(stat_of vpb rx_packets)
     ip netns exec a ping -c 5 -i 0.1 -W 1 10.10.0.77 >/dev/null 2>&1
     b1=$(stat_of vpb rx_packets)
-    wait $tp 2>/dev/null
+    sleep 1; kill $tp 2>/dev/null; wait $tp 2>/dev/null
     leak=$(grep -c . /tmp/tcpdump.c)
     if [ $((b1 - b0)) -ge 5 ] && [ "$leak" -eq 0 ]; then
         ok "unknown unicast floods to the same VLAN only"

@@ -338,6 +338,7 @@ def bounds(sw, port):
         'router-guard': ('port-set', {'port': port}),
         'ip-guard': ('port-set', {'port': port}),
         'trusted': ('port-set', {'port': port}),
+        'link': ('port-set', {'port': port}),
         'src-plen': ('acl-new', {'port': port, 'dir': 'in', 'action': 'allow', 'src-ip': bytes(16)}),
         'dst-plen': ('acl-new', {'port': port, 'dir': 'in', 'action': 'allow', 'dst-ip': bytes(16)}),
     }

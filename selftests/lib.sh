@@ -68,6 +68,17 @@ dmesg_clean() {
     fi
 }
 
+# tcpdump_bg NS OUT ARGS...: tcpdump ARGS in netns NS (text to OUT) in the background, once
+# it listens (a fixed sleep is not enough in a loaded emulated VM); its pid in TCPDUMP_PID
+tcpdump_bg() {
+    local ns=$1 out=$2 i; shift 2
+    : > "$out.err"
+    ip netns exec "$ns" tcpdump "$@" > "$out" 2> "$out.err" &
+    TCPDUMP_PID=$!
+    for i in $(seq 100); do grep -q "listening on" "$out.err" && return 0; sleep 0.1; done
+    echo "# tcpdump in $ns did not start: $(cat "$out.err")"
+}
+
 debugfs() { mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug; }
 # Succeeds only when kmemleak is active (booted with kmemleak=on): "clear" is accepted even
 # when it is off, "scan" is not.
