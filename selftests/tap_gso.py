@@ -12,34 +12,18 @@ control that must arrive the same way. The tap must exist (ip tuntap add ... mod
 opened, written to (count frames, 0.2 s apart) and closed. Only the standard library is used.
 """
 import argparse
-import fcntl
 import os
 import socket
 import struct
+import sys
 import time
 
-TUNSETIFF = 0x400454CA
-TUNSETOFFLOAD = 0x400454D0
-TUNSETVNETHDRSZ = 0x400454D8
-IFF_TAP = 0x0002
-IFF_NO_PI = 0x1000
-IFF_VNET_HDR = 0x4000
-TUN_F_CSUM, TUN_F_TSO4, TUN_F_TSO6 = 0x01, 0x02, 0x04
+sys.dont_write_bytecode = True      # the VM's root file system is read-only
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tapgen import csum, mac, open_tap  # noqa: E402
+
 VIRTIO_NET_HDR_F_NEEDS_CSUM = 1
 VIRTIO_NET_HDR_GSO_NONE, VIRTIO_NET_HDR_GSO_TCPV4 = 0, 1
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return s
-
-
-def mac(s):
-    return bytes(int(x, 16) for x in s.split(":"))
 
 
 def main():
@@ -57,10 +41,7 @@ def main():
     if a.plain:
         a.payload = min(a.payload, 1460)
 
-    fd = os.open("/dev/net/tun", os.O_RDWR)
-    fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", a.tap.encode(), IFF_TAP | IFF_NO_PI | IFF_VNET_HDR))
-    fcntl.ioctl(fd, TUNSETVNETHDRSZ, struct.pack("i", 10))
-    fcntl.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)
+    fd = open_tap(a.tap, vnet_hdr=True)    # the default 10-byte virtio_net_hdr
     time.sleep(0.5)  # the tap has carrier from now on; let the port see it
 
     src, dst = socket.inet_aton(a.src_ip), socket.inet_aton(a.dst_ip)

@@ -16,17 +16,13 @@ bench` and the selftests, where no guest is needed to load a tap port:
                                             virtio net headers, checksum and TSO offloads on,
                                             until killed: with TAP_B in a namespace, that
                                             namespace's stack is "the VM" behind TAP_A
-  tapgen.py gso TAP SRC_MAC DST_MAC SRC_IP DST_IP BYTES
-                                            write one TCP segment of BYTES payload with a
-                                            virtio net header asking for TSO (gso_size 1448)
-                                            and a partial checksum: what virtio-net sends
+  (selftests/tap_gso.py writes one TSO segment with a virtio net header, as virtio-net does)
 """
 import fcntl, os, socket, struct, sys, threading, time
 
 IFF_TAP, IFF_NO_PI, IFF_VNET_HDR = 0x0002, 0x1000, 0x4000
 TUNSETIFF, TUNSETOFFLOAD = 0x400454CA, 0x400454D0
 TUN_F_CSUM, TUN_F_TSO4, TUN_F_TSO6 = 0x01, 0x02, 0x04
-VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4 = 1, 1
 SOL_PACKET, PACKET_QDISC_BYPASS = 263, 20
 
 
@@ -112,27 +108,8 @@ def relay(a, b):
     pump(fb, fa)
 
 
-def gso(tap, smac, dmac, sip, dip, nbytes):
-    """One TCP segment of NBYTES payload that the receiver's side must segment (or take
-    whole, if it can): virtio_net_hdr with NEEDS_CSUM and GSO_TCPV4."""
-    fd = open_tap(tap, True)
-    nbytes = int(nbytes)
-    payload = bytes(i & 0xFF for i in range(nbytes))
-    tcp_len = 20 + nbytes
-    ip = ipv4(sip, dip, 6, tcp_len)
-    # TCP header with the pseudo-header checksum only (CHECKSUM_PARTIAL, as virtio-net sends).
-    pseudo = socket.inet_aton(sip) + socket.inet_aton(dip) + struct.pack("!BBH", 0, 6, tcp_len)
-    tcp = struct.pack("!HHIIBBHHH", 40000, 5201, 1, 0, 5 << 4, 0x18, 65535, csum(pseudo), 0)
-    frame = mac(dmac) + mac(smac) + b"\x08\x00" + ip + tcp + payload
-    # struct virtio_net_hdr: flags, gso_type, hdr_len, gso_size, csum_start, csum_offset
-    hdr = struct.pack("<BBHHHH", VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_TCPV4,
-                      14 + 20 + 20, 1448, 14 + 20, 16)
-    os.write(fd, hdr + frame)
-    print(len(frame))
-
-
 if __name__ == "__main__":
-    cmds = {"write": (write, 4), "hold": (hold, 2), "pwrite": (pwrite, 4), "relay": (relay, 2), "gso": (gso, 6)}
+    cmds = {"write": (write, 4), "hold": (hold, 2), "pwrite": (pwrite, 4), "relay": (relay, 2)}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds or len(sys.argv) - 2 != cmds[sys.argv[1]][1]:
         sys.exit(__doc__)
     cmds[sys.argv[1]][0](*sys.argv[2:])
