@@ -78,10 +78,13 @@ impl Policy {
     }
     /// A `u32` attribute in `range` (`NLA_POLICY_FULL_RANGE(NLA_U32, ...)`).
     pub const fn u32_range(range: &'static Range) -> Self {
-        let mut p = Self::u32();
-        p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_RANGE_PTR as u8;
-        p.0.__bindgen_anon_1.range = &range.0;
-        p
+        Self::u32().in_range(range)
+    }
+    /// This integer policy, validated against `range` (`NLA_VALIDATE_RANGE_PTR`).
+    const fn in_range(mut self, range: &'static Range) -> Self {
+        self.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_RANGE_PTR as u8;
+        self.0.__bindgen_anon_1.range = &range.0;
+        self
     }
     /// A `u64` attribute.
     pub const fn u64() -> Self {
@@ -89,10 +92,7 @@ impl Policy {
     }
     /// A `u64` attribute in `range`.
     pub const fn u64_range(range: &'static Range) -> Self {
-        let mut p = Self::u64();
-        p.0.validation_type = bindings::nla_policy_validation_NLA_VALIDATE_RANGE_PTR as u8;
-        p.0.__bindgen_anon_1.range = &range.0;
-        p
+        Self::u64().in_range(range)
     }
     /// A flag (no payload).
     pub const fn flag() -> Self {
